@@ -1,0 +1,106 @@
+"""Typed settings from the environment (and CLI flags, which override it).
+
+The variable names are a public interface (see DESIGN.md); vendor credentials are not parsed
+here: each vendor package reads its own variables from `Settings.env`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server.registry import VENDOR_NAMES
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+ConfirmMode = Literal["auto", "always", "never"]
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message is one line meant for a person."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    sandbox: bool = False
+    read_only: bool = False
+    toolsets: tuple[str, ...] | None = None
+    timezone: str = "Europe/Amsterdam"
+    log_level: LogLevel = "INFO"
+    # Seconds between read retries grow from this base; tests set 0 to stay fast.
+    retry_backoff: float = 0.5
+    sandbox_latency_ms: int = 0
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Apply CLI flags; `None` means the flag was not given."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            sandbox=_flag(env, "AGENDA_MCP_SANDBOX"),
+            read_only=_flag(env, "AGENDA_MCP_READ_ONLY"),
+            toolsets=parse_toolsets(env.get("AGENDA_MCP_TOOLSETS", ""), "AGENDA_MCP_TOOLSETS"),
+            timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "Europe/Amsterdam")),
+            log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "INFO")),
+            sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
+            env=env,
+        )
+        return settings.with_overrides(**overrides)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (got {env[name]!r})")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (got {raw!r})") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high} (got {value})")
+    return value
+
+
+def parse_toolsets(raw: str, source: str = "--toolsets") -> tuple[str, ...] | None:
+    names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
+    if not names:
+        return None
+    unknown = [n for n in names if n not in VENDOR_NAMES]
+    if unknown:
+        raise ConfigError(f"{source}: unknown toolset {', '.join(unknown)} (choose from {', '.join(VENDOR_NAMES)})")
+    return names
+
+
+def parse_timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"AGENDA_MCP_TIMEZONE: unknown time zone {raw!r} (e.g. Europe/Amsterdam)") from None
+    return raw
+
+
+def parse_log_level(raw: str) -> LogLevel:
+    level = raw.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"AGENDA_MCP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {raw!r})")
+    return level  # type: ignore[return-value]

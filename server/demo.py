@@ -1,0 +1,60 @@
+"""`agenda-mcp demo`: a scripted scheduling workflow, through a real MCP client, against the
+sandbox. Each vendor scripts its own part (`tools/<vendor>/demo.py`); this drives and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from mcp import Client
+
+from server.app import build_agenda
+from server.config import Settings
+
+MAX_LINES = 14
+
+
+class DemoFailed(RuntimeError):
+    pass
+
+
+async def run_demo(settings: Settings, out: TextIO = sys.stdout) -> None:
+    agenda = build_agenda(settings.with_overrides(sandbox=True))
+    async with Client(agenda.server) as client:
+        tools = await client.list_tools()
+        resources = await client.list_resources()
+        out.write(
+            f"agenda-mcp demo: {len(tools.tools)} tools and {len(resources.resources)} resources "
+            "over MCP, every vendor against its built-in simulator (nothing is booked for real).\n"
+        )
+
+        async def step(name: str, arguments: dict[str, Any]) -> Any:
+            out.write(f"\n→ {name}({_compact(arguments)})\n")
+            result = await client.call_tool(name, arguments)
+            if result.is_error:
+                text = " ".join(getattr(c, "text", "") for c in result.content)
+                out.write(f"  ✗ {text}\n")
+                raise DemoFailed(f"{name} failed: {text}")
+            out.write(_render(result.structured_content))
+            return result.structured_content
+
+        for runtime in agenda.vendors.values():
+            script = runtime.spec.demo()
+            if script is None:
+                continue
+            out.write(f"\n=== {runtime.spec.title} ===\n")
+            await script(step)
+    out.write("\nDemo finished: every call above went through the MCP protocol.\n")
+
+
+def _compact(arguments: dict[str, Any]) -> str:
+    text = json.dumps(arguments, ensure_ascii=False, default=str)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _render(value: Any) -> str:
+    lines = json.dumps(value, ensure_ascii=False, indent=2, default=str).splitlines()
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"  … ({len(lines) - MAX_LINES} more lines)"]
+    return "".join(f"  {line}\n" for line in lines)

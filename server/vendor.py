@@ -1,0 +1,94 @@
+"""The small interface every vendor package offers to the server core.
+
+`server/` never knows a vendor's paths or fields. A vendor package `tools/<name>/` declares a
+`VENDOR = VendorSpec(...)` in its `__init__.py` and, by convention, has these modules, imported
+only when the vendor is enabled:
+
+- `client.py`:  `connection(env) -> Connection`, and optionally `describe_error(response)`
+- `tools.py`:   `register(toolkit)`
+- `sandbox.py`: `SANDBOX_BASE_URL`, `SANDBOX_ENV`, `create_app()`
+- `demo.py`:    `async run(step)` (optional), the vendor's part of `agenda-mcp demo`
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx2
+    from starlette.types import ASGIApp
+
+    from server.http import ErrorDetail
+    from server.toolkit import Toolkit
+
+DemoStep = Callable[[str, dict[str, Any]], Awaitable[Any]]
+"""`await step("tool_name", {...arguments})` calls a tool through the demo's MCP client and
+returns its structured result (the demo prints both)."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach one vendor account: everything the HTTP layer needs, nothing vendor-shaped."""
+
+    base_url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+    """Query parameters sent on every request (Locaboo's key travels this way)."""
+    secrets: tuple[str, ...] = ()
+    """Values that must never appear in a log line, an error or a result."""
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    base_url: str
+    env: Mapping[str, str]
+    """The credentials the simulator accepts, under the real variable names."""
+    create_app: Callable[[], ASGIApp]
+
+
+@dataclass(frozen=True)
+class VendorSpec:
+    name: str
+    """Toolset name, as used in AGENDA_MCP_TOOLSETS (`planaday`)."""
+    title: str
+    """How people write the vendor's name (`Planaday`); tool descriptions start with it."""
+    package: str
+    """The vendor's package (`tools.planaday`)."""
+    credential_env: tuple[str, ...]
+    """Variables that must all be set for the vendor to be enabled outside sandbox mode."""
+    base_url_env: str
+    """The variable that overrides the base URL; honoured exactly."""
+
+    def configured(self, env: Mapping[str, str]) -> bool:
+        return not self.missing(env)
+
+    def missing(self, env: Mapping[str, str]) -> list[str]:
+        return [name for name in self.credential_env if not env.get(name, "").strip()]
+
+    def connection(self, env: Mapping[str, str]) -> Connection:
+        connection: Connection = self._module("client").connection(env)
+        return connection
+
+    def describe_error(self) -> Callable[[httpx2.Response], ErrorDetail] | None:
+        return getattr(self._module("client"), "describe_error", None)
+
+    def register(self, toolkit: Toolkit) -> None:
+        self._module("tools").register(toolkit)
+
+    def sandbox(self) -> SandboxSpec:
+        module = self._module("sandbox")
+        return SandboxSpec(base_url=module.SANDBOX_BASE_URL, env=module.SANDBOX_ENV, create_app=module.create_app)
+
+    def demo(self) -> Callable[[DemoStep], Awaitable[None]] | None:
+        try:
+            module = self._module("demo")
+        except ModuleNotFoundError:
+            return None
+        run: Callable[[DemoStep], Awaitable[None]] = module.run
+        return run
+
+    def _module(self, part: str) -> Any:
+        return importlib.import_module(f"{self.package}.{part}")
