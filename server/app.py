@@ -71,6 +71,11 @@ def build_agenda(settings: Settings) -> Agenda:
                 await stack.enter_async_context(runtime.http.opened())
             yield {}
 
+    for spec in specs:
+        runtime = _runtime(spec, settings)
+        spec.register(runtime.toolkit)
+        runtimes.append(runtime)
+
     server = MCPServer(
         name="agenda-mcp",
         title="agenda-mcp",
@@ -78,13 +83,11 @@ def build_agenda(settings: Settings) -> Agenda:
         instructions=_instructions(settings, specs, missing),
         log_level=settings.log_level,
         lifespan=lifespan,
+        tools=[tool for runtime in runtimes for tool in runtime.toolkit.tools],
+        resources=[resource for runtime in runtimes for resource in runtime.toolkit.resources],
     )
     agenda = Agenda(server=server, settings=settings, missing=missing)
-    for spec in specs:
-        runtime = _runtime(server, spec, settings)
-        spec.register(runtime.toolkit)
-        runtimes.append(runtime)
-        agenda.vendors[spec.name] = runtime
+    agenda.vendors = {runtime.spec.name: runtime for runtime in runtimes}
 
     if not specs:
         log.warning("no vendor is configured: %s", _how_to_configure(missing))
@@ -94,7 +97,7 @@ def build_agenda(settings: Settings) -> Agenda:
     return agenda
 
 
-def _runtime(server: MCPServer, spec: VendorSpec, settings: Settings) -> VendorRuntime:
+def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:
     env: Mapping[str, str] = settings.env
     transport: httpx2.AsyncBaseTransport | None = None
     sandbox_app: ASGIApp | None = None
@@ -116,7 +119,7 @@ def _runtime(server: MCPServer, spec: VendorSpec, settings: Settings) -> VendorR
         backoff=settings.retry_backoff,
         describe_error=spec.describe_error(),
     )
-    toolkit = Toolkit(server, spec, http, settings)
+    toolkit = Toolkit(spec, http, settings)
     return VendorRuntime(spec=spec, http=http, toolkit=toolkit, sandbox_app=sandbox_app)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from mcp import Client
@@ -29,14 +30,17 @@ async def run_demo(settings: Settings, out: TextIO = sys.stdout) -> None:
             "over MCP, every vendor against its built-in simulator (nothing is booked for real).\n"
         )
 
-        async def step(name: str, arguments: dict[str, Any]) -> Any:
+        async def step(name: str, arguments: dict[str, Any], show: Sequence[str] | None = None) -> Any:
             out.write(f"\n→ {name}({_compact(arguments)})\n")
             result = await client.call_tool(name, arguments)
             if result.is_error:
                 text = " ".join(getattr(c, "text", "") for c in result.content)
                 out.write(f"  ✗ {text}\n")
                 raise DemoFailed(f"{name} failed: {text}")
-            out.write(_render(result.structured_content))
+            shown = result.structured_content
+            if show is not None and isinstance(shown, dict):
+                shown = {key: shown[key] for key in show if key in shown}
+            out.write(_render(shown))
             return result.structured_content
 
         for runtime in agenda.vendors.values():

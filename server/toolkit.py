@@ -16,13 +16,15 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
-from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resources import FunctionResource, Resource
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 
 from server.config import Settings
 from server.http import VendorHTTP
 from server.redaction import get_logger
+from server.schema import lean_input, lean_output
 from server.vendor import VendorSpec
 
 log = get_logger("agenda_mcp.tools")
@@ -30,13 +32,12 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
 class Toolkit:
-    def __init__(self, server: MCPServer, spec: VendorSpec, http: VendorHTTP, settings: Settings) -> None:
-        self.server = server
+    def __init__(self, spec: VendorSpec, http: VendorHTTP, settings: Settings) -> None:
         self.spec = spec
         self.http = http
         self.settings = settings
-        self.tool_names: list[str] = []
-        self.resource_uris: list[str] = []
+        self.tools: list[Tool] = []
+        self.resources: list[Resource] = []
 
     @property
     def sandbox(self) -> bool:
@@ -85,8 +86,12 @@ class Toolkit:
                     return value.model_dump_json(exclude_none=True)
                 return json.dumps(value, ensure_ascii=False, default=str)
 
-            self.resource_uris.append(uri)
-            return self.server.resource(uri, name=name, description=description, mime_type="application/json")(read)
+            self.resources.append(
+                FunctionResource.from_function(
+                    read, uri=uri, name=name, description=description, mime_type="application/json"
+                )
+            )
+            return fn
 
         return decorator
 
@@ -103,8 +108,11 @@ class Toolkit:
                 result = await self._guard(functools.partial(fn, *args, **kwargs), name)
                 return self._mark_sandbox(result)
 
-            self.tool_names.append(name)
-            self.server.tool(name=name, description=description, annotations=annotations)(tool)
+            registered = Tool.from_function(tool, name=name, description=description, annotations=annotations)
+            registered.parameters = lean_input(registered.parameters)
+            if registered.fn_metadata.output_schema is not None:
+                registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
+            self.tools.append(registered)
             return fn
 
         return decorator

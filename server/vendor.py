@@ -13,9 +13,9 @@ only when the vendor is enabled:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx2
@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from server.http import ErrorDetail
     from server.toolkit import Toolkit
 
-DemoStep = Callable[[str, dict[str, Any]], Awaitable[Any]]
-"""`await step("tool_name", {...arguments})` calls a tool through the demo's MCP client and
-returns its structured result (the demo prints both)."""
+
+class DemoStep(Protocol):
+    """`await step("tool_name", {...arguments}, show=["key", ...])` calls a tool through the demo's
+    MCP client, prints the call and (the `show` keys of) its result, and returns the result."""
+
+    def __call__(self, name: str, arguments: dict[str, Any], show: Sequence[str] | None = None) -> Awaitable[Any]: ...
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+import uvicorn
 from mcp import Client
+from starlette.types import ASGIApp
 
 from server.config import Settings
 
@@ -29,3 +35,24 @@ async def call_error(client: Client, name: str, arguments: dict[str, Any] | None
 
 def error_text(result: Any) -> str:
     return " ".join(getattr(block, "text", "") for block in result.content)
+
+
+@asynccontextmanager
+async def serve_loopback(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL.
+
+    The socket is bound and listening before uvicorn starts, so a client may connect at once:
+    no waiting for start-up."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(server.serve, [sock])
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+    sock.close()

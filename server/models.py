@@ -1,0 +1,36 @@
+"""Building blocks every vendor's result models share."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
+
+HHMM = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$", "description": "HH:MM"}),
+]
+"""A clock time as the model reads and writes it: `14:30`."""
+
+
+class ResultModel(BaseModel):
+    """Base of every model a tool returns: unknown vendor fields are ignored, and empty (None)
+    fields are left out of the result, so the model reads only what is there."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data

@@ -1,0 +1,178 @@
+"""Typed async client for the Planaday public API v1: one method per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+from server.config import ConfigError
+from server.http import VendorHTTP
+from server.vendor import Connection
+from tools.planaday.models import (
+    BookingChanged,
+    BookingCreated,
+    Course,
+    CourseDetail,
+    CoursePage,
+    CourseTemplate,
+    CourseTemplateDetail,
+    Daypart,
+    DaypartPage,
+    Label,
+    Location,
+    Material,
+    MaterialPage,
+    page_from,
+    vendor_date,
+)
+
+
+def connection(env: Mapping[str, str]) -> Connection:
+    key = env.get("PLANADAY_API_KEY", "").strip()
+    # No default host: every company has its own (https://{company}.api.planaday.nl/v1).
+    base_url = env.get("PLANADAY_BASE_URL", "").strip()
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"PLANADAY_BASE_URL must be a URL like https://mycompany.api.planaday.nl/v1 (got {base_url!r})"
+        )
+    return Connection(
+        base_url=base_url,
+        # The vendor answers 415 unless both JSON headers are on every request, GETs included.
+        headers={"X-Api-Key": key, "Accept": "application/json", "Content-Type": "application/json"},
+        secrets=(key,),
+    )
+
+
+class PlanadayClient:
+    def __init__(self, http: VendorHTTP) -> None:
+        self.http = http
+
+    async def _get(self, path: str, action: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        body = await self.http.json("GET", path, params=params, action=action)
+        if not isinstance(body, dict):
+            raise ToolError(f"Planaday: {action} gave an empty or unexpected answer; try again.")
+        return body
+
+    async def ping(self) -> bool:
+        await self.http.request("GET", "ping", action="ping")
+        return True
+
+    async def list_courses(
+        self,
+        start: date,
+        end: date,
+        *,
+        template_id: int | None = None,
+        label: str | None = None,
+        offset: int = 0,
+        limit: int = 25,
+    ) -> CoursePage:
+        params = {
+            "start": vendor_date(start),
+            "end": vendor_date(end),
+            "templateid": template_id,
+            "label": label,
+            "offset": offset,
+            "limit": limit,
+        }
+        body = await self._get("course/list", "list courses", params)
+        courses = [Course.model_validate(c) for c in body.get("data") or []]
+        return CoursePage(courses=courses, page=page_from(body, offset, limit, len(courses)))
+
+    async def get_course(self, course_id: int) -> CourseDetail:
+        return CourseDetail.model_validate(await self._get(f"course/{course_id}", "get course"))
+
+    async def list_course_dayparts(self, course_id: int, *, offset: int = 0, limit: int = 25) -> DaypartPage:
+        params = {"offset": offset, "limit": limit}
+        body = await self._get(f"course/{course_id}/dayparts", "list course dayparts", params)
+        dayparts = [Daypart.model_validate(d) for d in body.get("data") or []]
+        return DaypartPage(dayparts=dayparts, page=page_from(body, offset, limit, len(dayparts)))
+
+    async def list_course_materials(
+        self, course_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
+    ) -> MaterialPage:
+        params = {"offset": offset, "limit": limit, "label": label}
+        body = await self._get(f"course/{course_id}/materials", "list course materials", params)
+        return self._materials(body, offset, limit)
+
+    async def list_daypart_materials(
+        self, daypart_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
+    ) -> MaterialPage:
+        params = {"offset": offset, "limit": limit, "label": label}
+        body = await self._get(f"daypart/{daypart_id}/materials", "list daypart materials", params)
+        return self._materials(body, offset, limit)
+
+    @staticmethod
+    def _materials(body: dict[str, Any], offset: int, limit: int) -> MaterialPage:
+        materials = [Material.model_validate(m) for m in body.get("data") or []]
+        return MaterialPage(materials=materials, page=page_from(body, offset, limit, len(materials)))
+
+    async def list_course_templates(self) -> list[CourseTemplate]:
+        body = await self._get("coursetemplate/list", "list course templates")
+        return [CourseTemplate.model_validate(t) for t in body.get("coursetemplates") or []]
+
+    async def get_course_template(self, template_id: int) -> CourseTemplateDetail:
+        return CourseTemplateDetail.model_validate(await self._get(f"coursetemplate/{template_id}", "get template"))
+
+    async def get_daypart(self, daypart_id: int) -> Daypart:
+        return Daypart.model_validate(await self._get(f"daypart/{daypart_id}", "get daypart"))
+
+    async def list_labels(self) -> list[Label]:
+        body = await self._get("label/list", "list labels")
+        return [Label.model_validate(label) for label in body.get("labels") or []]
+
+    async def get_location(self, location_id: int) -> Location:
+        return Location.model_validate(await self._get(f"location/{location_id}", "get location"))
+
+    async def create_booking(self, course_id: int, booking: dict[str, Any]) -> BookingCreated:
+        body = await self.http.json(
+            "POST",
+            f"booking/{course_id}",
+            json_body={**booking, "course_id": course_id},
+            action="create booking",
+            verify_with="get_planaday_course (its seat count)",
+            # The vendor answers 404 "Unavailable course selected" for a full course too.
+            hints={404: "The course does not exist or has no seats left; check it with get_planaday_course."},
+        )
+        details = (body or {}).get("details") or {}
+        return BookingCreated.model_validate(
+            {
+                "booking_id": _booking_id(body),
+                "company": details.get("company") or None,
+                "students": details.get("students") or [],
+            }
+        )
+
+    async def mark_booking_paid(self, booking_id: str, party: str, transaction_id: str) -> BookingChanged:
+        body = await self.http.json(
+            "POST",
+            f"booking/payed/{booking_id}",
+            json_body={"is_payed": True, "payment": {"party": party, "transaction_id": transaction_id}},
+            action="mark booking paid",
+            hints={404: "No booking with that booking_id; it is the id create_planaday_booking returned."},
+        )
+        return BookingChanged(booking_id=_booking_id(body) or booking_id, result=str((body or {}).get("result", "OK")))
+
+    async def delete_booking(self, booking_id: str, reason: str | None = None) -> BookingChanged:
+        payload = {"reason": reason, "deleting_source": "agenda-mcp"} if reason else None
+        body = await self.http.json(
+            "DELETE",
+            f"booking/{booking_id}",
+            json_body=payload,
+            action="delete booking",
+            hints={
+                404: "No open booking with that booking_id: it may be wrong, already deleted, or already "
+                "accepted in Planaday (then cancel it there)."
+            },
+        )
+        return BookingChanged(booking_id=_booking_id(body) or booking_id, result=str((body or {}).get("result", "OK")))
+
+
+def _booking_id(body: Any) -> str:
+    # The docs write bookingId, one client library booking_id: accept both.
+    if not isinstance(body, dict):
+        return ""
+    return str(body.get("booking_id") or body.get("bookingId") or "")

@@ -1,0 +1,407 @@
+"""Pydantic models of Planaday's requests and answers.
+
+Answers are parsed from the vendor's shapes (`YYYYMMDD` dates, `0/1` flags, `[]` for an empty
+object, `href`s) into the shapes tools return: ISO dates, booleans, ids instead of links.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from server.models import HHMM, ResultModel
+
+LABEL_PATTERN = r"^[A-Za-z0-9-]+$"
+Gender = Literal["m", "f", "nvt", "nr", "u"]
+Language = Literal["NL", "ENG", "FR", "DU", "PL"]
+
+
+def parse_date(value: Any) -> date | None:
+    """Planaday writes dates as `YYYYMMDD`; a few places use `YYYY-MM-DD` or `DD-MM-YYYY`."""
+    if value in (None, "", 0, "0"):
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y%m%d", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a Planaday date: {text!r}")
+
+
+def parse_time(value: Any) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value
+    return datetime.strptime(str(value).strip()[:5], "%H:%M").time()
+
+
+def vendor_date(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _object_or_empty(value: Any) -> Any:
+    # The vendor sends `[]` where an object has no members.
+    return {} if value == [] or value is None else value
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else value
+
+
+PDate = Annotated[date | None, BeforeValidator(parse_date)]
+PTime = Annotated[HHMM | None, BeforeValidator(parse_time)]
+
+
+# -- reference data ---------------------------------------------------------------------------
+
+
+class AttributeOption(ResultModel):
+    value: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty(cls, data: Any) -> Any:
+        return {} if data == [] or data is None else data
+
+
+class Attribute(ResultModel):
+    """A booking option configured on a course or daypart (e.g. "Take exam")."""
+
+    code: str
+    values: Annotated[dict[str, AttributeOption], BeforeValidator(_object_or_empty)] = {}
+    is_required: bool = False
+    multiple_values_allowed: bool = False
+    is_financial: bool = False
+    vat: float | None = None
+
+
+Attributes = Annotated[dict[str, Attribute], BeforeValidator(_object_or_empty)]
+
+
+class Label(ResultModel):
+    id: int
+    name: str
+    description: str | None = None
+
+
+class Seats(ResultModel):
+    min: int | None = None
+    max: int | None = None
+    available: int | None = None
+    options: int | None = None
+
+
+class Costs(ResultModel):
+    user: float | None = None
+    course: float | None = None
+    vat: float | None = None
+    vat_code: int | None = Field(None, description="0 = 0%, 1 = 9%, 2 = 21%")
+    remark: str | None = None
+
+
+class Material(ResultModel):
+    id: int
+    code: str | None = None
+    name: str
+    description: str | None = None
+    selling_price: float | None = None
+    vat: float | None = None
+
+
+class DaypartRef(ResultModel):
+    id: int
+    status: str | None = None
+    visible: bool | None = None
+    labels: list[str] = []
+
+
+class Course(ResultModel):
+    id: int
+    code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    type: str | None = None
+    status: str | None = None
+    language: str | None = None
+    daypart_amount: int | None = None
+    dayparts: list[DaypartRef] = Field([], description="in course lists only the first daypart")
+    users: Seats = Seats()
+    costs: Costs = Costs()
+    coursetemplate_id: Annotated[int | None, BeforeValidator(_id_of)] = Field(None, validation_alias="coursetemplate")
+    labels: list[str] = []
+    attributes: Attributes = {}
+    start_guaranteed: bool | None = None
+    has_elearning: bool | None = None
+    has_code95: bool | None = None
+    has_soob: bool | None = None
+    has_stap: bool | None = None
+    stap_only: bool | None = None
+
+
+class CourseDetail(Course):
+    level: str | None = None
+    level_description: str | None = None
+    freefields: Annotated[dict[str, str], BeforeValidator(_object_or_empty)] = {}
+    repeating_course_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
+        [], validation_alias="repeating_courses"
+    )
+
+
+class DaypartSeats(ResultModel):
+    scheduled: int | None = None
+    options: int | None = None
+    waitinglist: int | None = None
+
+
+class Daypart(ResultModel):
+    id: int
+    code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    status: str | None = None
+    date: PDate = None
+    start_time: PTime = None
+    end_time: PTime = None
+    date_finish_before: PDate = Field(None, description="e-learning deadline")
+    is_elearning: bool | None = None
+    visible: bool | None = None
+    users: DaypartSeats = DaypartSeats()
+    location_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
+        [], validation_alias="locations"
+    )
+    instructor_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
+        [], validation_alias="instructors"
+    )
+    costs: Costs = Costs()
+    labels: list[str] = []
+    attributes: Attributes = {}
+
+
+class CourseTemplate(ResultModel):
+    id: int
+    code: str | None = None
+    name: str
+    description: str | None = None
+    daypart_amount: int | None = None
+    language: str | None = None
+    labels: list[str] = []
+    has_elearning: bool | None = None
+    has_code95: bool | None = None
+    has_soob: bool | None = None
+
+
+class CourseTemplateDetail(CourseTemplate):
+    level: str | None = None
+    users: Seats = Seats()
+    costs: Costs = Costs()
+    daypart_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
+        [], validation_alias="dayparts"
+    )
+    attributes: Attributes = {}
+
+
+class Address(ResultModel):
+    street_1: str | None = None
+    street_2: str | None = None
+    housenumber: str | None = None
+    housenumber_extension: str | None = None
+    zipcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+
+    @field_validator("housenumber", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return None if value is None else str(value)
+
+
+class ContactInfo(ResultModel):
+    phonenumber_1: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+class Location(ResultModel):
+    id: int
+    name: str
+    code: str | None = None
+    description: str | None = None
+    address: Address = Address()
+    contact_info: ContactInfo = ContactInfo()
+    capacity: int | None = None
+    overbookable: bool | None = None
+    is_virtual: bool | None = None
+    is_external: bool | None = None
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+class Page(ResultModel):
+    offset: int
+    limit: int
+    total: int = Field(description="number of records over all pages")
+    has_more: bool
+
+
+def page_from(body: dict[str, Any], offset: int, limit: int, count: int) -> Page:
+    """Paging facts from Planaday's `meta` block; every meta field is optional."""
+    meta = body.get("meta") or {}
+    total = meta.get("records")
+    if not isinstance(total, int):
+        total = offset + count + (1 if (body.get("links") or {}).get("next") else 0)
+    return Page(offset=offset, limit=limit, total=total, has_more=offset + count < total)
+
+
+class CoursePage(ResultModel):
+    courses: list[Course]
+    page: Page
+
+
+class DaypartPage(ResultModel):
+    dayparts: list[Daypart]
+    page: Page
+
+
+class MaterialPage(ResultModel):
+    materials: list[Material]
+    page: Page
+
+
+class LabelList(ResultModel):
+    labels: list[Label]
+
+
+class CourseTemplateList(ResultModel):
+    course_templates: list[CourseTemplate]
+
+
+# -- booking requests -------------------------------------------------------------------------
+
+
+class Student(BaseModel):
+    """A person to enrol. Unknown keys are refused so a typo is not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str = Field(min_length=1, description="required")
+    last_name: str = Field(min_length=1, description="required")
+    email: str | None = Field(None, description="e-mail address, or null")
+    phonenumber: str | None = Field(None, description="phone number, or null")
+    gender: Gender = Field("u", description="m, f, nvt (not applicable), nr (not relevant), u (unknown)")
+    initials: str | None = None
+    prefix: str | None = Field(None, description="tussenvoegsel, e.g. 'van der'")
+    date_of_birth: date | None = Field(None, description="required for STAP courses")
+    address: str | None = Field(None, description="street; required for STAP courses")
+    house_number: str | None = Field(None, description="required for STAP courses")
+    house_number_extension: str | None = None
+    postal_code: str | None = Field(None, description="required for STAP courses")
+    city: str | None = Field(None, description="required for STAP courses")
+    country: str | None = None
+    language: Language = Field("NL", description="NL, ENG, FR, DU (German) or PL")
+    employee_id: str | None = None
+    costcentercode: str | None = Field(None, description="a cost-centre code known in Planaday")
+    company_position: str | None = None
+    is_contact_person: bool | None = Field(None, description="with is_student=false: only a company contact")
+    is_student: bool | None = None
+    internal_reference: str | None = None
+    remark: str | None = None
+    stap_regulation: bool | None = Field(None, description="true to book under the STAP regulation")
+    extrafields: dict[str, str] | None = Field(
+        None, description="extra fields by field id; several values joined with |"
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("not an e-mail address")
+        return value
+
+    def to_vendor(self) -> dict[str, Any]:
+        body = self.model_dump(exclude_none=True, exclude={"employee_id", "date_of_birth"})
+        # The keys `email` and `phonenumber` are required even when empty.
+        body.setdefault("email", None)
+        body.setdefault("phonenumber", None)
+        if self.employee_id is not None:
+            # The documented and plugin spelling; one client library says employee_id.
+            body["employeeId"] = self.employee_id
+        if self.date_of_birth is not None:
+            body["date_of_birth"] = vendor_date(self.date_of_birth)
+        return body
+
+
+class Company(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    address: str = Field(min_length=1, description="street")
+    house_number: str = Field(min_length=1)
+    postal_code: str = Field(min_length=1)
+    city: str = Field(min_length=1)
+    house_number_extension: str | None = None
+    email: str | None = None
+    phonenumber: str | None = None
+    invoice_email: str | None = None
+
+
+class Payment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    party: str = Field(min_length=1, description="payment provider, e.g. ideal or Mollie")
+    transaction_id: str = Field(min_length=1)
+
+
+class AttributeChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, description="the attribute's code from the course, e.g. {182BF814-...}")
+    values: list[str] = Field(description="chosen option names")
+
+
+# -- booking answers --------------------------------------------------------------------------
+
+
+class BookedStudent(ResultModel):
+    id: int | None = None
+    name: str | None = None
+    action: str | None = None
+    type: str | None = None
+    option_ids: list[int] = []
+
+
+class BookedCompany(ResultModel):
+    id: int | None = None
+    name: str | None = None
+    action: str | None = None
+
+
+class BookingCreated(ResultModel):
+    booking_id: str
+    status: str = Field(
+        "requested", description="a booking request; it still has to be accepted in Planaday before it is final"
+    )
+    company: BookedCompany | None = None
+    students: list[BookedStudent] = []
+    sandbox: bool = False
+
+
+class BookingChanged(ResultModel):
+    booking_id: str
+    result: str
+    sandbox: bool = False
+
+
+class PingResult(ResultModel):
+    ok: bool
+    sandbox: bool = False

@@ -1,0 +1,186 @@
+"""Planaday's MCP tools and resources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from server.toolkit import Toolkit
+from tools.planaday.client import PlanadayClient
+from tools.planaday.models import (
+    LABEL_PATTERN,
+    AttributeChoice,
+    BookingChanged,
+    BookingCreated,
+    Company,
+    CourseDetail,
+    CoursePage,
+    CourseTemplateDetail,
+    CourseTemplateList,
+    Daypart,
+    DaypartPage,
+    LabelList,
+    Location,
+    MaterialPage,
+    Payment,
+    PingResult,
+    Student,
+)
+
+Id = Annotated[int, Field(ge=1)]
+CourseId = Annotated[int, Field(ge=1, description="course id, from list_planaday_courses")]
+DaypartId = Annotated[int, Field(ge=1, description="daypart id, from list_planaday_course_dayparts")]
+Offset = Annotated[int, Field(ge=0, description="records to skip (0 = first page)")]
+Limit = Annotated[int, Field(ge=1, le=100, description="records per page, at most 100")]
+LabelName = Annotated[str, Field(pattern=LABEL_PATTERN, max_length=100)]
+MaterialLabel = Annotated[LabelName | None, Field(description="only materials with this label")]
+
+
+def register(kit: Toolkit) -> None:
+    client = PlanadayClient(kit.http)
+
+    @kit.read("ping_planaday", title="Check the Planaday connection")
+    async def ping_planaday() -> PingResult:
+        """Planaday: check that the API answers and the API key is accepted."""
+        return PingResult(ok=await client.ping())
+
+    @kit.read("list_planaday_courses", title="List Planaday courses")
+    async def list_planaday_courses(
+        start: Annotated[date, Field(description="first day of the period, YYYY-MM-DD")],
+        end: Annotated[date, Field(description="last day of the period, YYYY-MM-DD")],
+        template_id: Annotated[Id | None, Field(description="only courses of this course template")] = None,
+        label: Annotated[
+            list[LabelName] | None, Field(description="only courses that carry all of these labels", max_length=10)
+        ] = None,
+        offset: Offset = 0,
+        limit: Limit = 25,
+    ) -> CoursePage:
+        """Planaday: courses planned in a period, with seats available (users.available) and prices."""
+        if end < start:
+            raise ToolError("Planaday: end is before start; give a period with start <= end.")
+        return await client.list_courses(
+            start, end, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
+        )
+
+    @kit.read("get_planaday_course", title="Get a Planaday course")
+    async def get_planaday_course(course_id: CourseId) -> CourseDetail:
+        """Planaday: one course with all its daypart ids, seats, costs and bookable attributes."""
+        return await client.get_course(course_id)
+
+    @kit.read("list_planaday_course_dayparts", title="List a course's dayparts")
+    async def list_planaday_course_dayparts(course_id: CourseId, offset: Offset = 0, limit: Limit = 25) -> DaypartPage:
+        """Planaday: the dayparts (sessions) of a course with date, times and location ids."""
+        return await client.list_course_dayparts(course_id, offset=offset, limit=limit)
+
+    @kit.read("list_planaday_course_materials", title="List a course's materials")
+    async def list_planaday_course_materials(
+        course_id: CourseId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
+    ) -> MaterialPage:
+        """Planaday: materials (books, kits) that can be booked with a course, with prices."""
+        return await client.list_course_materials(course_id, label=label, offset=offset, limit=limit)
+
+    @kit.read("list_planaday_course_templates", title="List Planaday course templates")
+    async def list_planaday_course_templates() -> CourseTemplateList:
+        """Planaday: the course templates (the catalogue courses are planned from)."""
+        return CourseTemplateList(course_templates=await client.list_course_templates())
+
+    @kit.read("get_planaday_course_template", title="Get a Planaday course template")
+    async def get_planaday_course_template(
+        template_id: Annotated[int, Field(ge=1, description="course template id")],
+    ) -> CourseTemplateDetail:
+        """Planaday: one course template with seats, costs and attributes."""
+        return await client.get_course_template(template_id)
+
+    @kit.read("get_planaday_daypart", title="Get a Planaday daypart")
+    async def get_planaday_daypart(daypart_id: DaypartId) -> Daypart:
+        """Planaday: one daypart (session) with date, times, locations and instructors."""
+        return await client.get_daypart(daypart_id)
+
+    @kit.read("list_planaday_daypart_materials", title="List a daypart's materials")
+    async def list_planaday_daypart_materials(
+        daypart_id: DaypartId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
+    ) -> MaterialPage:
+        """Planaday: materials that belong to one daypart."""
+        return await client.list_daypart_materials(daypart_id, label=label, offset=offset, limit=limit)
+
+    @kit.read("list_planaday_labels", title="List Planaday labels")
+    async def list_planaday_labels() -> LabelList:
+        """Planaday: the labels courses can carry (filter list_planaday_courses with them)."""
+        return LabelList(labels=await client.list_labels())
+
+    @kit.read("get_planaday_location", title="Get a Planaday location")
+    async def get_planaday_location(
+        location_id: Annotated[int, Field(ge=1, description="location id, from a daypart's location_ids")],
+    ) -> Location:
+        """Planaday: a training location with address, contact details and capacity."""
+        return await client.get_location(location_id)
+
+    @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
+    async def create_planaday_booking(
+        course_id: CourseId,
+        students: Annotated[list[Student], Field(min_length=1, max_length=50, description="people to enrol")],
+        company: Annotated[Company | None, Field(description="employer; leave out for private students")] = None,
+        dayparts: Annotated[list[Id], Field(description="daypart ids to book; empty = all dayparts")] = [],  # noqa: B006
+        materials: Annotated[list[Id], Field(description="material ids of this course to order")] = [],  # noqa: B006
+        label: Annotated[LabelName | None, Field(description="letters, digits and - only")] = None,
+        is_payed: Annotated[bool, Field(description="true if already paid; then payment is required")] = False,
+        payment: Annotated[Payment | None, Field(description="required when is_payed is true")] = None,
+        attributes: Annotated[
+            list[AttributeChoice] | None, Field(description="choices for the course's attributes; one student only")
+        ] = None,
+        notes: Annotated[str | None, Field(max_length=2000, description="note shown with the request")] = None,
+    ) -> BookingCreated:
+        """Planaday: enrol students on a course. Creates a booking request that the training
+        institute still accepts in Planaday; each student takes one seat."""
+        if is_payed and payment is None:
+            raise ToolError("Planaday: is_payed is true, so give payment with party and transaction_id.")
+        if attributes and len(students) > 1:
+            raise ToolError("Planaday: attributes can only be sent for one student; book students one by one.")
+        body: dict[str, object] = {
+            "students": [student.to_vendor() for student in students],
+            "dayparts": dayparts,
+            "materials": materials,
+            "is_payed": is_payed,
+            "creating_source": "agenda-mcp",
+        }
+        if company is not None:
+            body["company"] = company.model_dump(exclude_none=True)
+        if label is not None:
+            body["label"] = label
+        if payment is not None:
+            body["payment"] = payment.model_dump()
+        if attributes:
+            body["attributes"] = [choice.model_dump() for choice in attributes]
+        if notes:
+            body["notes"] = notes
+        return await client.create_booking(course_id, body)
+
+    @kit.write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
+    async def mark_planaday_booking_paid(
+        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="id from create_planaday_booking")],
+        party: Annotated[str, Field(min_length=1, max_length=100, description="payment provider, e.g. ideal")],
+        transaction_id: Annotated[str, Field(min_length=1, max_length=200, description="the provider's reference")],
+    ) -> BookingChanged:
+        """Planaday: record that a booking has been paid."""
+        return await client.mark_booking_paid(booking_id, party, transaction_id)
+
+    @kit.write("delete_planaday_booking", destructive=True, idempotent=True, title="Delete a booking request")
+    async def delete_planaday_booking(
+        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="id from create_planaday_booking")],
+        reason: Annotated[str | None, Field(max_length=500, description="why; stored with the booking")] = None,
+    ) -> BookingChanged:
+        """Planaday: delete a booking request that has not yet been accepted; frees its seats."""
+        return await client.delete_booking(booking_id, reason)
+
+    @kit.resource("planaday://labels", name="planaday-labels", description="Planaday labels (JSON)")
+    async def labels() -> LabelList:
+        return LabelList(labels=await client.list_labels())
+
+    @kit.resource(
+        "planaday://course-templates", name="planaday-course-templates", description="Planaday course templates (JSON)"
+    )
+    async def course_templates() -> CourseTemplateList:
+        return CourseTemplateList(course_templates=await client.list_course_templates())
