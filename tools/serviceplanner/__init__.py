@@ -1,0 +1,1 @@
+"""ServicePlanner (service-planner.nl): field-service planning — clients, items, appointments."""
