@@ -1,0 +1,103 @@
+"""How the simulator turns Locaboo's booking rules into dated instances."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from tools.locaboo import sandbox_recurrence as rec
+
+NINE, TEN = time(9, 0), time(10, 0)
+
+
+def _days(occurrences: list[rec.Occurrence]) -> list[str]:
+    return [o.start.date().isoformat() for o in occurrences]
+
+
+def test_single_booking_is_one_instance_per_day() -> None:
+    result = rec.single(date(2026, 3, 2), date(2026, 3, 4), NINE, TEN)
+    assert [(o.start, o.end) for o in result] == [
+        (datetime(2026, 3, d, 9), datetime(2026, 3, d, 10)) for d in (2, 3, 4)
+    ]
+
+
+def test_multi_day_is_one_span_cut_per_day() -> None:
+    result = rec.multi_day(date(2023, 10, 11), date(2023, 10, 13), time(0, 0), time(18, 0))
+    assert [(o.start.strftime("%d %H:%M"), o.end.strftime("%d %H:%M")) for o in result] == [
+        ("11 00:00", "11 23:59"),
+        ("12 00:00", "12 23:59"),
+        ("13 00:00", "13 18:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("every", "expected"),
+    [
+        (
+            1,
+            [
+                "2026-03-02",
+                "2026-03-05",
+                "2026-03-09",
+                "2026-03-12",
+                "2026-03-16",
+                "2026-03-19",
+                "2026-03-23",
+                "2026-03-26",
+                "2026-03-30",
+            ],
+        ),
+        (2, ["2026-03-02", "2026-03-05", "2026-03-16", "2026-03-19", "2026-03-30"]),
+        (3, ["2026-03-02", "2026-03-05", "2026-03-23", "2026-03-26"]),
+        (4, ["2026-03-02", "2026-03-05", "2026-03-30"]),
+    ],
+)
+def test_weekly_counts_weeks_from_the_first_monday(every: int, expected: list[str]) -> None:
+    items = [rec.WeeklyItem(0, NINE, TEN), rec.WeeklyItem(3, rec.DAY_START, rec.DAY_END)]
+    assert _days(rec.weekly(date(2026, 3, 2), date(2026, 4, 1), items, every)) == expected
+
+
+def test_weekly_starting_mid_week_skips_days_before_the_start() -> None:
+    items = [rec.WeeklyItem(0, NINE, TEN), rec.WeeklyItem(4, NINE, TEN)]
+    # Starts on a Wednesday: that week's Monday is not booked, its Friday is; biweekly from that week.
+    assert _days(rec.weekly(date(2026, 3, 4), date(2026, 3, 31), items, 2)) == [
+        "2026-03-06",
+        "2026-03-16",
+        "2026-03-20",
+        "2026-03-30",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "every", "expected"),
+    [
+        (15, 1, ["2026-01-15", "2026-02-15", "2026-03-15", "2026-04-15"]),
+        (15, 2, ["2026-01-15", "2026-03-15"]),
+        (31, 1, ["2026-01-31", "2026-03-31"]),  # months without a 31st are skipped
+        (1, 1, ["2026-02-01", "2026-03-01", "2026-04-01"]),  # 1 January is before date_from
+    ],
+)
+def test_monthly_by_day(day: int, every: int, expected: list[str]) -> None:
+    assert _days(rec.monthly_by_day(date(2026, 1, 10), date(2026, 4, 20), day, every, NINE, TEN)) == expected
+
+
+@pytest.mark.parametrize(
+    ("week_number", "weekday", "expected"),
+    [
+        (2, 1, ["2026-03-10", "2026-04-14", "2026-05-12", "2026-06-09"]),  # 2nd Tuesday
+        (1, 0, ["2026-03-02", "2026-04-06", "2026-05-04", "2026-06-01"]),  # 1st Monday
+        (5, 4, ["2026-05-29"]),  # a 5th Friday exists only in May
+    ],
+)
+def test_monthly_by_weekday(week_number: int, weekday: int, expected: list[str]) -> None:
+    result = rec.monthly_by_weekday(date(2026, 3, 1), date(2026, 6, 30), week_number, weekday, 1, NINE, TEN)
+    assert _days(result) == expected
+
+
+def test_yearly_skips_29_february_outside_leap_years() -> None:
+    assert _days(rec.yearly(date(2024, 1, 1), date(2029, 12, 31), 29, 2, NINE, TEN)) == ["2024-02-29", "2028-02-29"]
+
+
+def test_yearly_stays_inside_the_range() -> None:
+    assert _days(rec.yearly(date(2026, 7, 1), date(2028, 5, 31), 1, 6, NINE, TEN)) == ["2027-06-01"]

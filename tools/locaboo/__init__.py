@@ -1,0 +1,1 @@
+"""Locaboo (rooms, halls and their parts, inventory and services): API v2 client, tools and sandbox."""

@@ -1,0 +1,148 @@
+"""An in-process simulator of the Locaboo API v2 (ASGI), for sandbox mode and tests.
+
+It serves the vendor's full paths under ``/api/v2`` with the vendor's envelope, its mixed date
+formats and its PHP habits (``[]`` for empty objects, escaped slashes, ids as strings in some
+places). Error bodies follow the reference's local convention (§1.5): 401 for a missing or wrong
+``api_secret_key``, 400 for validation, 404 for unknown ids, 409 for a double booking, each as
+``{"success": false, "message": ...}``.
+
+Rules and demo data live in ``sandbox_state`` and ``sandbox_data``; this module is HTTP glue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tools.locaboo import phpform, sandbox_data
+from tools.locaboo.sandbox_model import BERLIN, Params, SandboxError
+from tools.locaboo.sandbox_state import LocabooSandbox
+
+SANDBOX_BASE_URL = "http://locaboo.sandbox/api/v2"
+SANDBOX_ENV: dict[str, str] = {"LOCABOO_API_KEY": "sandbox-locaboo-key"}
+PREFIX = "/api/v2"
+KEY_PARAM = "api_secret_key"
+
+Handler = Callable[..., dict[str, Any]]
+
+
+class PhpJSONResponse(Response):
+    """JSON as PHP's json_encode writes it: non-ASCII as \\u escapes and ``/`` as ``\\/``."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/").encode("ascii")
+
+
+def _failure(status: int, message: str) -> Response:
+    return PhpJSONResponse({"success": False, "message": message}, status_code=status)
+
+
+async def _body_params(request: Request) -> dict[str, Any]:
+    """POST fields: form-encoded PHP bracket notation, multipart, or a JSON object.
+
+    The vendor does not say which content type it takes (reference §1.2); SAFE CHOICE for the
+    simulator: accept all of them. Anything else reads as no fields, as PHP's ``$_POST`` would.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SandboxError(400, "Request body is not valid JSON") from exc
+        if not isinstance(body, dict):
+            raise SandboxError(400, "Request body must be a JSON object")
+        return body
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        return phpform.parse((k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile))
+    return {}
+
+
+def _endpoint(
+    state: LocabooSandbox, handler: Handler, *, body: bool = False, path_id: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            query = phpform.parse(request.query_params.multi_items())
+            fields = await _body_params(request) if body else query
+            # L1: the key may travel as a query or a POST parameter.
+            key = fields.get(KEY_PARAM) if body and fields.get(KEY_PARAM) else query.get(KEY_PARAM)
+            if not key:
+                raise SandboxError(401, "Missing api_secret_key")
+            if key != SANDBOX_ENV["LOCABOO_API_KEY"]:
+                raise SandboxError(401, "Invalid api_secret_key")
+            params = Params({k: v for k, v in fields.items() if k != KEY_PARAM})
+            if path_id is None:
+                payload = handler(params)
+            else:
+                raw_id = request.path_params[path_id]
+                if not raw_id.isdigit():
+                    raise SandboxError(404, "Not found")
+                payload = handler(params, int(raw_id))
+        except SandboxError as error:
+            return _failure(error.status, error.message)
+        return PhpJSONResponse(payload)
+
+    return endpoint
+
+
+def _routes(state: LocabooSandbox) -> list[Route]:
+    get = ["GET"]
+    post = ["POST"]
+    table: list[tuple[str, Handler, list[str], str | None]] = [
+        ("/resource_list", state.resource_list, get, None),
+        ("/resource/{resource_id}", state.resource_details, get, "resource_id"),
+        ("/booking_list", state.booking_list, get, None),
+        ("/booking/{booking_id}", state.booking_details, get, "booking_id"),
+        ("/availability", state.availability, get, None),
+        ("/profile", state.profile_details, get, None),
+        ("/customer_list", state.customer_list, get, None),
+        ("/inventory_list", state.inventory_list, get, None),
+        ("/service_list", state.service_list, get, None),
+        ("/invoice_list", state.invoice_list, get, None),
+        # A GET that changes data, as documented (reference §2.11).
+        ("/booking_save", state.booking_save, get, None),
+        ("/event_list", state.event_list, get, None),
+        ("/event_details/{event_id}", state.event_details, get, "event_id"),
+        ("/booking_add", state.booking_add, post, None),
+        ("/customer_add", state.customer_add, post, None),
+        ("/customer_edit", state.customer_edit, post, None),
+        ("/customer_address_add", state.customer_address_add, post, None),
+    ]
+    return [
+        Route(
+            PREFIX + path,
+            _endpoint(state, handler, body=methods == post, path_id=path_id),
+            methods=methods,
+        )
+        for path, handler, methods, path_id in table
+    ]
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return _failure(status, {404: "Not found", 405: "Method not allowed"}.get(status, "Server error"))
+
+
+def create_app(*, now: Callable[[], datetime] | None = None) -> Starlette:
+    """A fresh simulator (its own state) whose demo data is anchored on ``now()``."""
+
+    def clock() -> datetime:
+        current = now() if now is not None else datetime.now(BERLIN)
+        return current.astimezone(BERLIN) if current.tzinfo else current.replace(tzinfo=BERLIN)
+
+    state = LocabooSandbox(sandbox_data.build(clock()), clock)
+    app = Starlette(routes=_routes(state), exception_handlers={HTTPException: _http_error})
+    app.state.sandbox = state
+    return app

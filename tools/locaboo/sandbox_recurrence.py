@@ -1,0 +1,139 @@
+"""How the simulator expands Locaboo booking rules into dated instances.
+
+Locaboo documents the rule shapes but not the expansion (reference §2.13, L3/L4, all
+[inferred]); the choices made here:
+
+- single booking: one instance per day from ``date_from`` to ``date_to`` with the same times
+  (the documented booking examples show exactly that);
+- multi-day booking (``multi_day=1``): one continuous span from ``date_from time_from`` to
+  ``date_to time_to``, cut into one instance per day (the documented example booking 312838 has
+  ``00:00-23:59, 00:00-23:59, 00:00-18:00``);
+- weekly rules count weeks from the Monday of ``date_from``'s week (``biweek`` = weeks 0, 2, 4...);
+- monthly rules count months from ``date_from``'s month; a month without the requested day
+  (the 31st, a fifth Tuesday) is skipped rather than moved;
+- yearly rules on 29 February skip non-leap years;
+- full-day items run 00:00-23:59, as in the documented booking example.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKLY_INTERVALS: dict[str, int] = {"week": 1, "biweek": 2, "triweek": 3, "quadweek": 4}
+DAY_START = time(0, 0)
+DAY_END = time(23, 59)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated instance: wall-clock times in the venue's zone."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class WeeklyItem:
+    weekday: int  # 0 = Monday
+    start: time
+    end: time
+
+
+def _days(date_from: date, date_to: date) -> list[date]:
+    return [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+
+
+def _at(day: date, start: time, end: time) -> Occurrence:
+    return Occurrence(datetime.combine(day, start), datetime.combine(day, end))
+
+
+def single(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
+    return [_at(day, start, end) for day in _days(date_from, date_to)]
+
+
+def multi_day(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
+    days = _days(date_from, date_to)
+    return [_at(day, start if day == date_from else DAY_START, end if day == date_to else DAY_END) for day in days]
+
+
+def daily(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
+    return single(date_from, date_to, start, end)
+
+
+def weekly(date_from: date, date_to: date, items: list[WeeklyItem], every_weeks: int) -> list[Occurrence]:
+    first_monday = date_from - timedelta(days=date_from.weekday())
+    result: list[Occurrence] = []
+    for day in _days(date_from, date_to):
+        week_index = (day - first_monday).days // 7
+        if week_index % every_weeks:
+            continue
+        result.extend(_at(day, item.start, item.end) for item in items if item.weekday == day.weekday())
+    return result
+
+
+def _months(date_from: date, date_to: date, every_months: int) -> list[tuple[int, int]]:
+    months: list[tuple[int, int]] = []
+    year, month = date_from.year, date_from.month
+    index = 0
+    while (year, month) <= (date_to.year, date_to.month):
+        if index % every_months == 0:
+            months.append((year, month))
+        index += 1
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _within(day: date, date_from: date, date_to: date) -> bool:
+    return date_from <= day <= date_to
+
+
+def monthly_by_day(
+    date_from: date, date_to: date, day_of_month: int, every_months: int, start: time, end: time
+) -> list[Occurrence]:
+    result: list[Occurrence] = []
+    for year, month in _months(date_from, date_to, every_months):
+        if day_of_month > calendar.monthrange(year, month)[1]:
+            continue
+        day = date(year, month, day_of_month)
+        if _within(day, date_from, date_to):
+            result.append(_at(day, start, end))
+    return result
+
+
+def nth_weekday(year: int, month: int, week_number: int, weekday: int) -> date | None:
+    """The ``week_number``-th ``weekday`` (0 = Monday) of the month, or None if it has none."""
+    first = date(year, month, 1)
+    offset = (weekday - first.weekday()) % 7
+    day = first + timedelta(days=offset + 7 * (week_number - 1))
+    return day if day.month == month else None
+
+
+def monthly_by_weekday(
+    date_from: date,
+    date_to: date,
+    week_number: int,
+    weekday: int,
+    every_months: int,
+    start: time,
+    end: time,
+) -> list[Occurrence]:
+    result: list[Occurrence] = []
+    for year, month in _months(date_from, date_to, every_months):
+        day = nth_weekday(year, month, week_number, weekday)
+        if day is not None and _within(day, date_from, date_to):
+            result.append(_at(day, start, end))
+    return result
+
+
+def yearly(date_from: date, date_to: date, day_of_month: int, month: int, start: time, end: time) -> list[Occurrence]:
+    result: list[Occurrence] = []
+    for year in range(date_from.year, date_to.year + 1):
+        if day_of_month > calendar.monthrange(year, month)[1]:
+            continue
+        day = date(year, month, day_of_month)
+        if _within(day, date_from, date_to):
+            result.append(_at(day, start, end))
+    return result
