@@ -709,3 +709,19 @@ async def test_json_without_a_json_content_type_is_not_read(
         },
     )
     assert as_form.status_code == 200
+
+
+@pytest.mark.anyio
+async def test_optional_throttle_answers_429_with_retry_after(
+    http: httpx2.AsyncClient, state: ServicePlannerState
+) -> None:
+    assert [(await http.get("/user")).status_code for _ in range(5)] == [200] * 5  # off by default
+    state.limit_requests(3)
+    statuses = [(await http.get("/user")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = await http.get("/user")
+    assert refused.json() == {"message": "Too Many Attempts."}
+    assert refused.headers["retry-after"] == "60"  # NOW is 10:30:00; the window lasts to 10:31
+    assert refused.headers["x-ratelimit-remaining"] == "0"
+    state.limit_requests(None)
+    assert (await http.get("/user")).status_code == 200

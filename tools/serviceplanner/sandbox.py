@@ -7,7 +7,8 @@ length-aware paginators whose page URLs point back at the app. Callers that do n
 JSON get what Laravel gives browsers: redirects and HTML.
 
 Test hooks live on `app.state.sandbox` (a ServicePlannerState): `serve_html(path, kind)`,
-`clear_html()`, `cancel_appointment(id)`, `mark_visited(id)`, and the data tables.
+`clear_html()`, `limit_requests(per_minute)`, `cancel_appointment(id)`, `mark_visited(id)`,
+and the data tables.
 """
 
 from __future__ import annotations
@@ -488,6 +489,21 @@ def _invalid(request: Request, errors: Mapping[str, list[str]]) -> Response:
     return _redirect(request.headers.get("referer") or f"{_origin(request)}/")
 
 
+def _too_many(request: Request, limit: int, wait: int, state: ServicePlannerState) -> Response:
+    reset = int(state.now_utc().timestamp()) + wait
+    headers = {
+        "retry-after": str(wait),
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(reset),
+    }
+    if wants_json(request):
+        return JSONResponse({"message": "Too Many Attempts."}, status_code=429, headers=headers)
+    response = _html_error(429, "Too Many Requests")
+    response.headers.update(headers)
+    return response
+
+
 def _not_found(request: Request, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"message": message}, status_code=404)
@@ -555,7 +571,13 @@ async def dispatch(request: Request) -> Response:
         return _html_error(405, "Method Not Allowed")
 
     route, match = chosen
-    company_id = state.company_for(_bearer(request))  # S1: every route needs a known token
+    token = _bearer(request)
+    limited = state.throttle(token or (request.client.host if request.client else ""))
+    if limited is not None:
+        limit, remaining, wait = limited
+        if remaining < 0:
+            return _too_many(request, limit, wait, state)
+    company_id = state.company_for(token)  # S1: every route needs a known token
     if company_id is None:
         return _unauthenticated(request)
     body, uploads = await _read_body(request)

@@ -76,6 +76,8 @@ class ServicePlannerState:
         self.invoices = {row["id"]: row for row in demo.invoices}
         self.attachment_content: dict[int, bytes] = {}
         self._html: dict[str, HtmlKind] = {}
+        self._per_minute: int | None = None
+        self._hits: dict[tuple[str, datetime], int] = {}
         self._ids: dict[str, int] = {"attachment": 55000}
         for name in ("clients", "addresses", "contact_persons", "items", "appointments"):
             table: dict[int, Record] = getattr(self, name)
@@ -93,6 +95,23 @@ class ServicePlannerState:
 
     def html_override(self, path: str) -> HtmlKind | None:
         return self._html.get(path) or self._html.get("*")
+
+    def limit_requests(self, per_minute: int | None) -> None:
+        """Turn on Laravel's `throttle` (reference 1.5: undocumented, commonly 60/min): past the
+        limit a caller gets 429 with Retry-After until the minute is over. None = no limit."""
+        self._per_minute = per_minute
+        self._hits.clear()
+
+    def throttle(self, caller: str) -> tuple[int, int, int] | None:
+        """Count one request; (limit, remaining, seconds to wait) when limiting is on."""
+        if self._per_minute is None:
+            return None
+        now = self._now()
+        window = now.replace(second=0, microsecond=0)
+        key = (caller, window)
+        self._hits[key] = self._hits.get(key, 0) + 1
+        wait = 60 - now.second
+        return self._per_minute, self._per_minute - self._hits[key], wait
 
     def cancel_appointment(self, appointment_id: int) -> None:
         """The API has no cancel endpoint; the web app sets `canceled_at` (for status tests)."""
