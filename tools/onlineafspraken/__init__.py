@@ -1,0 +1,1 @@
+"""OnlineAfspraken.nl vendor package."""
