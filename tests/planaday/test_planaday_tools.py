@@ -1,0 +1,337 @@
+"""Every Planaday tool and resource through a real MCP client, against the sandbox."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.server.mcpserver.exceptions import ToolError
+
+from server.app import Agenda, build_agenda
+from tests.support import call_error, call_ok, sandbox_settings
+from tools.planaday.client import PlanadayClient
+from tools.planaday.sandbox import PlanadaySandbox
+
+pytestmark = pytest.mark.anyio
+TODAY = date.today()
+PERIOD = {"start": TODAY.isoformat(), "end": (TODAY + timedelta(weeks=10)).isoformat()}
+SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "f"}
+
+
+@pytest.fixture
+def agenda() -> Agenda:
+    return build_agenda(sandbox_settings(toolsets=("planaday",)))
+
+
+@pytest.fixture
+async def client(agenda: Agenda) -> AsyncIterator[Client]:
+    async with Client(agenda.server) as client:
+        yield client
+
+
+def sandbox_of(agenda: Agenda) -> PlanadaySandbox:
+    state: PlanadaySandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
+    return state
+
+
+async def test_ping_and_labels(client: Client) -> None:
+    assert await call_ok(client, "ping_planaday") == {"ok": True, "sandbox": True}
+    labels = await call_ok(client, "list_planaday_labels")
+    assert {"BHV", "EHBO", "VCA"} <= {label["name"] for label in labels["labels"]}
+
+
+async def test_courses_are_filtered_by_period_label_and_template(client: Client) -> None:
+    everything = await call_ok(client, "list_planaday_courses", {**PERIOD, "limit": 100})
+    assert everything["page"]["total"] == len(everything["courses"]) > 5
+    bhv = await call_ok(client, "list_planaday_courses", {**PERIOD, "label": ["BHV"], "limit": 100})
+    assert bhv["courses"] and all("BHV" in c["labels"] for c in bhv["courses"])
+    both = await call_ok(client, "list_planaday_courses", {**PERIOD, "label": ["BHV", "EHBO"], "limit": 100})
+    assert {c["id"] for c in both["courses"]} <= {c["id"] for c in bhv["courses"]}
+    assert all({"BHV", "EHBO"} <= set(c["labels"]) for c in both["courses"])
+    template = await call_ok(client, "list_planaday_courses", {**PERIOD, "template_id": 3, "limit": 100})
+    assert template["courses"] and all(c["coursetemplate_id"] == 3 for c in template["courses"])
+    far = {"start": (TODAY + timedelta(days=800)).isoformat(), "end": (TODAY + timedelta(days=900)).isoformat()}
+    assert (await call_ok(client, "list_planaday_courses", far))["courses"] == []
+
+
+async def test_course_pages_add_up(client: Client) -> None:
+    first = await call_ok(client, "list_planaday_courses", {**PERIOD, "limit": 3})
+    assert len(first["courses"]) == 3 and first["page"]["has_more"] is True
+    rest = await call_ok(client, "list_planaday_courses", {**PERIOD, "offset": 3, "limit": 100})
+    assert first["page"]["total"] == 3 + len(rest["courses"]) and rest["page"]["has_more"] is False
+    assert not {c["id"] for c in first["courses"]} & {c["id"] for c in rest["courses"]}
+
+
+async def test_bad_periods_and_limits_are_refused_before_calling(client: Client) -> None:
+    backwards = {"start": PERIOD["end"], "end": PERIOD["start"]}
+    assert "end is before start" in await call_error(client, "list_planaday_courses", backwards)
+    assert "100" in await call_error(client, "list_planaday_courses", {**PERIOD, "limit": 500})
+    assert "date" in (await call_error(client, "list_planaday_courses", {"start": "21-11-2026", "end": "x"})).lower()
+
+
+async def test_course_detail_dayparts_and_location_in_iso(client: Client) -> None:
+    course = await call_ok(client, "get_planaday_course", {"course_id": 101})
+    assert course["name"] == "BHV Basis" and len(course["dayparts"]) == 2
+    assert course["users"]["available"] == 7
+    dayparts = await call_ok(client, "list_planaday_course_dayparts", {"course_id": 101})
+    first = dayparts["dayparts"][0]
+    assert date.fromisoformat(first["date"]) > TODAY
+    assert re.fullmatch(r"\d{2}:\d{2}", first["start_time"]) and first["start_time"] == "08:30"
+    daypart = await call_ok(client, "get_planaday_daypart", {"daypart_id": first["id"]})
+    assert daypart["date"] == first["date"] and daypart["end_time"] == "16:30"
+    location = await call_ok(client, "get_planaday_location", {"location_id": first["location_ids"][0]})
+    assert location["address"]["city"] == "Utrecht"
+
+
+async def test_materials_of_course_and_daypart(client: Client) -> None:
+    course_materials = await call_ok(client, "list_planaday_course_materials", {"course_id": 106})
+    assert {m["id"] for m in course_materials["materials"]} >= {454, 455}
+    assert all(isinstance(m["selling_price"], float | int) for m in course_materials["materials"])
+    dayparts = await call_ok(client, "list_planaday_course_dayparts", {"course_id": 107})
+    practice = next(d for d in dayparts["dayparts"] if d["name"] == "Praktijk")
+    daypart_materials = await call_ok(client, "list_planaday_daypart_materials", {"daypart_id": practice["id"]})
+    assert [m["id"] for m in daypart_materials["materials"]] == [457]
+
+
+async def test_templates_tool_detail_and_resources(client: Client) -> None:
+    templates = await call_ok(client, "list_planaday_course_templates")
+    ids = {t["id"] for t in templates["course_templates"]}
+    assert 4 in ids and 7 not in ids  # a template without dayparts is not listed
+    vca = await call_ok(client, "get_planaday_course_template", {"template_id": 4})
+    assert any(a["is_required"] for a in vca["attributes"].values())
+    resource = await client.read_resource("planaday://course-templates")
+    assert {t["id"] for t in json.loads(resource.contents[0].text)["course_templates"]} == ids  # type: ignore[union-attr]
+    labels = await client.read_resource("planaday://labels")
+    assert "BHV" in labels.contents[0].text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("get_planaday_course", {"course_id": 999}),
+        ("get_planaday_daypart", {"daypart_id": 999999}),
+        ("get_planaday_location", {"location_id": 999}),
+        ("get_planaday_course_template", {"template_id": 999}),
+        ("list_planaday_course_dayparts", {"course_id": 999}),
+    ],
+)
+async def test_unknown_ids_are_404_tool_errors(client: Client, tool: str, arguments: dict[str, Any]) -> None:
+    text = await call_error(client, tool, arguments)
+    assert "HTTP 404" in text and "Check the id" in text
+
+
+async def test_booking_takes_a_seat_and_delete_gives_it_back(agenda: Agenda, client: Client) -> None:
+    before = (await call_ok(client, "get_planaday_course", {"course_id": 104}))["users"]["available"]
+    second = {**SANNE, "first_name": "Daan", "gender": "m", "email": None}
+    booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [SANNE, second]})
+    assert booking["booking_id"].startswith("API") and booking["sandbox"] is True
+    assert [len(s["option_ids"]) for s in booking["students"]] == [2, 2]  # one option per daypart
+    during = (await call_ok(client, "get_planaday_course", {"course_id": 104}))["users"]["available"]
+    assert during == before - 2
+    assert sandbox_of(agenda).booking(booking["booking_id"]).status == "pending"
+    deleted = await call_ok(client, "delete_planaday_booking", {"booking_id": booking["booking_id"]})
+    assert deleted["result"] == "OK" and deleted["sandbox"] is True
+    after = (await call_ok(client, "get_planaday_course", {"course_id": 104}))["users"]["available"]
+    assert after == before
+    again = await call_error(client, "delete_planaday_booking", {"booking_id": booking["booking_id"]})
+    assert "HTTP 404" in again
+
+
+async def test_a_full_course_says_so(agenda: Agenda, client: Client) -> None:
+    await call_ok(client, "create_planaday_booking", {"course_id": 103, "students": [SANNE]})
+    assert sandbox_of(agenda).available_seats(103) == 0
+    text = await call_error(client, "create_planaday_booking", {"course_id": 103, "students": [SANNE]})
+    assert "no seats left" in text
+
+
+async def test_a_converted_booking_cannot_be_deleted(agenda: Agenda, client: Client) -> None:
+    booking = await call_ok(client, "create_planaday_booking", {"course_id": 102, "students": [SANNE]})
+    sandbox_of(agenda).mark_converted(booking["booking_id"])
+    text = await call_error(client, "delete_planaday_booking", {"booking_id": booking["booking_id"]})
+    assert "already accepted" in text
+
+
+async def test_mark_paid(agenda: Agenda, client: Client) -> None:
+    booking = await call_ok(client, "create_planaday_booking", {"course_id": 102, "students": [SANNE]})
+    paid = await call_ok(
+        client,
+        "mark_planaday_booking_paid",
+        {"booking_id": booking["booking_id"], "party": "ideal", "transaction_id": "TX-123"},
+    )
+    assert paid["booking_id"] == booking["booking_id"] and paid["result"] == "OK"
+    assert sandbox_of(agenda).booking(booking["booking_id"]).is_payed is True
+    unknown = await call_error(
+        client, "mark_planaday_booking_paid", {"booking_id": "API-nope", "party": "ideal", "transaction_id": "x"}
+    )
+    assert "HTTP 404" in unknown
+
+
+async def test_booking_with_company_payment_materials_and_label(agenda: Agenda, client: Client) -> None:
+    company = {"name": "Pietersen BV", "address": "Stationsplein", "house_number": "1", "postal_code": "3511 ED"}
+    company["city"] = "Utrecht"
+    booking = await call_ok(
+        client,
+        "create_planaday_booking",
+        {
+            "course_id": 101,
+            "students": [{**SANNE, "employee_id": "E-7", "date_of_birth": "1990-04-01"}],
+            "company": company,
+            "dayparts": [],
+            "materials": [450],
+            "label": "website-2026",
+            "is_payed": True,
+            "payment": {"party": "Mollie", "transaction_id": "tr_123"},
+        },
+    )
+    assert booking["company"]["name"] == "Pietersen BV"
+    stored = sandbox_of(agenda).booking(booking["booking_id"])
+    assert stored.is_payed is True
+
+
+def _dayparts(course: dict[str, Any]) -> list[int]:
+    return [d["id"] for d in course["dayparts"]]
+
+
+ATTRIBUTE_EXAM = "{7D3F0A2C-5B1E-4C8A-9E21-3A6B8C0D4F11}"
+ATTRIBUTE_EXTRAS = "{2B9E4C71-8A0D-4F3B-B6C5-1E7D9A2F3C40}"
+STAP_STUDENT = {**SANNE, "stap_regulation": True}
+STAP_COMPLETE = {
+    **STAP_STUDENT,
+    "date_of_birth": "1985-06-15",
+    "address": "Dorpsstraat",
+    "house_number": "12",
+    "postal_code": "8011 AB",
+    "city": "Zwolle",
+}
+
+
+# Vendor codes the typed tool cannot prevent, provoked through the tool.
+@pytest.mark.parametrize(
+    ("arguments", "code"),
+    [
+        ({"course_id": 111, "students": [SANNE]}, "413"),
+        ({"course_id": 99999, "students": [SANNE]}, "414"),
+        ({"course_id": 101, "students": [SANNE], "dayparts": [1]}, "416"),
+        ({"course_id": 101, "students": [SANNE], "materials": [458]}, "417"),
+        ({"course_id": 106, "students": [SANNE]}, "419"),
+        ({"course_id": 106, "students": [SANNE], "attributes": [{"code": "{BOGUS}", "values": ["x"]}]}, "423"),
+        (
+            {"course_id": 106, "students": [SANNE], "attributes": [{"code": ATTRIBUTE_EXTRAS, "values": ["Lunch"]}]},
+            "424",
+        ),
+        (
+            {"course_id": 106, "students": [SANNE], "attributes": [{"code": ATTRIBUTE_EXAM, "values": ["Klingon"]}]},
+            "425",
+        ),
+        ({"course_id": 101, "students": [SANNE], "attributes": [{"code": ATTRIBUTE_EXAM, "values": ["x"]}]}, "427"),
+        (
+            {
+                "course_id": 106,
+                "students": [SANNE],
+                "attributes": [{"code": ATTRIBUTE_EXAM, "values": ["Nederlands", "Engels"]}],
+            },
+            "428",
+        ),
+        ({"course_id": 106, "students": [SANNE], "attributes": [{"code": ATTRIBUTE_EXAM, "values": []}]}, "429"),
+        ({"course_id": 108, "students": [STAP_STUDENT]}, "431"),
+        ({"course_id": 108, "students": [{**STAP_COMPLETE, "address": None}]}, "432"),
+        ({"course_id": 108, "students": [{**STAP_COMPLETE, "house_number": None}]}, "433"),
+        ({"course_id": 108, "students": [{**STAP_COMPLETE, "postal_code": None}]}, "434"),
+        ({"course_id": 108, "students": [{**STAP_COMPLETE, "city": None}]}, "435"),
+        ({"course_id": 108, "students": [SANNE]}, "436"),
+    ],
+)
+async def test_vendor_booking_errors_name_their_code(client: Client, arguments: dict[str, Any], code: str) -> None:
+    text = await call_error(client, "create_planaday_booking", arguments)
+    assert f"error {code}" in text, text
+    assert text.startswith("Planaday: create booking failed") or "create booking failed" in text
+
+
+async def test_attribute_booking_succeeds_when_complete(client: Client) -> None:
+    choices = [
+        {"code": ATTRIBUTE_EXAM, "values": ["Engels"]},
+        {"code": ATTRIBUTE_EXTRAS, "values": ["Lesboek", "Lunch"]},
+    ]
+    booking = await call_ok(
+        client, "create_planaday_booking", {"course_id": 106, "students": [SANNE], "attributes": choices}
+    )
+    assert booking["booking_id"]
+    stap = await call_ok(client, "create_planaday_booking", {"course_id": 108, "students": [STAP_COMPLETE]})
+    assert stap["booking_id"]
+
+
+# What the tool's types and checks refuse before anything is sent.
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"course_id": 101, "students": []}, "students"),
+        ({"course_id": 101, "students": [{**SANNE, "first_name": ""}]}, "first_name"),
+        ({"course_id": 101, "students": [{"first_name": "Sanne"}]}, "last_name"),
+        ({"course_id": 101, "students": [{**SANNE, "gender": "x"}]}, "gender"),
+        ({"course_id": 101, "students": [{**SANNE, "email": "not-an-email"}]}, "e-mail"),
+        ({"course_id": 101, "students": [{**SANNE, "language": "EN"}]}, "language"),
+        ({"course_id": 101, "students": [{**SANNE, "nickname": "typo"}]}, "nickname"),
+        ({"course_id": 101, "students": [SANNE], "label": "met spatie"}, "label"),
+        ({"course_id": 101, "students": [SANNE], "is_payed": True}, "give payment"),
+        ({"course_id": 101, "students": [SANNE], "company": {"name": "Acme"}}, "company"),
+        (
+            {"course_id": 106, "students": [SANNE, SANNE], "attributes": [{"code": ATTRIBUTE_EXAM, "values": ["x"]}]},
+            "one student",
+        ),
+    ],
+)
+async def test_invalid_bookings_are_refused_before_sending(
+    agenda: Agenda, client: Client, arguments: dict[str, Any], expected: str
+) -> None:
+    text = await call_error(client, "create_planaday_booking", arguments)
+    assert expected in text
+    assert sandbox_of(agenda).bookings == []
+
+
+# Vendor codes the tool's validation keeps us from sending: the client still maps them.
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "402"),
+        ({"students": [{**SANNE, "gender": "x"}]}, "403"),
+        ({"students": [{**SANNE, "first_name": ""}]}, "404"),
+        ({"students": [{**SANNE, "last_name": ""}]}, "405"),
+        ({"students": [{**SANNE, "email": "nope"}]}, "406"),
+        (
+            {"students": [SANNE], "company": {"address": "a", "house_number": "1", "postal_code": "p", "city": "c"}},
+            "408",
+        ),
+        ({"students": [SANNE], "company": {"name": "n", "house_number": "1", "postal_code": "p", "city": "c"}}, "409"),
+        ({"students": [SANNE], "company": {"name": "n", "address": "a", "postal_code": "p", "city": "c"}}, "410"),
+        ({"students": [SANNE], "company": {"name": "n", "address": "a", "house_number": "1", "city": "c"}}, "411"),
+        (
+            {"students": [SANNE], "company": {"name": "n", "address": "a", "house_number": "1", "postal_code": "p"}},
+            "412",
+        ),
+        ({"students": [SANNE], "is_payed": True}, "418"),
+        ({"students": [SANNE, SANNE], "attributes": [{"code": ATTRIBUTE_EXAM, "values": ["Engels"]}]}, "420"),
+        ({"students": [SANNE], "attributes": [{"values": ["Engels"]}]}, "421"),
+        ({"students": [SANNE], "attributes": [{"code": ATTRIBUTE_EXAM}]}, "422"),
+        ({"students": [{**SANNE, "language": "XX"}]}, "426"),
+        ({"students": [{**SANNE, "date_of_birth": "31-31-2000"}]}, "430"),
+    ],
+)
+async def test_client_maps_every_booking_code(agenda: Agenda, body: dict[str, Any], code: str) -> None:
+    http = agenda.vendors["planaday"].http
+    async with http.opened():
+        with pytest.raises(ToolError) as err:
+            await PlanadayClient(http).create_booking(106 if "attributes" in body else 101, body)
+    assert f"error {code}" in str(err.value)
+
+
+async def test_course_id_mismatch_is_code_407(agenda: Agenda) -> None:
+    http = agenda.vendors["planaday"].http
+    async with http.opened():
+        with pytest.raises(ToolError) as err:
+            await http.json("POST", "booking/101", json_body={"course_id": 102, "students": [SANNE]})
+    assert "error 407" in str(err.value)
