@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,6 +25,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tools.locaboo import phpform, sandbox_data
+from tools.locaboo import sandbox_reads as reads
+from tools.locaboo.sandbox_availability import availability
 from tools.locaboo.sandbox_model import BERLIN, Params, SandboxError
 from tools.locaboo.sandbox_state import LocabooSandbox
 
@@ -70,7 +73,7 @@ async def _body_params(request: Request) -> dict[str, Any]:
 
 
 def _endpoint(
-    state: LocabooSandbox, handler: Handler, *, body: bool = False, path_id: str | None = None
+    handler: Handler, *, body: bool = False, path_id: str | None = None
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -101,20 +104,20 @@ def _routes(state: LocabooSandbox) -> list[Route]:
     get = ["GET"]
     post = ["POST"]
     table: list[tuple[str, Handler, list[str], str | None]] = [
-        ("/resource_list", state.resource_list, get, None),
-        ("/resource/{resource_id}", state.resource_details, get, "resource_id"),
-        ("/booking_list", state.booking_list, get, None),
-        ("/booking/{booking_id}", state.booking_details, get, "booking_id"),
-        ("/availability", state.availability, get, None),
-        ("/profile", state.profile_details, get, None),
-        ("/customer_list", state.customer_list, get, None),
-        ("/inventory_list", state.inventory_list, get, None),
-        ("/service_list", state.service_list, get, None),
-        ("/invoice_list", state.invoice_list, get, None),
+        ("/resource_list", partial(reads.resource_list, state), get, None),
+        ("/resource/{resource_id}", partial(reads.resource_details, state), get, "resource_id"),
+        ("/booking_list", partial(reads.booking_list, state), get, None),
+        ("/booking/{booking_id}", partial(reads.booking_details, state), get, "booking_id"),
+        ("/availability", partial(availability, state), get, None),
+        ("/profile", partial(reads.profile_details, state), get, None),
+        ("/customer_list", partial(reads.customer_list, state), get, None),
+        ("/inventory_list", partial(reads.inventory_list, state), get, None),
+        ("/service_list", partial(reads.service_list, state), get, None),
+        ("/invoice_list", partial(reads.invoice_list, state), get, None),
         # A GET that changes data, as documented (reference §2.11).
         ("/booking_save", state.booking_save, get, None),
-        ("/event_list", state.event_list, get, None),
-        ("/event_details/{event_id}", state.event_details, get, "event_id"),
+        ("/event_list", partial(reads.event_list, state), get, None),
+        ("/event_details/{event_id}", partial(reads.event_details, state), get, "event_id"),
         ("/booking_add", state.booking_add, post, None),
         ("/customer_add", state.customer_add, post, None),
         ("/customer_edit", state.customer_edit, post, None),
@@ -123,7 +126,7 @@ def _routes(state: LocabooSandbox) -> list[Route]:
     return [
         Route(
             PREFIX + path,
-            _endpoint(state, handler, body=methods == post, path_id=path_id),
+            _endpoint(handler, body=methods == post, path_id=path_id),
             methods=methods,
         )
         for path, handler, methods, path_id in table

@@ -330,3 +330,64 @@ class Params:
         if items is None:
             raise bad_request(f"{name} must be an array")
         return items
+
+
+def as_mapping(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise bad_request(f"{name} must be an array with named keys")
+    return value
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def date_range(p: Params) -> tuple[date, date]:
+    """The required ``date_from``/``date_to`` pair of list, availability and booking calls."""
+    date_from = p.date("date_from", required=True)
+    date_to = p.date("date_to", required=True)
+    assert date_from is not None and date_to is not None
+    if date_to < date_from:
+        raise bad_request("date_to must not be before date_from")
+    return date_from, date_to
+
+
+# --- Locaboo's notations in answers (reference §1.3) ------------------------------------------
+
+
+def ymd_hm(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def dmy(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def dmy_hm(value: datetime) -> str:
+    return value.strftime("%d.%m.%Y %H:%M")
+
+
+def hm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(BERLIN).isoformat(timespec="seconds")
+
+
+def php_object(mapping: dict[str, Any]) -> dict[str, Any] | list[Any]:
+    # PHP's json_encode writes an empty associative array as [] (reference §4 "Empty collections").
+    return mapping if mapping else []
+
+
+def number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def ok(data: Any, *, total: int | None = None) -> dict[str, Any]:
+    """The success envelope; ``total`` is left out where Locaboo leaves it out (customer writes)."""
+    return {"data": data, "total": total, "success": True} if total is not None else {"data": data, "success": True}

@@ -1,4 +1,4 @@
-"""How the simulator expands Locaboo booking rules into dated instances.
+"""How the simulator reads Locaboo booking rules and expands them into dated instances.
 
 Locaboo documents the rule shapes but not the expansion (reference §2.13, L3/L4, all
 [inferred]); the choices made here:
@@ -20,6 +20,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from tools.locaboo.phpform import as_list
+from tools.locaboo.sandbox_model import Params, as_mapping, bad_request, is_blank, to_flag, to_int, to_time
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKLY_INTERVALS: dict[str, int] = {"week": 1, "biweek": 2, "triweek": 3, "quadweek": 4}
@@ -137,3 +141,97 @@ def yearly(date_from: date, date_to: date, day_of_month: int, month: int, start:
         if _within(day, date_from, date_to):
             result.append(_at(day, start, end))
     return result
+
+
+# --- reading the rules from a booking_add request ---------------------------------------------
+
+
+def occurrences_from(p: Params, recurring: int, date_from: date, date_to: date) -> list[Occurrence]:
+    """The dated instances a booking_add request asks for, enforcing the required-if rules L3/L4."""
+    if recurring == 0:
+        if p.flag("multi_day"):
+            start = p.time("time_from") or DAY_START
+            end = p.time("time_to") or DAY_END
+            if date_from == date_to and end <= start:
+                raise bad_request("time_to must be after time_from")
+            return multi_day(date_from, date_to, start, end)
+        start = p.time("time_from")
+        end = p.time("time_to")
+        if start is None:
+            raise bad_request("time_from is required if recurring is 0")
+        if end is None:
+            raise bad_request("time_to is required if recurring is 0")
+        if end <= start:
+            raise bad_request("time_to must be after time_from")
+        return single(date_from, date_to, start, end)
+
+    kind = p.choice("recurrence_type", ("day", "week", "month", "year"))
+    if kind is None:
+        raise bad_request("recurrence_type is required if recurring is 1")
+    name = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}[kind] + "_recurrence"
+    if p.raw(name) is None:
+        raise bad_request(f"{name} is required if recurrence_type is {kind}")
+    if kind == "day":
+        start, end = _item_times(as_mapping(p.raw(name), name), name)
+        return daily(date_from, date_to, start, end)
+    if kind == "week":
+        every = p.choice("weekly_type_select", tuple(WEEKLY_INTERVALS)) or "week"
+        items = as_list(p.raw(name))
+        if not items:
+            raise bad_request(f"{name} must be a non-empty array of days")
+        spec = []
+        for index, raw_item in enumerate(items):
+            path = f"{name}[{index}]"
+            item = as_mapping(raw_item, path)
+            day = str(item.get("day", "")).strip().lower()
+            if day not in WEEKDAYS:
+                raise bad_request(f"{path}[day] must be one of {', '.join(WEEKDAYS)}")
+            start, end = _item_times(item, path)
+            spec.append(WeeklyItem(WEEKDAYS.index(day), start, end))
+        return weekly(date_from, date_to, spec, WEEKLY_INTERVALS[every])
+    if kind == "month":
+        rule = as_mapping(p.raw(name), name)
+        mode = str(rule.get("mode", "")).strip()
+        if mode not in ("day", "week"):
+            raise bad_request(f"{name}[mode] must be day or week")
+        days = as_mapping(rule.get("days"), f"{name}[days]")
+        every = _bounded(days.get("month"), f"{name}[days][month]", 1, 12)
+        start, end = _item_times(rule, name)
+        if mode == "day":
+            day_of_month = _bounded(days.get("day"), f"{name}[days][day]", 1, 31)
+            return monthly_by_day(date_from, date_to, day_of_month, every, start, end)
+        week_number = _bounded(days.get("week_number"), f"{name}[days][week_number]", 1, 5)
+        week_day = str(days.get("week_day", "")).strip().lower()
+        if week_day not in WEEKDAYS:
+            raise bad_request(f"{name}[days][week_day] must be one of {', '.join(WEEKDAYS)}")
+        return monthly_by_weekday(date_from, date_to, week_number, WEEKDAYS.index(week_day), every, start, end)
+    rule = as_mapping(p.raw(name), name)
+    month = _bounded(rule.get("month"), f"{name}[month]", 1, 12)
+    day_of_month = _bounded(rule.get("day"), f"{name}[day]", 1, 31)
+    if day_of_month > [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]:
+        raise bad_request(f"{name}: month {month} has no day {day_of_month}")
+    start, end = _item_times(rule, name)
+    return yearly(date_from, date_to, day_of_month, month, start, end)
+
+
+def _bounded(value: Any, name: str, low: int, high: int) -> int:
+    if is_blank(value):
+        raise bad_request(f"{name} is required")
+    number = to_int(value, name)
+    if not low <= number <= high:
+        raise bad_request(f"{name} must be between {low} and {high}")
+    return number
+
+
+def _item_times(item: dict[str, Any], name: str) -> tuple[time, time]:
+    """``from``/``to`` of a recurrence item, or the whole day when ``full_day`` is 1 (L4)."""
+    if not is_blank(item.get("full_day")) and to_flag(item["full_day"], f"{name}[full_day]") == 1:
+        return DAY_START, DAY_END
+    if is_blank(item.get("from")):
+        raise bad_request(f"{name}[from] is required unless full_day is 1")
+    if is_blank(item.get("to")):
+        raise bad_request(f"{name}[to] is required unless full_day is 1")
+    start, end = to_time(item["from"], f"{name}[from]"), to_time(item["to"], f"{name}[to]")
+    if end <= start:
+        raise bad_request(f"{name}[to] must be after {name}[from]")
+    return start, end
