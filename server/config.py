@@ -34,6 +34,13 @@ class Settings:
     # Seconds between read retries grow from this base; tests set 0 to stay fast.
     retry_backoff: float = 0.5
     sandbox_latency_ms: int = 0
+    confirm: ConfirmMode = "auto"
+    """Ask the person before destructive calls: when the client can (auto), always, or never."""
+    dedup_seconds: float = 120.0
+    """An identical create call within this window returns the first result instead of writing again."""
+    rate_limit: float = 10.0
+    """Tool calls per second per vendor (a token bucket with a burst of twice this)."""
+    max_result_kb: int = 64
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -54,6 +61,10 @@ class Settings:
             timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "Europe/Amsterdam")),
             log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "INFO")),
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
+            confirm=_choice(env, "AGENDA_MCP_CONFIRM", ("auto", "always", "never"), "auto"),  # type: ignore[arg-type]
+            dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
+            rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 10, 1, 10_000),
+            max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),
             env=env,
         )
         return settings.with_overrides(**overrides)
@@ -66,6 +77,13 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigError(f"{name} must be 1 or 0 (got {env[name]!r})")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {env[name]!r})")
+    return raw
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
