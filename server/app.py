@@ -16,6 +16,7 @@ from mcp.server.mcpserver import MCPServer
 from starlette.types import ASGIApp
 
 from server import __version__
+from server.cache import cache_hints
 from server.config import Settings
 from server.http import VendorHTTP
 from server.redaction import get_logger
@@ -83,6 +84,7 @@ def build_agenda(settings: Settings) -> Agenda:
         instructions=_instructions(settings, specs, missing),
         log_level=settings.log_level,
         lifespan=lifespan,
+        cache_hints=cache_hints(settings.env),
         tools=[tool for runtime in runtimes for tool in runtime.toolkit.tools],
         resources=[resource for runtime in runtimes for resource in runtime.toolkit.resources],
     )

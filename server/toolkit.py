@@ -21,6 +21,7 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 
+from server.cache import Cached, cache_seconds
 from server.config import Settings
 from server.http import VendorHTTP
 from server.redaction import get_logger
@@ -79,9 +80,11 @@ class Toolkit:
         """Register read-only reference data as a JSON resource."""
 
         def decorator(fn: Callable[[], Awaitable[Any]]) -> Any:
+            fetch = Cached(fn, cache_seconds(self.settings.env))
+
             @functools.wraps(fn)
             async def read() -> str:
-                value = await self._guard(fn, uri)
+                value = await self._guard(fetch, uri)
                 if isinstance(value, pydantic.BaseModel):
                     return value.model_dump_json(exclude_none=True)
                 return json.dumps(value, ensure_ascii=False, default=str)
