@@ -8,20 +8,23 @@ only when the vendor is enabled:
 - `tools.py`:   `register(toolkit)`
 - `sandbox.py`: `SANDBOX_BASE_URL`, `SANDBOX_ENV`, `create_app()`
 - `demo.py`:    `async run(step)` (optional), the vendor's part of `agenda-mcp demo`
+- `prompts.py`: `PROMPTS: list[server.prompts.Workflow]` (optional), prompts for the common jobs
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx2
+    from mcp.server.mcpserver.prompts import Prompt
     from starlette.types import ASGIApp
 
     from server.http import ErrorDetail
+    from server.prompts import Workflow
     from server.toolkit import Toolkit
 
 
@@ -92,6 +95,17 @@ class VendorSpec:
             return None
         run: Callable[[DemoStep], Awaitable[None]] = module.run
         return run
+
+    def prompts(self, registered: Collection[str]) -> list[Prompt]:
+        """The vendor's prompts whose tools are all among `registered` ([] without a prompts.py)."""
+        try:
+            module = self._module("prompts")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{self.package}.prompts":
+                raise  # prompts.py exists but imports something missing: a real bug
+            return []
+        workflows: Sequence[Workflow] = module.PROMPTS
+        return [workflow.prompt for workflow in workflows if workflow.usable(registered)]
 
     def _module(self, part: str) -> Any:
         return importlib.import_module(f"{self.package}.{part}")
