@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from starlette.types import ASGIApp
 
@@ -48,11 +50,16 @@ class Agenda:
     """Vendors left out for lack of credentials, with the variables to set."""
 
 
-def build_server(settings: Settings) -> MCPServer:
-    return build_agenda(settings).server
+def build_server(
+    settings: Settings, *, auth: AuthSettings | None = None, token_verifier: TokenVerifier | None = None
+) -> MCPServer:
+    return build_agenda(settings, auth=auth, token_verifier=token_verifier).server
 
 
-def build_agenda(settings: Settings) -> Agenda:
+def build_agenda(
+    settings: Settings, *, auth: AuthSettings | None = None, token_verifier: TokenVerifier | None = None
+) -> Agenda:
+    """`auth` and `token_verifier` protect the HTTP transport (see server/web.py); stdio has none."""
     wanted = settings.toolsets or VENDOR_NAMES
     specs: list[VendorSpec] = []
     missing: dict[str, list[str]] = {}
@@ -87,7 +94,12 @@ def build_agenda(settings: Settings) -> Agenda:
         cache_hints=cache_hints(settings.env),
         tools=[tool for runtime in runtimes for tool in runtime.toolkit.tools],
         resources=[resource for runtime in runtimes for resource in runtime.toolkit.resources],
+        auth=auth,
+        token_verifier=token_verifier,
     )
+    for runtime in runtimes:
+        for prompt in runtime.spec.prompts({tool.name for tool in runtime.toolkit.tools}):
+            server.add_prompt(prompt)
     agenda = Agenda(server=server, settings=settings, missing=missing)
     agenda.vendors = {runtime.spec.name: runtime for runtime in runtimes}
 
