@@ -38,8 +38,8 @@ class Settings:
     """Ask the person before destructive calls: when the client can (auto), always, or never."""
     dedup_seconds: float = 120.0
     """An identical create call within this window returns the first result instead of writing again."""
-    rate_limit: float = 10.0
-    """Tool calls per second per vendor (a token bucket with a burst of twice this)."""
+    rate_limit: float = 20.0
+    """Tool calls per second per vendor (a token bucket allowing bursts of three times this)."""
     max_result_kb: int = 64
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -63,7 +63,7 @@ class Settings:
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
             confirm=_choice(env, "AGENDA_MCP_CONFIRM", ("auto", "always", "never"), "auto"),  # type: ignore[arg-type]
             dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
-            rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 10, 1, 10_000),
+            rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
             max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),
             env=env,
         )

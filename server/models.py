@@ -26,7 +26,8 @@ class ResultModel(BaseModel):
     """Base of every model a tool returns: unknown vendor fields are ignored, and empty (None)
     fields are left out of the result, so the model reads only what is there."""
 
-    model_config = ConfigDict(extra="ignore")
+    # by name as well as by alias: a result may be validated again from its own dump (size cap).
+    model_config = ConfigDict(extra="ignore", validate_by_name=True, validate_by_alias=True)
 
     @model_serializer(mode="wrap")
     def _drop_none(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -34,3 +35,12 @@ class ResultModel(BaseModel):
         if isinstance(data, dict):
             return {key: value for key, value in data.items() if value is not None}
         return data
+
+
+class WriteResult(ResultModel):
+    """Base of results that record a change."""
+
+    sandbox: bool = False
+    """True when the change was made in the built-in simulator, not a real account."""
+    repeated: bool | None = None
+    """True when an identical call moments earlier already did this; this is its result."""

@@ -2,8 +2,10 @@
 
 Every vendor goes through `Toolkit`, so the rules that hold for all tools are applied once:
 annotations (read-only / destructive / idempotent / open world), read-only mode (write tools
-are never registered), descriptions that start with the vendor's name, and vendor answers that
-do not match our models becoming a clear `ToolError` rather than a crash.
+are never registered), descriptions that start with the vendor's name, consent before
+destructive calls, no double creates, a rate limit per vendor, results without control
+characters and within a size cap, and vendor answers that do not match our models becoming a
+clear `ToolError` rather than a crash.
 """
 
 from __future__ import annotations
@@ -16,15 +18,20 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from server.cache import Cached, cache_seconds
 from server.config import Settings
+from server.consent import Describe, consent_parameter, require_consent
+from server.dedup import RecentWrites
 from server.http import VendorHTTP
-from server.redaction import get_logger
+from server.output import cap, clean
+from server.ratelimit import TokenBucket
+from server.redaction import get_logger, redact
 from server.schema import lean_input, lean_output
 from server.vendor import VendorSpec
 
@@ -39,6 +46,8 @@ class Toolkit:
         self.settings = settings
         self.tools: list[Tool] = []
         self.resources: list[Resource] = []
+        self.bucket = TokenBucket(settings.rate_limit)
+        self.recent_writes = RecentWrites(settings.dedup_seconds)
 
     @property
     def sandbox(self) -> bool:
@@ -50,30 +59,39 @@ class Toolkit:
 
     def read(self, name: str, *, title: str | None = None) -> Callable[[F], F]:
         """Register a tool that only reads."""
-        return self._register(
-            name,
-            ToolAnnotations(
-                title=title,
-                read_only_hint=True,
-                destructive_hint=False,
-                idempotent_hint=True,
-                open_world_hint=True,
-            ),
+        annotations = ToolAnnotations(
+            title=title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
         )
+        return self._register(name, annotations)
 
-    def write(self, name: str, *, destructive: bool, idempotent: bool, title: str | None = None) -> Callable[[F], F]:
-        """Register a tool that changes data; in read-only mode it is not registered at all."""
+    def write(
+        self,
+        name: str,
+        *,
+        destructive: bool,
+        idempotent: bool,
+        title: str | None = None,
+        confirm: Describe | None = None,
+    ) -> Callable[[F], F]:
+        """Register a tool that changes data; in read-only mode it is not registered at all.
+
+        A destructive tool asks the person first (see server/consent.py); `confirm` names what
+        will be lost, fetching details where the tool only has an id. A create (neither
+        destructive nor idempotent) is deduplicated: an identical call within the window
+        returns the first result with `repeated: true`."""
         if self.settings.read_only:
             return lambda fn: fn
+        annotations = ToolAnnotations(
+            title=title,
+            read_only_hint=False,
+            destructive_hint=destructive,
+            idempotent_hint=idempotent,
+            open_world_hint=True,
+        )
+        if destructive and confirm is None:
+            confirm = self._plain_description(name)
         return self._register(
-            name,
-            ToolAnnotations(
-                title=title,
-                read_only_hint=False,
-                destructive_hint=destructive,
-                idempotent_hint=idempotent,
-                open_world_hint=True,
-            ),
+            name, annotations, confirm=confirm if destructive else None, dedup=not (destructive or idempotent)
         )
 
     def resource(self, uri: str, *, name: str, description: str) -> Callable[[Callable[[], Awaitable[Any]]], Any]:
@@ -84,9 +102,10 @@ class Toolkit:
 
             @functools.wraps(fn)
             async def read() -> str:
-                value = await self._guard(fetch, uri)
+                await self.bucket.take(self.spec.title)
+                value = clean(await self._guard(fetch, uri))
                 if isinstance(value, pydantic.BaseModel):
-                    return value.model_dump_json(exclude_none=True)
+                    return json.dumps(clean(value.model_dump(mode="json")), ensure_ascii=False)
                 return json.dumps(value, ensure_ascii=False, default=str)
 
             self.resources.append(
@@ -100,16 +119,42 @@ class Toolkit:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _register(self, name: str, annotations: ToolAnnotations) -> Callable[[F], F]:
+    def _register(
+        self, name: str, annotations: ToolAnnotations, *, confirm: Describe | None = None, dedup: bool = False
+    ) -> Callable[[F], F]:
         def decorator(fn: F) -> F:
             description = inspect.cleandoc(fn.__doc__ or "")
             if not description.startswith(self.spec.title):
                 raise ValueError(f"tool {name}: description must start with {self.spec.title!r}")
+            signature = inspect.signature(fn, eval_str=True)
 
             @functools.wraps(fn)
-            async def tool(*args: Any, **kwargs: Any) -> Any:
-                result = await self._guard(functools.partial(fn, *args, **kwargs), name)
-                return self._mark_sandbox(result)
+            async def tool(**kwargs: Any) -> Any:
+                if confirm is not None:
+                    require_consent(name, kwargs.pop("consent", None))
+                await self.bucket.take(self.spec.title)
+                call = functools.partial(self._guard, functools.partial(fn, **kwargs), name)
+                if dedup:
+                    arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
+                    key = RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
+                    result, repeated = await self.recent_writes.run(key, call)
+                    if repeated:
+                        log.info(
+                            "%s: identical call within %ss; returning the first result",
+                            name,
+                            self.settings.dedup_seconds,
+                        )
+                        result = _updated(result, repeated=True)
+                else:
+                    result = await call()
+                if self.sandbox:
+                    result = _updated(result, sandbox=True)
+                return self._finish(result)
+
+            if confirm is not None:
+                consent = consent_parameter(name, signature, confirm, self.settings.confirm)
+                tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
+                tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
 
             registered = Tool.from_function(tool, name=name, description=description, annotations=annotations)
             registered.parameters = lean_input(registered.parameters)
@@ -120,12 +165,24 @@ class Toolkit:
 
         return decorator
 
-    def _mark_sandbox(self, result: Any) -> Any:
-        """Results that record a change carry a `sandbox` field; in sandbox mode it says so, so
-        nobody mistakes a demo booking for a real one."""
-        if self.sandbox and isinstance(result, pydantic.BaseModel) and "sandbox" in type(result).model_fields:
-            return result.model_copy(update={"sandbox": True})
-        return result
+    def _finish(self, result: Any) -> Any:
+        """Strip control characters and cap the size; untouched results go back as they are."""
+        if not isinstance(result, pydantic.BaseModel):
+            return result
+        data = result.model_dump(mode="json", by_alias=True)
+        cleaned = clean(data)
+        capped = cap(cleaned, self.settings.max_result_kb * 1024)
+        if capped is cleaned and cleaned == data:
+            return result
+        text = json.dumps(capped, ensure_ascii=False, indent=2)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=capped)
+
+    def _plain_description(self, name: str) -> Describe:
+        async def describe(**arguments: Any) -> str:
+            shown = ", ".join(f"{k}={v!r}" for k, v in arguments.items() if v is not None)
+            return redact(f"{self.spec.title}: {name}({shown}). This cannot be undone. Go ahead?")
+
+        return describe
 
     async def _guard(self, call: Callable[[], Awaitable[Any]], what: str) -> Any:
         try:
@@ -139,3 +196,12 @@ class Toolkit:
                 f"{self.spec.title} answered {what} in a shape agenda-mcp does not understand "
                 f"(fields: {fields}). Try again; if it persists, report it."
             ) from None
+
+
+def _updated(result: Any, **changes: Any) -> Any:
+    """Set result fields that the model declares (`sandbox`, `repeated`); others are left alone."""
+    if not isinstance(result, pydantic.BaseModel):
+        return result
+    fields = type(result).model_fields
+    applicable = {k: v for k, v in changes.items() if k in fields}
+    return result.model_copy(update=applicable) if applicable else result

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from server.models import HHMM, ResultModel
+from server.models import HHMM, ResultModel, WriteResult
 
 LABEL_PATTERN = r"^[A-Za-z0-9-]+$"
 Gender = Literal["m", "f", "nvt", "nr", "u"]
@@ -386,20 +386,18 @@ class BookedCompany(ResultModel):
     action: str | None = None
 
 
-class BookingCreated(ResultModel):
+class BookingCreated(WriteResult):
     booking_id: str
     status: str = Field(
         "requested", description="a booking request; it still has to be accepted in Planaday before it is final"
     )
     company: BookedCompany | None = None
     students: list[BookedStudent] = []
-    sandbox: bool = False
 
 
-class BookingChanged(ResultModel):
+class BookingChanged(WriteResult):
     booking_id: str
     result: str
-    sandbox: bool = False
 
 
 class PingResult(ResultModel):

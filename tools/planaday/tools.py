@@ -41,6 +41,13 @@ MaterialLabel = Annotated[LabelName | None, Field(description="only materials wi
 
 def register(kit: Toolkit) -> None:
     client = PlanadayClient(kit.http)
+    # Planaday has no endpoint to read a booking back, so remember what this server booked, to
+    # tell the person whom a deletion concerns.
+    booked: dict[str, str] = {}
+
+    async def describe_deletion(booking_id: str) -> str:
+        what = booked.get(booking_id, "a booking request not made in this session")
+        return f"Delete Planaday booking {booking_id} ({what})? Its seats are released; this cannot be undone."
 
     @kit.read("ping_planaday", title="Check the Planaday connection")
     async def ping_planaday() -> PingResult:
@@ -156,7 +163,10 @@ def register(kit: Toolkit) -> None:
             body["attributes"] = [choice.model_dump() for choice in attributes]
         if notes:
             body["notes"] = notes
-        return await client.create_booking(course_id, body)
+        created = await client.create_booking(course_id, body)
+        names = ", ".join(f"{s.first_name} {s.last_name}" for s in students)
+        booked[created.booking_id] = f"{names} on course {course_id}"
+        return created
 
     @kit.write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
     async def mark_planaday_booking_paid(
@@ -167,7 +177,13 @@ def register(kit: Toolkit) -> None:
         """Planaday: record that a booking has been paid."""
         return await client.mark_booking_paid(booking_id, party, transaction_id)
 
-    @kit.write("delete_planaday_booking", destructive=True, idempotent=True, title="Delete a booking request")
+    @kit.write(
+        "delete_planaday_booking",
+        destructive=True,
+        idempotent=True,
+        title="Delete a booking request",
+        confirm=describe_deletion,
+    )
     async def delete_planaday_booking(
         booking_id: Annotated[str, Field(min_length=1, max_length=100, description="id from create_planaday_booking")],
         reason: Annotated[str | None, Field(max_length=500, description="why; stored with the booking")] = None,

@@ -1,0 +1,68 @@
+"""Output hygiene for tool results: control characters out, size capped with a paging hint."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# C0 and C1 control characters except tab and newline: vendor free text should not smuggle
+# terminal escapes or invisible instructions into the model's context.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    return value
+
+
+def size_of(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def cap(data: dict[str, Any], max_bytes: int) -> dict[str, Any]:
+    """Cut the longest list in `data` (top level or one level down) until the result fits, and
+    say so in a `truncated` note the model can act on."""
+    if size_of(data) <= max_bytes:
+        return data
+    found = _longest_list(data)
+    if found is None:
+        return data
+    path, items = found
+    total, keep = len(items), len(items)
+    while keep > 0:
+        keep = keep // 2 if keep > 8 else keep - 1
+        if size_of(_with(data, path, items[:keep])) <= max_bytes:
+            break
+    trimmed = _with(data, path, items[:keep])
+    trimmed["truncated"] = (
+        f"Showing {keep} of {total} items in '{'.'.join(path)}': the result was cut at {max_bytes // 1024} KB. "
+        "Ask for a smaller page or a narrower filter (limit/offset, page/per_page, a shorter date range)."
+    )
+    return trimmed
+
+
+def _longest_list(data: dict[str, Any]) -> tuple[list[str], list[Any]] | None:
+    candidates: list[tuple[list[str], list[Any]]] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            candidates.append(([key], value))
+        elif isinstance(value, dict):
+            candidates += [([key, sub], v) for sub, v in value.items() if isinstance(v, list)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: size_of(c[1]))
+
+
+def _with(data: dict[str, Any], path: list[str], items: list[Any]) -> dict[str, Any]:
+    copy = dict(data)
+    if len(path) == 1:
+        copy[path[0]] = items
+    else:
+        copy[path[0]] = {**copy[path[0]], path[1]: items}
+    return copy
