@@ -23,7 +23,7 @@ from server.config import Settings
 from server.http import VendorHTTP
 from server.redaction import get_logger
 from server.registry import VENDOR_NAMES, load_vendor
-from server.sandbox import SandboxLatency
+from server.sandbox import SandboxFaults, SandboxLatency
 from server.toolkit import Toolkit
 from server.vendor import VendorSpec
 
@@ -37,6 +37,8 @@ class VendorRuntime:
     toolkit: Toolkit
     sandbox_app: ASGIApp | None = None
     """The simulator behind this vendor in sandbox mode (its `state.sandbox` is the test hook)."""
+    faults: SandboxFaults | None = None
+    """Switchable vendor failures in front of the simulator (sandbox mode only)."""
 
 
 @dataclass
@@ -115,6 +117,7 @@ def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:
     env: Mapping[str, str] = settings.env
     transport: httpx2.AsyncBaseTransport | None = None
     sandbox_app: ASGIApp | None = None
+    faults: SandboxFaults | None = None
     if settings.sandbox:
         sandbox = spec.sandbox()
         env = {**env, **sandbox.env, spec.base_url_env: sandbox.base_url}
@@ -122,7 +125,8 @@ def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:
         served: ASGIApp = sandbox_app
         if settings.sandbox_latency_ms:
             served = SandboxLatency(sandbox_app, settings.sandbox_latency_ms)
-        transport = httpx2.ASGITransport(app=served)
+        faults = SandboxFaults(served)
+        transport = httpx2.ASGITransport(app=faults)
     connection = spec.connection(env)
     http = VendorHTTP(
         title=spec.title,
@@ -131,10 +135,11 @@ def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:
         base_url_env=spec.base_url_env,
         transport=transport,
         backoff=settings.retry_backoff,
+        timeout=settings.http_timeout,
         describe_error=spec.describe_error(),
     )
     toolkit = Toolkit(spec, http, settings)
-    return VendorRuntime(spec=spec, http=http, toolkit=toolkit, sandbox_app=sandbox_app)
+    return VendorRuntime(spec=spec, http=http, toolkit=toolkit, sandbox_app=sandbox_app, faults=faults)
 
 
 def _how_to_configure(missing: Mapping[str, list[str]]) -> str:

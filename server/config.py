@@ -6,7 +6,9 @@ here: each vendor package reads its own variables from `Settings.env`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -33,6 +35,8 @@ class Settings:
     log_level: LogLevel = "INFO"
     # Seconds between read retries grow from this base; tests set 0 to stay fast.
     retry_backoff: float = 0.5
+    http_timeout: float = 20.0
+    """Seconds one vendor request may take in all (connect, send, wait, read) before it is given up."""
     sandbox_latency_ms: int = 0
     confirm: ConfirmMode = "auto"
     """Ask the person before destructive calls: when the client can (auto), always, or never."""
@@ -61,6 +65,7 @@ class Settings:
             timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "Europe/Amsterdam")),
             log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "INFO")),
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
+            http_timeout=_int(env, "AGENDA_MCP_HTTP_TIMEOUT", 20, 1, 300),
             confirm=_choice(env, "AGENDA_MCP_CONFIRM", ("auto", "always", "never"), "auto"),  # type: ignore[arg-type]
             dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
             rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
@@ -122,3 +127,90 @@ def parse_log_level(raw: str) -> LogLevel:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise ConfigError(f"AGENDA_MCP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {raw!r})")
     return level  # type: ignore[return-value]
+
+
+# -- serving over HTTP (`--transport http`) --------------------------------------------------
+
+# RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]{16,}=*")
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How `agenda-mcp --transport http` serves: where it binds, who may call, whether it keeps sessions."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = field(default=None, repr=False)
+    """AGENDA_MCP_HTTP_TOKEN: every MCP request must carry `Authorization: Bearer <token>`."""
+    allowed_hosts: tuple[str, ...] = ()
+    """AGENDA_MCP_ALLOWED_HOSTS: public host names accepted in the Host header, besides loopback."""
+    stateless: bool = False
+    """AGENDA_MCP_STATELESS / --stateless: no sessions, so any replica can answer any request."""
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> HttpSettings:
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            token=parse_http_token(env.get("AGENDA_MCP_HTTP_TOKEN", "")),
+            allowed_hosts=parse_allowed_hosts(env.get("AGENDA_MCP_ALLOWED_HOSTS", "")),
+            stateless=_flag(env, "AGENDA_MCP_STATELESS"),
+        )
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"--port must be between 1 and 65535 (got {self.port})")
+        if self.loopback:
+            return
+        # Off loopback anyone who reaches the address could drive the vendor accounts.
+        if self.token is None:
+            raise ConfigError(
+                f"refusing to serve on {self.host} without AGENDA_MCP_HTTP_TOKEN: anyone who can reach it could "
+                "use your vendor accounts (set a token, or keep --host 127.0.0.1)"
+            )
+        if not self.allowed_hosts:
+            raise ConfigError(
+                f"serving on {self.host} needs AGENDA_MCP_ALLOWED_HOSTS, the host names clients use "
+                "(e.g. agenda.example.com): DNS rebinding protection refuses any other Host header"
+            )
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_http_token(raw: str) -> str | None:
+    token = raw.strip()
+    if not token:
+        return None
+    if not _TOKEN.fullmatch(token):
+        # Never echo the value: it is a credential.
+        raise ConfigError(
+            "AGENDA_MCP_HTTP_TOKEN must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / "
+            "(e.g. the output of `openssl rand -hex 32`)"
+        )
+    return token
+
+
+def parse_allowed_hosts(raw: str) -> tuple[str, ...]:
+    hosts = tuple(dict.fromkeys(h.strip().lower() for h in raw.split(",") if h.strip()))
+    for host in hosts:
+        if not _HOST.fullmatch(host):
+            raise ConfigError(
+                f"AGENDA_MCP_ALLOWED_HOSTS: {host!r} is not a host name "
+                "(give names like agenda.example.com or agenda.example.com:8443, without scheme or path)"
+            )
+    return hosts

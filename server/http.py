@@ -85,6 +85,9 @@ class VendorHTTP:
         self.base_url_env = base_url_env
         self._transport = transport
         self._timeout = httpx2.Timeout(timeout, connect=min(timeout, 10.0))
+        # httpx's timeouts are per operation (a slow trickle of bytes resets them, and an
+        # in-process transport enforces none): one deadline bounds the whole attempt.
+        self._deadline = timeout
         self._read_retries = read_retries
         self._backoff = backoff
         self._describe_error = describe_error or default_describe_error
@@ -160,16 +163,17 @@ class VendorHTTP:
             started = time.perf_counter()
             try:
                 self.requests_sent += 1
-                response = await self.client.request(
-                    method,
-                    path.lstrip("/"),
-                    params=clean_params or None,
-                    json=json_body,
-                    data=data,
-                    files=files,
-                    headers=headers,
-                )
-            except httpx2.TimeoutException as exc:
+                with anyio.fail_after(self._deadline):
+                    response = await self.client.request(
+                        method,
+                        path.lstrip("/"),
+                        params=clean_params or None,
+                        json=json_body,
+                        data=data,
+                        files=files,
+                        headers=headers,
+                    )
+            except (httpx2.TimeoutException, TimeoutError) as exc:
                 self._log(method, path, f"timed out ({type(exc).__name__})", started, attempt)
                 if is_write:
                     raise ToolError(self._uncertain_write(action, "timed out", verify_with)) from None
@@ -286,6 +290,10 @@ class VendorHTTP:
         else:
             hint = "Correct the arguments and try again."
         return redact(f"{head} {hint}")
+
+    def uncertain_write(self, action: str, what: str, verify_with: str | None = None) -> ToolError:
+        """The error for a write whose outcome is unknown (say, a success with an unusable answer)."""
+        return ToolError(self._uncertain_write(action, what, verify_with))
 
     def _uncertain_write(self, action: str, what: str, verify_with: str | None) -> str:
         return redact(f"{self.title}: {action} {what}; it may or may not have happened. {_uncertain_tail(verify_with)}")

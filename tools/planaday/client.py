@@ -128,19 +128,23 @@ class PlanadayClient:
         return Location.model_validate(await self._get(f"location/{location_id}", "get location"))
 
     async def create_booking(self, course_id: int, booking: dict[str, Any]) -> BookingCreated:
+        verify_with = "get_planaday_course (its seat count)"
         body = await self.http.json(
             "POST",
             f"booking/{course_id}",
             json_body={**booking, "course_id": course_id},
             action="create booking",
-            verify_with="get_planaday_course (its seat count)",
+            verify_with=verify_with,
             # The vendor answers 404 "Unavailable course selected" for a full course too.
             hints={404: "The course does not exist or has no seats left; check it with get_planaday_course."},
         )
-        details = (body or {}).get("details") or {}
+        booking_id = _booking_id(body)
+        if not booking_id:
+            raise self.http.uncertain_write("create booking", "was answered without a booking id", verify_with)
+        details = body.get("details") or {}
         return BookingCreated.model_validate(
             {
-                "booking_id": _booking_id(body),
+                "booking_id": booking_id,
                 "company": details.get("company") or None,
                 "students": details.get("students") or [],
             }
