@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,6 +35,15 @@ RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 MAX_BODY_BYTES = 8 * 1024 * 1024
 # Longest we wait for a vendor's rate-limit window before giving up and saying when to retry.
 MAX_RATE_LIMIT_WAIT = 10.0
+
+
+def path_segment(value: object) -> str:
+    """An id as one URL path segment: percent-encoded, so `a/b` or `../x` from a model cannot
+    change which endpoint is called."""
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise ToolError(f"{text!r} is not a valid id.")
+    return urllib.parse.quote(text, safe="")
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,9 @@ class VendorHTTP:
         method = method.upper()
         is_write = method not in READ_METHODS if write is None else write
         action = action or f"{method} {path.split('?')[0]}"
+        # Second line of defence behind path_segment(): no path may climb out of the base URL.
+        if any(urllib.parse.unquote(part) in (".", "..") for part in path.split("?")[0].split("/")):
+            raise ToolError(f"{self.title}: {action} refused: an argument contains a '..' path segment.")
         attempts = 1 if is_write else 1 + self._read_retries
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         response: httpx2.Response | None = None
@@ -184,6 +197,12 @@ class VendorHTTP:
                     ) from None
                 await anyio.sleep(self._delay(attempt))
                 continue
+            except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
+                # Nothing was sent: the URL could not even be built (say, a control character in an id).
+                reason = _clip(redact(str(exc)), 120)
+                raise ToolError(
+                    f"{self.title}: {action} refused: an argument cannot be used in a URL ({reason})."
+                ) from None
             except httpx2.TransportError as exc:
                 self._log(method, path, f"failed ({type(exc).__name__})", started, attempt)
                 if is_write:

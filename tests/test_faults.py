@@ -4,9 +4,6 @@ simulator holds exactly the writes that were meant. The counts are printed in th
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -16,38 +13,11 @@ from mcp import Client
 from server.app import Agenda, build_agenda
 from server.sandbox import FAULT_MODES
 from tests.support import error_text, sandbox_settings
+from tests.vendor_cases import CASES, REPORT, VendorCase
 
 pytestmark = pytest.mark.anyio
 TIMEOUT = 0.5
 RETRIED = {"502", "503", "504", "reset", "slow"}  # what a read tries again (3 attempts in all)
-RAN: Counter[str] = Counter()
-
-
-@dataclass(frozen=True)
-class VendorCase:
-    vendor: str
-    read: tuple[str, dict[str, Any]]
-    write: tuple[str, Callable[[int], dict[str, Any]]]
-    """The write tool and its arguments for the n-th attempt (distinct, so dedup stays out of it)."""
-    writes: Callable[[Agenda], int]
-    """How many writes the simulator holds."""
-
-
-def _planaday_writes(agenda: Agenda) -> int:
-    return len(agenda.vendors["planaday"].sandbox_app.state.sandbox.bookings)  # type: ignore[union-attr]
-
-
-CASES = [
-    VendorCase(
-        "planaday",
-        ("list_planaday_labels", {}),
-        (
-            "create_planaday_booking",
-            lambda n: {"course_id": 104, "students": [{"first_name": f"Student{n}", "last_name": "Test"}]},
-        ),
-        _planaday_writes,
-    ),
-]
 
 
 def _agenda(vendor: str) -> Agenda:
@@ -86,7 +56,7 @@ async def test_a_read_under_a_persistent_fault(case: VendorCase, mode: str) -> N
         faults.clear()
         after = await _call(client, name, arguments)
         assert not after.is_error, "the next call must work normally"
-    RAN["read"] += 1
+    REPORT["fault cases (read)"] += 1
 
 
 @pytest.mark.parametrize("mode", sorted(RETRIED))
@@ -100,7 +70,7 @@ async def test_a_read_recovers_from_one_fault(case: VendorCase, mode: str) -> No
         faults.inject(mode, times=1)  # type: ignore[arg-type]
         result = await _call(client, name, arguments)
     assert not result.is_error and faults.faulted == 1 and faults.passed == 1
-    RAN["read-recovered"] += 1
+    REPORT["fault cases (read recovers)"] += 1
 
 
 @pytest.mark.parametrize("mode", FAULT_MODES)
@@ -124,9 +94,4 @@ async def test_a_write_under_a_fault_is_sent_once(case: VendorCase, mode: str) -
         after = await _call(client, name, arguments_for(2))
         assert not after.is_error, f"the next call must work normally: {error_text(after)}"
         assert case.writes(agenda) == before + expected + 1
-    RAN["write"] += 1
-
-
-def test_report_fault_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    """Printed with `pytest -s` or in the -rA report: how many fault cases ran."""
-    print(f"fault cases: {sum(RAN.values())} ({dict(RAN)}), vendors: {[c.vendor for c in CASES]}")
+    REPORT["fault cases (write)"] += 1

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from server.http import VendorHTTP
+from server.http import VendorHTTP, path_segment
 from server.vendor import Connection
 
 SECRET = "s3cr3t-key-value-123"
@@ -200,3 +200,26 @@ async def test_one_client_shared_by_overlapping_holders() -> None:
         assert http.client is first
     with pytest.raises(RuntimeError):
         _ = http.client
+
+
+@pytest.mark.parametrize("path", ["things/../admin", "things/%2e%2e/admin", "./ok", "things/\x1fbad"])
+async def test_paths_that_climb_or_cannot_be_built_are_refused_unsent(path: str) -> None:
+    vendor = FlakyVendor()
+    async with make_http(vendor).opened() as http:
+        with pytest.raises(ToolError) as err:
+            await http.request("DELETE", path)
+    assert "refused" in str(err.value)
+    assert sum(vendor.hits.values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("API5ce.1", "API5ce.1"), ("a/b", "a%2Fb"), ("../x", "..%2Fx"), (42, "42")]
+)
+def test_path_segment_keeps_an_id_in_one_segment(value: object, expected: str) -> None:
+    assert path_segment(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", ".", ".."])
+def test_path_segment_refuses_empty_and_dots(value: str) -> None:
+    with pytest.raises(ToolError):
+        path_segment(value)

@@ -9,7 +9,7 @@ from typing import Any
 from mcp.server.mcpserver.exceptions import ToolError
 
 from server.config import ConfigError
-from server.http import VendorHTTP
+from server.http import VendorHTTP, path_segment
 from server.vendor import Connection
 from tools.planaday.models import (
     BookingChanged,
@@ -136,7 +136,10 @@ class PlanadayClient:
             action="create booking",
             verify_with=verify_with,
             # The vendor answers 404 "Unavailable course selected" for a full course too.
-            hints={404: "The course does not exist or has no seats left; check it with get_planaday_course."},
+            hints={
+                404: "The course is no longer available: no seats left, or it does not exist. "
+                "Check it with get_planaday_course."
+            },
         )
         booking_id = _booking_id(body)
         if not booking_id:
@@ -153,7 +156,7 @@ class PlanadayClient:
     async def mark_booking_paid(self, booking_id: str, party: str, transaction_id: str) -> BookingChanged:
         body = await self.http.json(
             "POST",
-            f"booking/payed/{booking_id}",
+            f"booking/payed/{path_segment(booking_id)}",
             json_body={"is_payed": True, "payment": {"party": party, "transaction_id": transaction_id}},
             action="mark booking paid",
             hints={404: "No booking with that booking_id; it is the id create_planaday_booking returned."},
@@ -164,7 +167,7 @@ class PlanadayClient:
         payload = {"reason": reason, "deleting_source": "agenda-mcp"} if reason else None
         body = await self.http.json(
             "DELETE",
-            f"booking/{booking_id}",
+            f"booking/{path_segment(booking_id)}",
             json_body=payload,
             action="delete booking",
             hints={

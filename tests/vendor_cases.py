@@ -1,0 +1,44 @@
+"""One row per vendor for the cross-vendor tests (faults, secrets, concurrency): a read, a
+write, how to count the simulator's writes, and what the last free seat or slot is."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from server.app import Agenda
+
+REPORT: Counter[str] = Counter()
+"""What the hardening tests ran; printed at the end of the pytest run (see conftest.py)."""
+
+
+@dataclass(frozen=True)
+class VendorCase:
+    vendor: str
+    read: tuple[str, dict[str, Any]]
+    write: tuple[str, Callable[[int], dict[str, Any]]]
+    """The write tool and its arguments for the n-th attempt (distinct, so dedup stays out of it)."""
+    writes: Callable[[Agenda], int]
+    """How many writes the simulator holds."""
+    last_slot: Callable[[Agenda], None] | None = None
+    """Prepare the simulator so that exactly one `write` can still succeed (None: not applicable)."""
+
+
+def _planaday_state(agenda: Agenda) -> Any:
+    return agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
+
+
+CASES: list[VendorCase] = [
+    VendorCase(
+        vendor="planaday",
+        read=("list_planaday_labels", {}),
+        write=(
+            "create_planaday_booking",
+            lambda n: {"course_id": 104, "students": [{"first_name": f"Student{n}", "last_name": "Test"}]},
+        ),
+        writes=lambda agenda: len(_planaday_state(agenda).bookings),
+        last_slot=lambda agenda: _planaday_state(agenda).set_available_seats(104, 1),
+    ),
+]
