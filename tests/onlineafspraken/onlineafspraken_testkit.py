@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import httpx2
@@ -32,6 +33,18 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
+
+
+class TickingClock(Clock):
+    """A clock that starts at a fixed moment and then runs with real time, like a server's; for
+    the MCP-level tests, whose client signs with the real clock."""
+
+    def __init__(self, start: datetime = MONDAY_9AM) -> None:
+        super().__init__(start)
+        self._origin = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.current + timedelta(seconds=time.monotonic() - self._origin)
 
 
 class SandboxCaller:

@@ -43,6 +43,9 @@ SANDBOX_BASE_URL = "http://onlineafspraken.sandbox/APIREST"
 SANDBOX_ENV: dict[str, str] = {
     "ONLINEAFSPRAKEN_API_KEY": "sandbox-onlineafspraken-key",
     "ONLINEAFSPRAKEN_API_SECRET": "sandbox-onlineafspraken-secret",
+    # The simulator checks SHA-1 signatures (create_app's default); pinning the setting here keeps a
+    # user's ONLINEAFSPRAKEN_SIGNATURE_HASH from breaking sandbox mode.
+    "ONLINEAFSPRAKEN_SIGNATURE_HASH": DEFAULT_SIGNATURE_HASH,
 }
 
 # Authentication failures (reference R1). The vendor's wording is unknown (reference 1.3), so these

@@ -183,6 +183,10 @@ class OnlineAfsprakenSandbox:
         self._clock = now
         self.credentials = dict(credentials)  # api_key -> secret
         self.signature_hash = signature_hash
+        self._load_demo()
+
+    def _load_demo(self) -> None:
+        """(Re)build the account: static catalogue plus customers and bookings anchored on now()."""
         self.agendas: dict[int, Agenda] = {a.id: a for a in AGENDAS}
         self.resources: dict[int, Resource] = {r.id: r for r in RESOURCES}
         self.appointment_types: dict[int, AppointmentType] = {t.id: t for t in APPOINTMENT_TYPES}
@@ -209,6 +213,12 @@ class OnlineAfsprakenSandbox:
         return int(self.now().timestamp())
 
     # -- test hooks ----------------------------------------------------------------------------
+
+    def set_clock(self, now: Callable[[], datetime]) -> None:
+        """Move the simulator to another clock and rebuild the demo data anchored on it (for tests
+        that run the server in sandbox mode, where the app is created with the real clock)."""
+        self._clock = now
+        self._load_demo()
 
     def set_requires_confirmation(self, required: bool) -> None:
         self.requires_confirmation = required
