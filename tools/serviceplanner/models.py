@@ -1,0 +1,491 @@
+"""Pydantic models of ServicePlanner's requests and answers.
+
+Answers are parsed leniently (the vendor mixes strings and numbers: `"time": "60"`,
+`"plan_cycle": "12"`, tinyint flags) into the shapes tools return: ints, booleans, ISO dates,
+and datetimes with their UTC offset. Lists are flattened to what a planner reads (a client's
+name, an address on one line) to keep tool results small.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from server.models import ResultModel, WriteResult
+
+VENDOR_TZ = ZoneInfo("Europe/Amsterdam")
+AddressType = Literal["invoice", "work"]
+AppointmentOrInvite = Literal["appointment", "invite"]
+SendMail = Literal["default", "direct"]
+Direction = Literal["asc", "desc"]
+
+
+# -- vendor values ----------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _parse(value: Any) -> datetime | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).strip().replace(" ", "T", 1).replace("Z", "+00:00"))
+
+
+def instant(value: Any) -> datetime | None:
+    """created_at and friends: real UTC instants ("…Z"), shown in Amsterdam time."""
+    parsed = _parse(value)
+    if parsed is None:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(VENDOR_TZ)
+
+
+def wall_time(value: Any) -> datetime | None:
+    """Planning times (time_from, plan_from, ...). The vendor tags them "Z", but its own
+    `*_order` fields show the same digits as local time. SAFE CHOICE (reference 1.3): read the
+    digits as Europe/Amsterdam wall-clock time; this is the one place that decides it."""
+    parsed = _parse(value)
+    return None if parsed is None else parsed.replace(tzinfo=None).replace(tzinfo=VENDOR_TZ)
+
+
+def day(value: Any) -> date | None:
+    """Dates arrive as `2016-11-16`, and in some answers as full timestamps."""
+    if _blank(value):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    return date.fromisoformat(text[:10])
+
+
+def number(value: Any) -> int | None:
+    """Ints sent as ints or strings; a placeholder such as `"Dorpstraat"` (seen in the docs'
+    examples) reads as unknown rather than failing the whole answer."""
+    if _blank(value):
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def decimal(value: Any) -> float | None:
+    if _blank(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None  # e.g. the docs' "geocode_lat": "51.----"
+
+
+def flag(value: Any) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+def text(value: Any) -> str | None:
+    return None if _blank(value) else str(value)
+
+
+Instant = Annotated[datetime | None, BeforeValidator(instant)]
+WallTime = Annotated[datetime | None, BeforeValidator(wall_time)]
+Day = Annotated[date | None, BeforeValidator(day)]
+Num = Annotated[int | None, BeforeValidator(number)]
+Dec = Annotated[float | None, BeforeValidator(decimal)]
+Flag = Annotated[bool | None, BeforeValidator(flag)]
+Text = Annotated[str | None, BeforeValidator(text)]
+
+
+def vendor_datetime(value: date) -> str:
+    """Item dates go in as naive local datetimes (`2025-03-13T00:00:00`), as in the docs."""
+    return f"{value.isoformat()}T00:00:00"
+
+
+# -- paging -----------------------------------------------------------------------------------
+
+
+class PageInfo(ResultModel):
+    page: int
+    to_page: int | None = None  # the last page fetched, when all_pages fetched more than one
+    total: int | None = None
+    has_more: bool
+    stopped_early: bool | None = None  # all_pages reached MAX_PAGES
+
+
+class VendorPage(BaseModel):
+    """Laravel's length-aware paginator; only `data` and `next_page_url` are always there."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    current_page: Num = None
+    data: list[dict[str, Any]] = []
+    per_page: Num = None
+    last_page: Num = None
+    total: Num = None
+    next_page_url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: Any) -> Any:
+        return {"data": value, "last_page": 1} if isinstance(value, list) else value
+
+
+# -- addresses --------------------------------------------------------------------------------
+
+
+class Address(ResultModel):
+    id: int
+    client_id: Num = None
+    type: str | None = None
+    street: Text = None
+    house_number: Text = None
+    house_number_addition: Text = None
+    zipcode: Text = None
+    city: Text = None
+
+
+class AddressSaved(Address, WriteResult):
+    pass
+
+
+class AddressPage(ResultModel):
+    addresses: list[Address]
+    page: PageInfo
+
+
+def one_line(address: dict[str, Any] | None) -> str | None:
+    """`Dorpstraat 1A, 1234 XX Amsterdam` — how a planner reads an embedded address."""
+    if not isinstance(address, dict):
+        return None
+    number_part = "".join(str(address.get(key) or "") for key in ("house_number", "house_number_addition"))
+    street = " ".join(part for part in (str(address.get("street") or ""), number_part) if part)
+    place = " ".join(str(address.get(key) or "") for key in ("zipcode", "city") if address.get(key))
+    return ", ".join(part for part in (street, place) if part) or None
+
+
+class AddressInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    street: str = Field(min_length=1)
+    house_number: str = Field(min_length=1)
+    zipcode: str = Field(min_length=1)
+    city: str = Field(min_length=1)
+    house_number_addition: str | None = None
+    country_id: int = 157
+
+
+# -- appointment types and users --------------------------------------------------------------
+
+
+class AppointmentType(ResultModel):
+    id: int
+    name: str
+    time: Num = Field(None, description="minutes")
+    description: Text = None
+    location: Text = None
+    priority: Num = None
+    publicly_visible: Flag = None
+
+
+class AppointmentTypeList(ResultModel):
+    appointment_types: list[AppointmentType]
+
+
+class User(ResultModel):
+    # The vendor does not document its user object: known fields plus whatever else it sends.
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    name: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        return {**value, "name": client_name(value)} if isinstance(value, dict) else value
+
+
+class UserPage(ResultModel):
+    users: list[User]
+    page: PageInfo
+
+
+# -- clients ----------------------------------------------------------------------------------
+
+
+def client_name(client: dict[str, Any]) -> str | None:
+    """The vendor's `name` (client show), else the company name, else salutation + last name."""
+    if not _blank(client.get("name")):
+        return str(client["name"])
+    person = " ".join(str(client[key]) for key in ("first_name", "last_name") if not _blank(client.get(key)))
+    return text(client.get("company_name")) or person or None
+
+
+class Client(ResultModel):
+    id: int
+    client_number: Num = None
+    name: Text = None
+    email: Text = None
+    phone: Text = None
+    mobile_phone: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        return {**value, "name": client_name(value)} if isinstance(value, dict) else value
+
+
+class ClientPage(ResultModel):
+    clients: list[Client]
+    page: PageInfo
+
+
+class ContactPerson(ResultModel):
+    first_name: Text = None
+    last_name: Text = None
+    email: Text = None
+    phone: Text = None
+
+
+class ContactPersonInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class AppointmentSummary(ResultModel):
+    id: int
+    time_from: WallTime = None
+    plan_from: WallTime = None
+    visited_at: Day = None
+    canceled_at: Day = None
+
+
+class InvoiceSummary(ResultModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+
+
+class ClientDetail(Client):
+    first_name: Text = None  # often a salutation: Dhr., Mevr., Fam.
+    last_name: Text = None
+    company_name: Text = None
+    note: Text = None
+    work_address_same_as_invoice_address: Flag = None
+    addresses: list[Address] = []
+    contact_persons: list[ContactPerson] = []
+    appointments: list[AppointmentSummary] = []
+    invoices: list[InvoiceSummary] = []
+
+
+class ClientSaved(Client, WriteResult):
+    addresses: list[Address] = []
+
+
+# -- items ------------------------------------------------------------------------------------
+
+
+class ItemSummary(ResultModel):
+    # A serviced installation (boiler, heat pump, ...) at one of the client's addresses.
+    id: int
+    client_id: Num = None
+    address_id: Num = None
+    name: Text = None
+    appointment_type_id: Num = None
+    plan_cycle: Num = Field(None, description="months")
+    plan_next_date: Day = None
+    appointment_or_invite: Text = None
+
+
+class Item(ItemSummary):
+    time: Num = Field(None, description="minutes")
+    recurring: Flag = None
+    date_from: Day = None
+    date_to: Day = None
+    contract: Text = None
+    reminders: Text = None
+    note: Text = None
+
+
+class ItemPage(ResultModel):
+    items: list[ItemSummary]
+    page: PageInfo
+
+
+class Attachment(ResultModel):
+    id: int | None = None
+    name: Text = None
+    mime_type: Text = None
+    size: Num = None
+
+
+class Comment(ResultModel):
+    id: int | None = None
+    user_id: Num = None
+    description: Text = None
+    created_at: Instant = None
+
+
+class ItemDetail(Item):
+    comments: list[Comment] = []
+    attachments: list[Attachment] = []
+
+
+class ItemSaved(ItemSummary, WriteResult):
+    pass
+
+
+class AttachmentsSaved(WriteResult):
+    item_id: int
+    attachments: list[Attachment] = []
+
+
+class AttachmentInput(BaseModel):
+    # One file: a local path, or base64 content with a filename.
+    model_config = ConfigDict(extra="forbid")
+
+    file_path: str | None = Field(None, description="absolute path on this machine")
+    content_base64: str | None = None
+    filename: str | None = Field(None, description="needed with content_base64")
+    content_type: str | None = Field(None, description="guessed if left out")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AttachmentInput:
+        if (self.file_path is None) == (self.content_base64 is None):
+            raise ValueError("give exactly one of file_path or content_base64")
+        if self.content_base64 is not None and not self.filename:
+            raise ValueError("filename is required with content_base64")
+        return self
+
+
+# -- appointments -----------------------------------------------------------------------------
+
+
+class Ref(ResultModel):
+    id: int
+    name: Text = None
+
+
+class Appointment(ResultModel):
+    id: int
+    client_id: Num = None
+    client_name: Text = None
+    address: Text = None
+    appointment_type: Text = None
+    appointment_or_invite: Text = None
+    time_from: WallTime = None
+    time_to: WallTime = None
+    plan_from: WallTime = None  # the planning window
+    plan_to: WallTime = None
+    visited_at: Day = None
+    canceled_at: Day = None
+    services: list[Ref] = []  # the client's items to service
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, value: Any) -> Any:
+        """Embedded client/address/type objects become a name, a line and a name."""
+        if not isinstance(value, dict):
+            return value
+        flat = dict(value)
+        client = flat.pop("client", None)
+        if isinstance(client, dict):
+            flat.setdefault("client_name", client_name(client))
+        address = flat.pop("address", None)
+        flat["address"] = one_line(address) if isinstance(address, dict) else address
+        kind = flat.pop("appointment_type", None)
+        flat["appointment_type"] = kind.get("name") if isinstance(kind, dict) else kind
+        flat["services"] = [s for s in flat.get("services") or [] if isinstance(s, dict) and "id" in s]
+        return flat
+
+
+class AppointmentDetail(Appointment):
+    address_id: Num = None
+    planned_at: Day = None
+    status_system: Text = None
+    time: Num = Field(None, description="minutes")
+    send_at: Day = None  # the day the client was mailed
+    confirmed_at: Day = None
+    users: list[Ref] = []  # assigned technicians
+    description_intern: Text = None
+    description_client: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _users(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("users"), list):
+            users = [
+                {"id": user["id"], "name": client_name(user)}
+                for user in value["users"]
+                if isinstance(user, dict) and "id" in user
+            ]
+            value = {**value, "users": users}
+        return value
+
+
+class AppointmentPage(ResultModel):
+    appointments: list[Appointment]
+    page: PageInfo
+
+
+class AppointmentCreated(WriteResult):
+    id: int
+    appointment_or_invite: Text = None
+    time: Num = None
+    time_from: WallTime = None
+    time_to: WallTime = None
+    plan_from: WallTime = None
+    plan_to: WallTime = None
+    planned_at: Day = None
+    send_at: Day = None
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+
+class Invoice(ResultModel):
+    # The vendor does not document its invoice object: known fields plus whatever it sends.
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    client_id: Num = None
+    created_at: Instant = None
+    updated_at: Instant = None
+
+
+class InvoicePage(ResultModel):
+    invoices: list[Invoice]
+    page: PageInfo
+
+
+# -- deletes ----------------------------------------------------------------------------------
+
+
+class Deleted(WriteResult):
+    deleted: Literal["address", "appointment", "client", "item"]
+    id: int
+
+
+MODEL_NAMES = {"Service": "item"}  # the vendor's internal name for an item
+
+
+def not_found_message(message: str) -> str:
+    """`No query results for model [App\\Models\\Client] 12` -> `no client with id 12`."""
+    match = re.search(r"model \[(?:[\w\\]+\\)?(\w+)\]\s*(\S*)", message)
+    if not match:
+        return message
+    model = MODEL_NAMES.get(match.group(1), re.sub(r"(?<!^)(?=[A-Z])", " ", match.group(1)).lower())
+    return f"no {model} with id {match.group(2)}" if match.group(2) else f"no such {model}"
