@@ -1,1 +1,11 @@
-"""Locaboo (rooms, halls and their parts, inventory and services): API v2 client, tools and sandbox."""
+"""Locaboo: rooms, halls and their parts, with inventory, services, customers, events and invoices."""
+
+from server.vendor import VendorSpec
+
+VENDOR = VendorSpec(
+    name="locaboo",
+    title="Locaboo",
+    package=__name__,
+    credential_env=("LOCABOO_API_KEY",),
+    base_url_env="LOCABOO_BASE_URL",
+)

@@ -1,0 +1,379 @@
+"""Typed tool inputs for Locaboo's writes and filters, and their translation to vendor fields.
+
+The model sends ISO dates and ``HH:MM`` times and structured lists; Locaboo wants ``Y-m-d``,
+``H:i`` and PHP arrays keyed by id. The documented required-if rules of booking_add (reference
+§2.13, L3-L7) are checked here, before anything is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tools.locaboo.dates import to_vendor_date, to_vendor_time
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Condition = Literal["less_than", "less_than_et", "et", "great_than", "great_than_et"]
+Flag = Literal[0, 1]
+Id = Annotated[int, Field(ge=1)]
+HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
+def _lean(schema: dict[str, Any]) -> None:
+    """Optional fields are already optional by not being required; `anyOf [X, null]` on every one
+    of them only costs the model context (null is still accepted)."""
+    for prop in schema.get("properties", {}).values():
+        branches = prop.get("anyOf")
+        if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
+            (kept,) = [b for b in branches if b != {"type": "null"}]
+            del prop["anyOf"]
+            prop.update({**kept, **prop})
+
+
+class _Input(BaseModel):
+    # A misspelt key is refused rather than silently dropped.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_lean)
+
+
+# -- booking_add ------------------------------------------------------------------------------
+
+
+class _Times(_Input):
+    time_from: time | None = None
+    time_to: time | None = None
+    full_day: bool = Field(False, description="instead of times")
+
+    @model_validator(mode="after")
+    def _times_or_full_day(self) -> _Times:
+        if self.full_day:
+            return self
+        if self.time_from is None or self.time_to is None:
+            raise ValueError("give time_from and time_to, or full_day: true")
+        if self.time_to <= self.time_from:
+            raise ValueError("time_to must be after time_from")
+        return self
+
+    def vendor_times(self) -> dict[str, Any]:
+        if self.full_day:
+            return {"full_day": 1}
+        assert self.time_from is not None and self.time_to is not None
+        return {"from": to_vendor_time(self.time_from), "to": to_vendor_time(self.time_to), "full_day": 0}
+
+
+class DailyRecurrence(_Times):
+    type: Literal["day"]
+
+    def vendor(self) -> dict[str, Any]:
+        return {"recurrence_type": "day", "daily_recurrence": self.vendor_times()}
+
+
+class WeeklyRecurrence(_Times):
+    type: Literal["week"]
+    weekdays: list[Weekday] = Field(min_length=1, max_length=7)
+    weekly_type_select: Literal["week", "biweek", "triweek", "quadweek"] = Field(
+        "week", description="every 1st, 2nd, 3rd or 4th week"
+    )
+
+    def vendor(self) -> dict[str, Any]:
+        # Locaboo allows other times per weekday; one time for all keeps the input simple.
+        days = dict.fromkeys(self.weekdays)  # unique, in the given order
+        return {
+            "recurrence_type": "week",
+            "weekly_type_select": self.weekly_type_select,
+            "weekly_recurrence": [{"day": day, **self.vendor_times()} for day in days],
+        }
+
+
+class MonthlyRecurrence(_Times):
+    type: Literal["month"]
+    mode: Literal["day", "week"] = Field(description="day: on `day`; week: on the week_number-th week_day")
+    day: int | None = Field(None, ge=1, le=31)
+    week_number: int | None = Field(None, ge=1, le=5)
+    week_day: Weekday | None = None
+    month: int = Field(1, ge=1, le=12, description="every N months")
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> MonthlyRecurrence:
+        if self.mode == "day" and self.day is None:
+            raise ValueError("mode day needs day (1-31)")
+        if self.mode == "week" and (self.week_number is None or self.week_day is None):
+            raise ValueError("mode week needs week_number and week_day")
+        return self
+
+    def vendor(self) -> dict[str, Any]:
+        if self.mode == "day":
+            days: dict[str, Any] = {"day": f"{self.day:02d}", "month": f"{self.month:02d}"}
+        else:
+            days = {"week_number": self.week_number, "week_day": self.week_day, "month": f"{self.month:02d}"}
+        return {
+            "recurrence_type": "month",
+            "monthly_recurrence": {"mode": self.mode, "days": days, **self.vendor_times()},
+        }
+
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class YearlyRecurrence(_Times):
+    type: Literal["year"]
+    day: int = Field(ge=1, le=31)
+    month: int = Field(ge=1, le=12)
+
+    @model_validator(mode="after")
+    def _real_day(self) -> YearlyRecurrence:
+        if self.day > _DAYS_IN_MONTH[self.month - 1]:
+            raise ValueError(f"month {self.month} has no day {self.day}")
+        return self
+
+    def vendor(self) -> dict[str, Any]:
+        rule = {"day": f"{self.day:02d}", "month": f"{self.month:02d}", **self.vendor_times()}
+        return {"recurrence_type": "year", "yearly_recurrence": rule}
+
+
+Recurrence = Annotated[
+    DailyRecurrence | WeeklyRecurrence | MonthlyRecurrence | YearlyRecurrence, Field(discriminator="type")
+]
+
+
+class ResourceParts(_Input):
+    resource_id: Id = Field(description="main resource")
+    part_ids: list[Id] = Field(min_length=1, description="its parts to book")
+
+
+class CategoryField(_Input):
+    resource_id: Id
+    field_id: Id = Field(description="free-text field id from locaboo_resource_list")
+    value: str
+
+
+class BookedItem(_Input):
+    resource_id: Id = Field(description="booked resource it goes with")
+    item_id: Id = Field(description="inventory or service id")
+    quantity: int = Field(1, ge=1)
+
+
+def _by_resource(items: list[BookedItem]) -> dict[str, dict[str, dict[str, Any]]]:
+    result: dict[str, dict[str, dict[str, Any]]] = {}
+    for item in items:
+        result.setdefault(str(item.resource_id), {})[str(item.item_id)] = {"checked": "on", "quantity": item.quantity}
+    return result
+
+
+def booking_add_fields(
+    *,
+    booking_mode: str,
+    main_resource: int,
+    date_from: date,
+    date_to: date,
+    time_from: time | None,
+    time_to: time | None,
+    multi_day: bool,
+    recurrence: DailyRecurrence | WeeklyRecurrence | MonthlyRecurrence | YearlyRecurrence | None,
+    resource_parts: list[ResourceParts],
+    category_fields: list[CategoryField],
+    inventory: list[BookedItem],
+    services: list[BookedItem],
+    color: str | None,
+    **optional: Any,
+) -> dict[str, Any]:
+    """booking_add's POST fields, after the documented required-if rules (raises ValueError)."""
+    if date_to < date_from:
+        raise ValueError("date_to is before date_from")
+    fields: dict[str, Any] = {
+        "booking_mode": booking_mode,
+        "main_resource": main_resource,
+        "date_from": to_vendor_date(date_from),
+        "date_to": to_vendor_date(date_to),
+    }
+    if recurrence is None:
+        if not multi_day and (time_from is None or time_to is None):
+            raise ValueError("a single booking needs time_from and time_to (or multi_day, or a recurrence)")
+        if time_from is not None and time_to is not None and time_to <= time_from and date_from == date_to:
+            raise ValueError("time_to must be after time_from")
+        fields.update(recurring=0, multi_day=int(multi_day))
+        fields["time_from"] = to_vendor_time(time_from) if time_from else None
+        fields["time_to"] = to_vendor_time(time_to) if time_to else None
+    else:
+        if time_from is not None or time_to is not None or multi_day:
+            raise ValueError("with a recurrence, give the times inside the recurrence, not time_from/time_to/multi_day")
+        fields.update(recurring=1, **recurrence.vendor())
+    mains = [main_resource, *(p.resource_id for p in resource_parts)]
+    if len(set(mains[1:])) != len(mains) - 1:
+        raise ValueError("resource_parts lists the same resource twice")
+    if resource_parts:
+        fields["resource_parts"] = {str(p.resource_id): p.part_ids for p in resource_parts}
+    if category_fields:
+        grouped: dict[str, dict[str, str]] = {}
+        for entry in category_fields:
+            grouped.setdefault(str(entry.resource_id), {})[str(entry.field_id)] = entry.value
+        fields["category_fields"] = grouped
+    if inventory:
+        fields["inventory"] = _by_resource(inventory)
+    if services:
+        fields["services"] = _by_resource(services)
+    if color is not None:
+        fields.update(custom_color=1, color=color)
+    for name, value in optional.items():
+        if isinstance(value, bool):
+            fields[name] = int(value)
+        elif value not in (None, [], ""):
+            fields[name] = value
+    return fields
+
+
+# -- availability -----------------------------------------------------------------------------
+
+
+class FieldCondition(_Input):
+    field_id: Id = Field(description="free-text field id from locaboo_resource_list")
+    condition: Condition = Field(description="less_than <, less_than_et <=, et =, great_than >, great_than_et >=")
+    value: Annotated[str, Field(max_length=100)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_as_text(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("value"), int | float)
+            and not isinstance(data["value"], bool)
+        ):
+            return {**data, "value": str(data["value"])}
+        return data
+
+
+def condition_params(conditions: list[FieldCondition]) -> dict[str, str]:
+    """The three parallel comma lists Locaboo wants. SAFE CHOICE (reference §4): the ``_str``
+    names the text documents; the simulator also accepts the example URL's names."""
+    for entry in conditions:
+        if "," in entry.value:
+            raise ValueError("a condition value cannot contain a comma (Locaboo separates values with commas)")
+    return {
+        "free_text_field_ids_str": ",".join(str(c.field_id) for c in conditions),
+        "free_text_field_conditions_str": ",".join(c.condition for c in conditions),
+        "free_text_field_values_str": ",".join(c.value for c in conditions),
+    }
+
+
+# -- customers --------------------------------------------------------------------------------
+
+#: Documented customer fields (reference §2.14) without a parameter of their own: `other_fields`.
+OTHER_CUSTOMER_FIELDS = frozenset(
+    (
+        "customer_number_prefix",
+        "customer_account_number",
+        "debtor_account_number",
+        "customer_tags",
+        "default_customer_group",
+        "customer_department",
+        "matriculation_number",
+        "salutation_title",
+        "customer_function",
+        "show_name",
+        "mobile",
+        "website",
+        "ust_id",
+        "color",
+        "bank_owner",
+        "iban",
+        "bic",
+        "mandate",
+        "internal_comment",
+        "reference_sign_shown_invoice",
+        "reference_sign",
+        "financial_number_shown_invoice",
+        "financial_number",
+        "cost_centre_shown_invoice",
+        "cost_centre",
+        "reference_number_shown_invoice",
+        "reference_number",
+        "master_id",
+        "primion_id",
+    )
+)
+
+
+class CustomerFields(_Input):
+    # Locaboo documents no required field; the simulator, like a sensible account, wants a
+    # last_name or company_name (reference §2.14 SAFE CHOICE) and says so if both are missing.
+    company_name: str | None = None
+    salutation: Flag | None = Field(None, description="0 = Mr., 1 = Ms./Mrs.")
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+    street: str | None = None
+    house_number: str | None = None
+    zip: str | None = None
+    city: str | None = None
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="e.g. DE")
+    customer_group_id: Id | None = None
+    customer_number: str | None = None
+    customer_newsletter: bool | None = None
+    other_fields: dict[str, str] | None = Field(
+        None, description="other Locaboo customer fields, e.g. mobile, website, ust_id, iban, internal_comment"
+    )
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> CustomerFields:
+        unknown = sorted(set(self.other_fields or {}) - OTHER_CUSTOMER_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"unknown customer field {unknown[0]}; allowed: {', '.join(sorted(OTHER_CUSTOMER_FIELDS))}"
+            )
+        return self
+
+    def vendor(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_none=True, exclude={"other_fields"})
+        if "customer_newsletter" in data:
+            data["customer_newsletter"] = int(data["customer_newsletter"])
+        return {**data, **(self.other_fields or {})}
+
+
+class SaveCustomer(_Input):
+    # booking_save's customer_* fields. Whether Locaboo matches an existing customer or creates
+    # one is undocumented; the simulator matches by e-mail and otherwise creates one.
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    salutation: Literal["Mr", "Ms/Mrs", "Pr", "Dr"] | None = None
+    street: str | None = None
+    zip: str | None = None
+    city: str | None = None
+    phone: str | None = None
+
+    def vendor(self) -> dict[str, str]:
+        return {f"customer_{key}": value for key, value in self.model_dump(exclude_none=True).items()}
+
+
+class CustomerAddress(_Input):
+    company_name: str | None = None
+    salutation: Flag | None = Field(None, description="0 = Mr., 1 = Ms./Mrs.")
+    salutation_title: Flag | None = Field(None, description="0 = Dr., 1 = Pr.")
+    function: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    street: str | None = None
+    house_number: str | None = None
+    zip: str | None = None
+    city: str | None = None
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    ust_id: str | None = Field(None, description="VAT id")
+    address_type: Literal["secondary"] | None = Field(None, description="secondary, or leave out")
+    phone: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> CustomerAddress:
+        if not (self.company_name or self.last_name or self.street):
+            raise ValueError("an address needs at least a company_name, last_name or street")
+        return self
+
+    def vendor(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_none=True)
+        if "ust_id" in data:
+            data["UstID"] = data.pop("ust_id")  # the vendor's spelling in addresses
+        return data

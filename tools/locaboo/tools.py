@@ -1,0 +1,374 @@
+"""Locaboo's MCP tools and resources: one tool per API v2 endpoint, named locaboo_<endpoint>."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from server.toolkit import Toolkit
+from tools.locaboo.client import LocabooClient, timezone
+from tools.locaboo.dates import to_vendor_date, to_vendor_time
+from tools.locaboo.inputs import (
+    HEX_COLOR,
+    BookedItem,
+    CategoryField,
+    CustomerAddress,
+    CustomerFields,
+    FieldCondition,
+    Recurrence,
+    ResourceParts,
+    SaveCustomer,
+    booking_add_fields,
+    condition_params,
+)
+from tools.locaboo.models import (
+    AddressesAdded,
+    Availability,
+    Booking,
+    BookingList,
+    BookingWritten,
+    CustomerList,
+    CustomerWritten,
+    EventDetails,
+    EventList,
+    InventoryList,
+    InvoiceList,
+    Profile,
+    ResourceDetails,
+    ResourceList,
+    ServiceList,
+)
+
+Id = Annotated[int, Field(ge=1)]
+ResourceId = Annotated[int, Field(ge=1, description="resource or part id, from locaboo_resource_list")]
+BookingId = Annotated[int, Field(ge=1, description="booking id, from locaboo_booking_list")]
+CustomerId = Annotated[int, Field(ge=1, description="customer id, from locaboo_customer_list")]
+DateFrom = Annotated[date, Field(description="first day, YYYY-MM-DD")]
+DateTo = Annotated[date, Field(description="last day, YYYY-MM-DD")]
+TimeFrom = Annotated[time | None, Field(description="HH:MM, local time")]
+TimeTo = Annotated[time | None, Field(description="HH:MM, local time")]
+
+
+def _fail(error: ValueError) -> ToolError:
+    return ToolError(f"Locaboo: {error}")
+
+
+def register(kit: Toolkit) -> None:
+    client = LocabooClient(kit.http, timezone(kit.settings.env))
+
+    async def describe_save(**arguments: Any) -> str | None:
+        """What the person is asked before locaboo_booking_save changes an existing booking."""
+        booking_id = arguments.get("booking_id")
+        if booking_id is None:
+            return None  # a new booking takes nothing away
+        moving = arguments.get("date_from") is not None or arguments.get("resource_id") is not None
+        status = arguments.get("booking_status")
+        if status is None and not moving:
+            return None  # only the customer changes
+        what = await _booking_summary(client, booking_id)
+        if status == "Cancel":
+            return f"Cancel Locaboo booking {what}? Its time becomes free for others."
+        if moving:
+            when = f"{arguments.get('date_from')} to {arguments.get('date_to')}"
+            return f"Move Locaboo booking {what} to {when}? Its current times are replaced."
+        return f"Set Locaboo booking {what} to {status}?"
+
+    @kit.read("locaboo_resource_list", title="List Locaboo resources")
+    async def locaboo_resource_list() -> ResourceList:
+        """Locaboo: rooms and halls with their bookable parts, and the free-text (custom) field definitions."""
+        return await client.resource_list()
+
+    @kit.read("locaboo_resource_details", title="Get a Locaboo resource")
+    async def locaboo_resource_details(resource_id: ResourceId) -> ResourceDetails:
+        """Locaboo: one resource or part with address, today's opening times and today's holidays."""
+        return await client.resource_details(resource_id)
+
+    @kit.read("locaboo_booking_list", title="List Locaboo bookings")
+    async def locaboo_booking_list(
+        date_from: DateFrom,
+        date_to: DateTo,
+        resource_id: Annotated[Id | None, Field(description="only this resource or part")] = None,
+        time_from: TimeFrom = None,
+        time_to: TimeTo = None,
+        show_details: Annotated[bool, Field(description="include custom field answers")] = False,
+    ) -> BookingList:
+        """Locaboo: bookings with their instances in a period (cancelled ones are left out)."""
+        if date_to < date_from:
+            raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+        return await client.booking_list(
+            date_from, date_to, resource_id=resource_id, time_from=time_from, time_to=time_to, show_details=show_details
+        )
+
+    @kit.read("locaboo_booking_details", title="Get a Locaboo booking")
+    async def locaboo_booking_details(booking_id: BookingId) -> Booking:
+        """Locaboo: one booking with all instances, booked inventory, services and custom fields."""
+        return await client.booking_details(booking_id)
+
+    @kit.read("locaboo_availability", title="Find free Locaboo slots")
+    async def locaboo_availability(
+        date_from: DateFrom,
+        date_to: DateTo,
+        resource_id: Annotated[
+            list[Id] | None,
+            Field(max_length=50, description="resources or parts; default all; a hall answers per part"),
+        ] = None,
+        time_from: Annotated[time | None, Field(description="earliest start, HH:MM")] = None,
+        time_to: Annotated[time | None, Field(description="latest end, HH:MM")] = None,
+        duration: Annotated[str, Field(pattern=r"^\d{2}:[0-5]\d$", description="slot length HH:MM")] = "01:00",
+        limit: Annotated[int | None, Field(ge=1, le=500, description="at most this many slots")] = None,
+        conditions: Annotated[
+            list[FieldCondition], Field(max_length=10, description="resource free-text field conditions, all must hold")
+        ] = [],  # noqa: B006
+    ) -> Availability:
+        """Locaboo: free slots of a given length per resource, from opening hours, holidays and bookings."""
+        if date_to < date_from:
+            raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+        if duration == "00:00":
+            raise ToolError("Locaboo: duration must be longer than 00:00.")
+        try:
+            filters = condition_params(conditions) if conditions else None
+        except ValueError as error:
+            raise _fail(error) from None
+        availability = await client.availability(
+            date_from,
+            date_to,
+            resource_ids=resource_id,
+            time_from=time_from,
+            time_to=time_to,
+            duration=duration,
+            limit=limit,
+            conditions=filters,
+        )
+        # Locaboo answers with ids only; names make the answer usable without another call.
+        resources = await client.resource_list()
+        names = {r.id: r.title for r in resources.resources}
+        names.update({p.id: f"{r.title} > {p.title}" for r in resources.resources for p in r.parts})
+        for entry in availability.resources:
+            entry.resource = names.get(entry.resource_id)
+        return availability
+
+    @kit.read("locaboo_profile", title="Get the Locaboo account profile")
+    async def locaboo_profile() -> Profile:
+        """Locaboo: the manager account (venue operator) the API key belongs to."""
+        return await client.profile()
+
+    @kit.read("locaboo_customer_list", title="List Locaboo customers")
+    async def locaboo_customer_list(
+        search: Annotated[
+            str | None, Field(max_length=100, description="only customers whose name, company or e-mail contains this")
+        ] = None,
+    ) -> CustomerList:
+        """Locaboo: customers with their group, contact details and customer number."""
+        customers = await client.customer_list()
+        if search:
+            needle = search.casefold()
+            customers = [c for c in customers if needle in _haystack(c)]
+        return CustomerList(customers=customers, total=len(customers))
+
+    @kit.read("locaboo_inventory_list", title="List Locaboo inventory")
+    async def locaboo_inventory_list() -> InventoryList:
+        """Locaboo: bookable inventory (projectors, stands, ...) with stock, prices per customer group and resources."""
+        return await client.inventory_list()
+
+    @kit.read("locaboo_service_list", title="List Locaboo services")
+    async def locaboo_service_list() -> ServiceList:
+        """Locaboo: bookable services (catering, caretaker, ...) with prices per customer group and resources."""
+        return await client.service_list()
+
+    @kit.read("locaboo_invoice_list", title="List Locaboo invoices")
+    async def locaboo_invoice_list() -> InvoiceList:
+        """Locaboo: invoices with customer, rows per booking, totals and payment status."""
+        return await client.invoice_list()
+
+    @kit.write(
+        "locaboo_booking_save",
+        destructive=True,
+        idempotent=False,
+        title="Save or cancel a Locaboo booking",
+        confirm=describe_save,
+    )
+    async def locaboo_booking_save(
+        booking_id: Annotated[Id | None, Field(description="existing booking to change; leave out to create")] = None,
+        resource_id: Annotated[Id | None, Field(description="resource or part; required to create")] = None,
+        date_from: Annotated[date | None, Field(description="YYYY-MM-DD; required to create")] = None,
+        date_to: Annotated[date | None, Field(description="YYYY-MM-DD; required to create")] = None,
+        time_from: TimeFrom = None,
+        time_to: TimeTo = None,
+        booking_status: Annotated[
+            Literal["Live", "Draft", "Complete", "Cancel"] | None,
+            Field(description="Cancel cancels and frees the time; new bookings default to Live"),
+        ] = None,
+        customer: Annotated[SaveCustomer | None, Field(description="customer of a new booking")] = None,
+    ) -> BookingWritten:
+        """Locaboo: create a simple booking (daily from-to times), or change one by booking_id;
+        booking_status Cancel cancels it and frees the time."""
+        if booking_id is None and (resource_id is None or date_from is None or date_to is None):
+            raise ToolError("Locaboo: to create a booking give resource_id, date_from and date_to (or a booking_id).")
+        if (date_from is None) != (date_to is None):
+            raise ToolError("Locaboo: give both date_from and date_to, or neither.")
+        if date_from and date_to and date_to < date_from:
+            raise ToolError("Locaboo: date_to is before date_from.")
+        if (time_from or time_to) and date_from is None:
+            raise ToolError("Locaboo: times need date_from and date_to as well.")
+        if time_from and time_to and time_to <= time_from:
+            raise ToolError("Locaboo: time_to must be after time_from.")
+        params = {
+            "booking_id": booking_id,
+            "resource_id": resource_id,
+            "date_from": to_vendor_date(date_from) if date_from else None,
+            "date_to": to_vendor_date(date_to) if date_to else None,
+            "time_from": to_vendor_time(time_from) if time_from else None,
+            "time_to": to_vendor_time(time_to) if time_to else None,
+            "booking_status": booking_status,
+            **(customer.vendor() if customer else {}),
+        }
+        return await client.booking_save({k: v for k, v in params.items() if v is not None})
+
+    @kit.read("locaboo_event_list", title="List Locaboo events")
+    async def locaboo_event_list(
+        date_from: Annotated[date | None, Field(description="first day, YYYY-MM-DD")] = None,
+        date_to: Annotated[date | None, Field(description="last day, YYYY-MM-DD")] = None,
+    ) -> EventList:
+        """Locaboo: public events (tournaments, conferences, ...) with dates, times and marketing data."""
+        if date_from and date_to and date_to < date_from:
+            raise ToolError("Locaboo: date_to is before date_from.")
+        return await client.event_list(date_from, date_to)
+
+    @kit.read("locaboo_event_details", title="Get a Locaboo event")
+    async def locaboo_event_details(
+        event_id: Annotated[int, Field(ge=1, description="event id, from locaboo_event_list")],
+    ) -> EventDetails:
+        """Locaboo: one event with its offers, order confirmations and invoices and their bookings."""
+        return await client.event_details(event_id)
+
+    @kit.write("locaboo_booking_add", destructive=False, idempotent=False, title="Book a Locaboo resource")
+    async def locaboo_booking_add(
+        booking_mode: Annotated[
+            Literal["direct_booking", "booking_request"],
+            Field(description="direct_booking occupies the time now; booking_request waits for the manager"),
+        ],
+        main_resource: Annotated[int, Field(ge=1, description="main resource id (not a part)")],
+        date_from: DateFrom,
+        date_to: Annotated[date, Field(description="last day, YYYY-MM-DD; same as date_from for one day")],
+        time_from: Annotated[time | None, Field(description="HH:MM; required without recurrence or multi_day")] = None,
+        time_to: Annotated[time | None, Field(description="HH:MM; required without recurrence or multi_day")] = None,
+        recurrence: Annotated[Recurrence | None, Field(description="repeat rule; its own times")] = None,
+        multi_day: Annotated[
+            bool, Field(description="one span from date_from time_from to date_to time_to (whole days without times)")
+        ] = False,
+        resource_parts: Annotated[
+            list[ResourceParts], Field(max_length=20, description="parts to book; empty = whole main_resource")
+        ] = [],  # noqa: B006
+        title: Annotated[str | None, Field(max_length=200, description="booking title")] = None,
+        customer_id: Annotated[Id | None, Field(description="customer id, from locaboo_customer_list")] = None,
+        persons: Annotated[list[Id], Field(max_length=50, description="person ids")] = [],  # noqa: B006
+        season_id: Annotated[Id | None, Field(description="only for season bookings")] = None,
+        category_fields: Annotated[list[CategoryField], Field(max_length=50, description="custom field answers")] = [],  # noqa: B006
+        inventory: Annotated[
+            list[BookedItem], Field(max_length=50, description="inventory ids from locaboo_inventory_list")
+        ] = [],  # noqa: B006
+        services: Annotated[
+            list[BookedItem], Field(max_length=50, description="service ids from locaboo_service_list")
+        ] = [],  # noqa: B006
+        color: Annotated[str | None, Field(pattern=HEX_COLOR, description="own colour, e.g. #ff0000")] = None,
+        entrance_hall: Annotated[bool, Field(description="show in the entrance-hall widget")] = False,
+        booking_hidden_widget: Annotated[bool, Field(description="hide in the public widget")] = False,
+        comments: Annotated[str | None, Field(max_length=2000, description="public comment")] = None,
+        internal_comments: Annotated[str | None, Field(max_length=2000, description="internal comment")] = None,
+    ) -> BookingWritten:
+        """Locaboo: book a resource or its parts once, over days, or recurring (times are local).
+        Check locaboo_availability first."""
+        try:
+            fields = booking_add_fields(
+                booking_mode=booking_mode,
+                main_resource=main_resource,
+                date_from=date_from,
+                date_to=date_to,
+                time_from=time_from,
+                time_to=time_to,
+                multi_day=multi_day,
+                recurrence=recurrence,
+                resource_parts=resource_parts,
+                category_fields=category_fields,
+                inventory=inventory,
+                services=services,
+                color=color,
+                title=title,
+                customer_id=customer_id,
+                persons=persons,
+                season_id=season_id,
+                entrance_hall=entrance_hall,
+                booking_hidden_widget=booking_hidden_widget,
+                comments=comments,
+                internal_comments=internal_comments,
+            )
+        except ValueError as error:
+            raise _fail(error) from None
+        return await client.booking_add(fields)
+
+    @kit.write("locaboo_customer_add", destructive=False, idempotent=False, title="Add a Locaboo customer")
+    async def locaboo_customer_add(
+        customer: Annotated[CustomerFields, Field(description="the new customer")],
+    ) -> CustomerWritten:
+        """Locaboo: add a customer (a person or an organisation)."""
+        return await client.customer_add(customer.vendor())
+
+    @kit.write("locaboo_customer_edit", destructive=False, idempotent=True, title="Edit a Locaboo customer")
+    async def locaboo_customer_edit(
+        customer_id: CustomerId,
+        customer: Annotated[CustomerFields, Field(description="only the fields to change")],
+    ) -> CustomerWritten:
+        """Locaboo: change a customer's data; fields left out stay as they are."""
+        fields = customer.vendor()
+        if not fields:
+            raise ToolError("Locaboo: nothing to change; give at least one customer field.")
+        return await client.customer_edit(customer_id, fields)
+
+    @kit.write("locaboo_customer_address_add", destructive=False, idempotent=False, title="Add customer addresses")
+    async def locaboo_customer_address_add(
+        customer_id: CustomerId,
+        address: Annotated[list[CustomerAddress], Field(min_length=1, max_length=10, description="addresses to add")],
+    ) -> AddressesAdded:
+        """Locaboo: add further addresses (e.g. billing) to a customer."""
+        return await client.customer_address_add(customer_id, [a.vendor() for a in address])
+
+    @kit.resource(
+        "locaboo://resources", name="locaboo-resources", description="Locaboo resources, parts and custom fields (JSON)"
+    )
+    async def resources() -> ResourceList:
+        return await client.resource_list()
+
+    @kit.resource("locaboo://services", name="locaboo-services", description="Locaboo services with prices (JSON)")
+    async def services_resource() -> ServiceList:
+        return await client.service_list()
+
+    @kit.resource("locaboo://inventory", name="locaboo-inventory", description="Locaboo inventory with prices (JSON)")
+    async def inventory_resource() -> InventoryList:
+        return await client.inventory_list()
+
+
+async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
+    """`5013 "Title" (Hall > Part, 2026-11-24 14:00-16:00, +2 more)` for the consent question."""
+    try:
+        booking = await client.booking_details(booking_id)
+    except ToolError:
+        return str(booking_id)  # the save itself will report what is wrong with the id
+    timed = [(i.start, i) for r in booking.resources for i in r.instances if i.start is not None]
+    instances = [i for _start, i in sorted(timed, key=lambda pair: pair[0])]
+    parts = [f'"{booking.title}"'] if booking.title else []
+    if instances and instances[0].start and instances[0].end:
+        first = instances[0]
+        where = f"{first.resource}, " if first.resource else ""
+        more = f", +{len(instances) - 1} more" if len(instances) > 1 else ""
+        parts.append(f"({where}{first.start:%Y-%m-%d %H:%M}-{first.end:%H:%M}{more})")
+    if booking.customer:
+        parts.append(f"for {booking.customer}")
+    return " ".join([str(booking_id), *parts])
+
+
+def _haystack(customer: object) -> str:
+    fields = ("show_name", "company_name", "first_name", "last_name", "email", "customer_number")
+    return " ".join(str(getattr(customer, name, None) or "") for name in fields).casefold()
