@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from server.vendor import VendorSpec
 
-VENDOR_NAMES: tuple[str, ...] = ("planaday", "serviceplanner", "locaboo")
+VENDOR_NAMES: tuple[str, ...] = ("planaday", "onlineafspraken", "serviceplanner", "locaboo")
 
 
 def load_vendor(name: str) -> VendorSpec:
