@@ -21,20 +21,9 @@ Id = Annotated[int, Field(ge=1)]
 HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
-def _lean(schema: dict[str, Any]) -> None:
-    """Optional fields are already optional by not being required; `anyOf [X, null]` on every one
-    of them only costs the model context (null is still accepted)."""
-    for prop in schema.get("properties", {}).values():
-        branches = prop.get("anyOf")
-        if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
-            (kept,) = [b for b in branches if b != {"type": "null"}]
-            del prop["anyOf"]
-            prop.update({**kept, **prop})
-
-
 class _Input(BaseModel):
     # A misspelt key is refused rather than silently dropped.
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_lean)
+    model_config = ConfigDict(extra="forbid")
 
 
 # -- booking_add ------------------------------------------------------------------------------
