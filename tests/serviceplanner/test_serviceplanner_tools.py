@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mcp import Client
+from mcp_types import ElicitResult
 
 from server.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
@@ -614,3 +615,29 @@ async def test_rate_limit_is_reported_with_when_to_retry(agenda: Agenda, client:
     await call_ok(client, "sp_list_users")
     text = await call_error(client, "sp_list_users", {"page": 2})
     assert "HTTP 429" in text and "try again after" in text
+
+
+async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
+    state = state_of(agenda)
+    visit = next(row for row in state.appointments.values() if row["time_from"] and not row["canceled_at"])
+    owner = state.clients[visit["client_id"]]
+    asked: list[str] = []
+    answer = "decline"
+
+    async def person(context: Any, params: Any) -> ElicitResult:
+        asked.append(params.message)
+        return ElicitResult(action=answer, content={"confirm": True} if answer == "accept" else None)
+
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        refused = await call_error(client, "sp_delete_appointment", {"appointment_id": visit["id"]})
+        assert "Nothing was changed" in refused and state.appointments[visit["id"]]["deleted_at"] is None
+        assert owner["last_name"] in asked[0] and f"{visit['time_from']:%d %b %Y %H:%M}" in asked[0]
+        answer = "accept"
+        await call_ok(client, "sp_delete_appointment", {"appointment_id": visit["id"]})
+        assert state.appointments[visit["id"]]["deleted_at"] is not None
+        item = next(iter(state.items.values()))
+        files = {"client_id": item["client_id"], "item_id": item["id"]}
+        files["attachments"] = [{"content_base64": "YQ==", "filename": "a.txt"}]  # type: ignore[assignment]
+        asked.clear()
+        await call_ok(client, "sp_add_client_item_attachments", files)
+        assert asked == []  # only adding files: nothing to confirm

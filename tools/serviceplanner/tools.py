@@ -121,7 +121,7 @@ class Confirmations:
             found = await self.api.get_client(client_id)
             who = f"{found.name or 'client'} (client number {found.client_number}, id {client_id})"
         except ToolError:
-            who = f"client {client_id}"
+            who = str(client_id)
         return (
             f"Delete ServicePlanner client {who}? Its addresses, items and appointments are likely removed "
             "too. This cannot be undone."
