@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import mcp_types
 import pytest
 from mcp import Client
 from onlineafspraken_testkit import (
@@ -535,3 +536,55 @@ async def test_read_only_mode_keeps_only_reads() -> None:
         names = {tool.name for tool in (await client.list_tools()).tools}
     assert "get_bookable_times" in names and "login_customer" in names
     assert not names & {"set_appointment", "cancel_appointment", "remove_appointment", "set_customer"}
+
+
+# -- consent and duplicate creates (the shared toolkit's safety, with this vendor's wording) -----
+
+
+class Person:
+    """An elicitation callback that answers like a person and remembers what it was asked."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.asked: list[str] = []
+
+    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
+        self.asked.append(params.message)
+        content = {"confirm": True} if self.action == "accept" else None
+        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> None:
+    person = Person(answer)
+    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+        slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
+        saved = await book(client, slot)
+        appointment_id = saved["appointment_id"]
+        await call_ok(client, "cancel_appointment", {"appointment_id": appointment_id, "dry_run": True})
+        assert person.asked == []  # a dry run changes nothing, so nobody is asked
+        result = await client.call_tool("cancel_appointment", {"appointment_id": appointment_id})
+    assert len(person.asked) == 1
+    question = person.asked[0]
+    assert str(appointment_id) in question and "Jan de Vries" in question
+    assert f"04-03-2026 {slot['start_time']}" in question
+    label = sandbox_of(agenda).appointment(appointment_id).label
+    assert (result.is_error, label) == ((False, 4) if answer == "accept" else (True, 2))
+
+
+async def test_block_removal_question_names_the_block(agenda: Agenda) -> None:
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+        block = {"agenda_id": SALON, "date": SUNDAY, "start_time": "10:00", "end_time": "12:00"}
+        added = await call_ok(client, "add_availability_block", block)
+        await call_ok(client, "remove_availability_block", {"agenda_id": SALON, "block_id": added["block_id"]})
+    assert f"{SUNDAY} 10:00-12:00" in person.asked[0]
+
+
+async def test_identical_booking_moments_later_is_not_made_twice(agenda: Agenda, client: Client) -> None:
+    slot = (await free_times(client, WEDNESDAY))[0]
+    before = len(sandbox_of(agenda).appointments)
+    first = await book(client, slot)
+    again = await book(client, slot)
+    assert again["repeated"] is True and again["appointment_id"] == first["appointment_id"]
+    assert len(sandbox_of(agenda).appointments) == before + 1

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from server.models import HHMM, ResultModel
+from server.models import HHMM, ResultModel, WriteResult
 
 # Reference 1.4: wall-clock values are Europe/Amsterdam (with daylight saving), whatever the
 # server's AGENDA_MCP_TIMEZONE is.
@@ -324,47 +324,41 @@ class ConfirmationSetting(ResultModel):
     required: bool = Field(description="new appointments stay pending until confirm_appointment")
 
 
-# -- write results ----------------------------------------------------------------------------
+# -- write results (WriteResult carries `sandbox` and `repeated`) -------------------------------
 
 
-class AppointmentSaved(ResultModel):
+class AppointmentSaved(WriteResult):
     appointment_id: int
     created: bool = Field(description="false when an existing appointment was changed")
     appointment: Appointment | None = None
     note: str | None = None
-    sandbox: bool = False
 
 
-class AppointmentCancelled(ResultModel):
+class AppointmentCancelled(WriteResult):
     appointment_id: int
     cancelled: bool = Field(description="false for a dry run")
     dry_run: bool
     note: str | None = None
-    sandbox: bool = False
 
 
-class AppointmentConfirmed(ResultModel):
+class AppointmentConfirmed(WriteResult):
     appointment_id: int
     confirmed: bool
-    sandbox: bool = False
 
 
-class Removed(ResultModel):
+class Removed(WriteResult):
     id: int
     removed: bool = True
-    sandbox: bool = False
 
 
-class CustomerSaved(ResultModel):
+class CustomerSaved(WriteResult):
     customer_id: int
     created: bool
     status: StatusField = None
-    sandbox: bool = False
 
 
-class BlockAdded(ResultModel):
+class BlockAdded(WriteResult):
     block_id: int = Field(description="only returned now; needed to remove the block")
-    sandbox: bool = False
 
 
 class CalculationModelSettings(ResultModel):
@@ -373,8 +367,8 @@ class CalculationModelSettings(ResultModel):
     enabled: bool | None = None
 
 
-class CalculationModelSaved(CalculationModelSettings):
-    sandbox: bool = False
+class CalculationModelSaved(CalculationModelSettings, WriteResult):
+    pass
 
 
 def calculation_settings(model: str, found: dict[str, Any] | None) -> CalculationModelSettings:

@@ -73,6 +73,23 @@ def _period(first: date, last: date | None, limit_days: int) -> None:
 
 def register(kit: Toolkit) -> None:
     client = OnlineAfsprakenClient(kit.http)
+    # A block cannot be read back by id (reference 2.6), so remember what this server added, to tell
+    # the person what a removal concerns.
+    added_blocks: dict[int, str] = {}
+
+    async def describe_cancel(appointment_id: int, dry_run: bool = False) -> str | None:
+        if dry_run:
+            return None  # only checks the rules; nothing to confirm
+        what = await _appointment_summary(client, appointment_id)
+        return f"Cancel {what}? The time becomes free for others."
+
+    async def describe_removal(appointment_id: int) -> str:
+        what = await _appointment_summary(client, appointment_id)
+        return f"Permanently delete {what}? This cannot be undone (cancel_appointment keeps a record)."
+
+    async def describe_block_removal(agenda_id: int, block_id: int) -> str:
+        what = added_blocks.get(block_id, "a block not added in this session")
+        return f"Remove OnlineAfspraken.nl availability block {block_id} ({what}) from agenda {agenda_id}?"
 
     # -- reference data -----------------------------------------------------------------------
 
@@ -273,7 +290,9 @@ def register(kit: Toolkit) -> None:
             appointment_id=saved_id, created=appointment_id is None, appointment=appointment, note=note
         )
 
-    @kit.write("cancel_appointment", destructive=True, idempotent=True, title="Cancel an appointment")
+    @kit.write(
+        "cancel_appointment", destructive=True, idempotent=True, title="Cancel an appointment", confirm=describe_cancel
+    )
     async def cancel_appointment(
         appointment_id: AppointmentId,
         mode: Annotated[
@@ -313,7 +332,9 @@ def register(kit: Toolkit) -> None:
             )
         return AppointmentConfirmed(appointment_id=appointment_id, confirmed=True)
 
-    @kit.write("remove_appointment", destructive=True, idempotent=True, title="Delete an appointment")
+    @kit.write(
+        "remove_appointment", destructive=True, idempotent=True, title="Delete an appointment", confirm=describe_removal
+    )
     async def remove_appointment(appointment_id: AppointmentId) -> Removed:
         """OnlineAfspraken.nl: delete an appointment permanently; to keep a record, use cancel_appointment."""
         await client.remove_appointment(appointment_id)
@@ -430,9 +451,16 @@ def register(kit: Toolkit) -> None:
         if end_time <= start_time:
             raise ToolError(f"{TITLE}: end_time must be after start_time.")
         block_id = await client.add_block(agenda_id, date, start_time, end_time, appointment_type, resource_id)
+        added_blocks[block_id] = f"{date.isoformat()} {start_time:%H:%M}-{end_time:%H:%M}"
         return BlockAdded(block_id=block_id)
 
-    @kit.write("remove_availability_block", destructive=True, idempotent=True, title="Remove an availability block")
+    @kit.write(
+        "remove_availability_block",
+        destructive=True,
+        idempotent=True,
+        title="Remove an availability block",
+        confirm=describe_block_removal,
+    )
     async def remove_availability_block(
         agenda_id: AgendaId,
         block_id: Annotated[int, Field(ge=1, description="id from add_availability_block")],
@@ -482,6 +510,21 @@ def register(kit: Toolkit) -> None:
     )
     async def resources() -> ResourceList:
         return ResourceList(resources=await client.get_resources())
+
+
+async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: int) -> str:
+    """`appointment 123 (Jan de Vries, Wed 04-03-2026 09:00-09:30)` for a consent question."""
+    try:
+        found = await client.get_appointment(appointment_id)
+    except ToolError:
+        return f"OnlineAfspraken.nl appointment {appointment_id}"
+    who = found.customer_name or found.name or "no customer"
+    when = ""
+    if found.start_time is not None:
+        when = f", {found.start_time:%a %d-%m-%Y %H:%M}"
+        if found.finish_time is not None:
+            when += f"-{found.finish_time:%H:%M}"
+    return f"OnlineAfspraken.nl appointment {appointment_id} ({who}{when})"
 
 
 async def _default_end(
