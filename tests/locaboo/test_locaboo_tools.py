@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx2
 import mcp_types
 import pytest
@@ -16,7 +17,7 @@ from mcp import Client
 
 from server.app import Agenda, build_agenda
 from server.config import ConfigError
-from tests.support import call_error, call_ok, sandbox_settings
+from tests.support import call_error, call_ok, error_text, sandbox_settings
 from tools.locaboo import dates
 from tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from tools.locaboo.sandbox_state import LocabooSandbox
@@ -665,7 +666,7 @@ def _add(day: date, **overrides: Any) -> dict[str, Any]:
         (
             "locaboo_booking_add",
             {"time_from": "09:00", "time_to": "10:00"},
-            ["HTTP 409", "already booked", "locaboo_availability"],
+            ["HTTP 409", "already booked", "no longer available", "locaboo_availability"],
         ),
         (
             "locaboo_booking_add",
@@ -894,4 +895,23 @@ async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda
     first = await call_ok(client, "locaboo_booking_add", arguments)
     again = await call_ok(client, "locaboo_booking_add", arguments)
     assert again["booking_id"] == first["booking_id"] and again["repeated"] is True
+    assert len(sandbox_of(agenda).bookings) == before + 1
+
+
+async def test_fifty_concurrent_bookings_for_one_slot_give_one_booking(agenda: Agenda, client: Client) -> None:
+    day = free_tuesday(sandbox_of(agenda))
+    before = len(sandbox_of(agenda).bookings)
+    outcomes: list[tuple[bool, str]] = []
+
+    async def book(n: int) -> None:
+        result = await client.call_tool("locaboo_booking_add", _add(day, title=f"Anfrage {n}"))
+        outcomes.append((result.is_error, error_text(result)))
+
+    with anyio.fail_after(60):
+        async with anyio.create_task_group() as tg:
+            for n in range(50):
+                tg.start_soon(book, n)
+    failures = [text for failed, text in outcomes if failed]
+    assert len(outcomes) == 50 and len(failures) == 49
+    assert all("no longer available" in text for text in failures), failures[0]
     assert len(sandbox_of(agenda).bookings) == before + 1

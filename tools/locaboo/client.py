@@ -255,7 +255,7 @@ class LocabooClient:
             verify_with=BOOKINGS_HINT,
             hints={
                 404: "No booking (or resource) with that id; locaboo_booking_list shows bookings.",
-                409: "The resource is already booked then; find a free slot with locaboo_availability.",
+                409: "That time is no longer available; find a free slot with locaboo_availability.",
             },
         )
         return _booking_written(body, params.get("booking_id"))
@@ -269,7 +269,7 @@ class LocabooClient:
             hints={
                 404: "An id in the request does not exist (resource, customer, inventory or service); "
                 "check it with the list tools.",
-                409: "The resource is already booked then; find a free slot with locaboo_availability.",
+                409: "That time is no longer available; find a free slot with locaboo_availability.",
             },
         )
         return _booking_written(body, None)
