@@ -611,7 +611,12 @@ async def test_html_or_a_redirect_instead_of_json_is_a_clear_error(
 
 
 async def test_rate_limit_is_reported_with_when_to_retry(agenda: Agenda, client: Client) -> None:
-    state_of(agenda).limit_requests(1)
+    state = state_of(agenda)
+    # Early in the throttle minute, so Retry-After is far beyond what the HTTP layer waits out
+    # for a read (at the end of a minute it would rightly wait and succeed).
+    frozen = state._now().replace(second=5, microsecond=0)
+    state._now = lambda: frozen
+    state.limit_requests(1)
     await call_ok(client, "sp_list_users")
     text = await call_error(client, "sp_list_users", {"page": 2})
     assert "HTTP 429" in text and "try again after" in text
