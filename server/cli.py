@@ -10,7 +10,7 @@ from typing import NoReturn
 import anyio
 
 from server import __version__
-from server.config import ConfigError, Settings, parse_toolsets
+from server.config import ConfigError, HttpSettings, Settings, parse_toolsets
 from server.logs import configure_logging
 
 
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    parser.add_argument(
+        "--stateless", action="store_true", default=None, help="HTTP without sessions, for replicas behind a balancer"
+    )
     parser.add_argument("--log-level", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
@@ -60,16 +63,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         anyio.run(run_demo, settings)
         return
 
+    if args.transport == "http":
+        try:
+            http = HttpSettings.from_env(host=args.host, port=args.port, stateless=args.stateless)
+        except ConfigError as exc:
+            sys.exit(f"agenda-mcp: {exc}")
+        from server import web
+
+        try:
+            app = web.create_app(settings, http)
+        except ConfigError as exc:
+            sys.exit(f"agenda-mcp: {exc}")
+        web.serve(app, settings, http)
+        return
+
     from server.app import build_server
 
     try:
         server = build_server(settings)
     except ConfigError as exc:
         sys.exit(f"agenda-mcp: {exc}")
-    if args.transport == "http":
-        anyio.run(lambda: server.run_streamable_http_async(host=args.host, port=args.port))
-    else:
-        anyio.run(server.run_stdio_async)
+    anyio.run(server.run_stdio_async)
 
 
 if __name__ == "__main__":
