@@ -26,8 +26,8 @@ class VendorCase:
     """Prepare the simulator so that exactly one `write` can still succeed (None: not applicable)."""
 
 
-def _planaday_state(agenda: Agenda) -> Any:
-    return agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
+def _state(agenda: Agenda, vendor: str) -> Any:
+    return agenda.vendors[vendor].sandbox_app.state.sandbox  # type: ignore[union-attr]
 
 
 CASES: list[VendorCase] = [
@@ -38,7 +38,23 @@ CASES: list[VendorCase] = [
             "create_planaday_booking",
             lambda n: {"course_id": 104, "students": [{"first_name": f"Student{n}", "last_name": "Test"}]},
         ),
-        writes=lambda agenda: len(_planaday_state(agenda).bookings),
-        last_slot=lambda agenda: _planaday_state(agenda).set_available_seats(104, 1),
+        writes=lambda agenda: len(_state(agenda, "planaday").bookings),
+        last_slot=lambda agenda: _state(agenda, "planaday").set_available_seats(104, 1),
+    ),
+    VendorCase(
+        vendor="serviceplanner",
+        read=("sp_list_users", {}),
+        write=(
+            "sp_create_address",
+            lambda n: {
+                "client_id": 158701,
+                "type": "work",
+                "street": "Teststraat",
+                "house_number": str(n),
+                "zipcode": "3511 AA",
+                "city": "Utrecht",
+            },
+        ),
+        writes=lambda agenda: len(_state(agenda, "serviceplanner").addresses),
     ),
 ]
