@@ -57,4 +57,22 @@ CASES: list[VendorCase] = [
         ),
         writes=lambda agenda: len(_state(agenda, "serviceplanner").addresses),
     ),
+    VendorCase(
+        vendor="onlineafspraken",
+        read=("get_agendas", {}),
+        write=(
+            "set_customer",
+            lambda n: {"email": f"klant{n}@example.nl", "first_name": f"Klant{n}", "last_name": "Test"},
+        ),
+        writes=lambda agenda: len(_state(agenda, "onlineafspraken").customers),
+    ),
+    VendorCase(
+        vendor="locaboo",
+        read=("locaboo_resource_list", {}),
+        write=(
+            "locaboo_customer_add",
+            lambda n: {"customer": {"first_name": f"Kunde{n}", "last_name": "Test", "email": f"kunde{n}@example.de"}},
+        ),
+        writes=lambda agenda: len(_state(agenda, "locaboo").customers),
+    ),
 ]

@@ -61,7 +61,7 @@ TITLE = "OnlineAfspraken.nl"
 DEFAULT_BASE_URL = "https://agenda.onlineafspraken.nl/APIREST"
 AUTH_HINT = "check ONLINEAFSPRAKEN_API_KEY, ONLINEAFSPRAKEN_API_SECRET and ONLINEAFSPRAKEN_SIGNATURE_HASH (sha1|sha256)"
 NO_FREE_SLOT_HINT = (
-    "That time is not bookable (taken, closed, or too soon or too far ahead): "
+    "That time is no longer available (taken, closed, or too soon or too far ahead): "
     "call get_bookable_times and pick one of the listed times."
 )
 # Vendor messages are free Dutch text without codes (reference 1.5); these words mark the
