@@ -8,10 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+import jsonschema
 from mcp import Client
 
 from server.app import build_agenda
 from server.config import Settings
+from server.schema import undeclared
 
 MAX_LINES = 14
 
@@ -24,6 +26,7 @@ async def run_demo(settings: Settings, out: TextIO = sys.stdout) -> None:
     agenda = build_agenda(settings.with_overrides(sandbox=True))
     async with Client(agenda.server) as client:
         tools = await client.list_tools()
+        schemas = {tool.name: tool.output_schema for tool in tools.tools}
         resources = await client.list_resources()
         out.write(
             f"agenda-mcp demo: {len(tools.tools)} tools and {len(resources.resources)} resources "
@@ -37,6 +40,14 @@ async def run_demo(settings: Settings, out: TextIO = sys.stdout) -> None:
                 text = " ".join(getattr(c, "text", "") for c in result.content)
                 out.write(f"  ✗ {text}\n")
                 raise DemoFailed(f"{name} failed: {text}")
+            # What the model is promised in tools/list must be what it gets.
+            if schemas.get(name):
+                try:
+                    jsonschema.validate(result.structured_content, schemas[name])
+                except jsonschema.ValidationError as exc:
+                    raise DemoFailed(f"{name} returned what its outputSchema does not allow: {exc.message}") from None
+                if extra := undeclared(result.structured_content, schemas[name]):
+                    raise DemoFailed(f"{name} returned fields its outputSchema does not declare: {extra[:5]}")
             shown = result.structured_content
             if show is not None and isinstance(shown, dict):
                 shown = {key: shown[key] for key in show if key in shown}

@@ -166,3 +166,28 @@ def _sibling_conflict(schema: dict[str, Any], name: str) -> bool:
         return any(check(value) for value in node.values())
 
     return check(schema)
+
+
+def undeclared(value: Any, schema: dict[str, Any], path: str = "$", defs: dict[str, Any] | None = None) -> list[str]:
+    """Paths in `value` that `schema` does not declare. JSON Schema allows extra properties by
+    default, so a result whose field names drifted from its outputSchema would still validate;
+    this finds such drift. (`truncated`, the size-cap note, is always allowed at the top.)"""
+    defs = schema.get("$defs", {}) if defs is None else defs
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        schema = defs.get(ref.rsplit("/", 1)[-1], {})
+    if "anyOf" in schema:
+        results = [undeclared(value, branch, path, defs) for branch in schema["anyOf"]]
+        return min(results, key=len)
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        found: list[str] = []
+        for key, item in value.items():
+            if key in properties:
+                found += undeclared(item, properties[key], f"{path}.{key}", defs)
+            elif not (path == "$" and key == "truncated") and not schema.get("additionalProperties"):
+                found.append(f"{path}.{key}")
+        return found
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [p for i, item in enumerate(value) for p in undeclared(item, schema["items"], f"{path}[{i}]", defs)]
+    return []

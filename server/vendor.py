@@ -40,10 +40,11 @@ class Connection:
     """How to reach one vendor account: everything the HTTP layer needs, nothing vendor-shaped."""
 
     base_url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    params: Mapping[str, str] = field(default_factory=dict)
+    # Not in repr: headers and params carry credentials, and a repr ends up in logs.
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    params: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Query parameters sent on every request (Locaboo's key travels this way)."""
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)
     """Values that must never appear in a log line, an error or a result."""
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import anyio
+import jsonschema
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from mcp.shared.exceptions import MCPError
 
 from server.app import Agenda, build_agenda
 from server.registry import VENDOR_NAMES
+from server.schema import undeclared
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import REPORT
 
@@ -177,6 +179,10 @@ def fuzz_tool(session: Session, name: str, schema: dict[str, Any]) -> None:
             REPORT["fuzz calls (tool error)"] += 1
         else:
             REPORT["fuzz calls (result)"] += 1
+            schema = session.tools[name].output_schema
+            if schema:
+                jsonschema.validate(result.structured_content, schema)
+                assert not undeclared(result.structured_content, schema), f"{name}: fields not in outputSchema"
         dump = text + repr(result.structured_content)
         for secret in session.secrets:
             assert secret not in dump, f"{name} leaked a credential"

@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from server.models import HHMM, ResultModel, WriteResult
 
@@ -135,7 +135,9 @@ class Course(ResultModel):
     dayparts: list[DaypartRef] = Field([], description="in course lists only the first daypart")
     users: Seats = Seats()
     costs: Costs = Costs()
-    coursetemplate_id: Annotated[int | None, BeforeValidator(_id_of)] = Field(None, validation_alias="coursetemplate")
+    coursetemplate_id: Annotated[int | None, BeforeValidator(_id_of)] = Field(
+        None, validation_alias=AliasChoices("coursetemplate_id", "coursetemplate")
+    )
     labels: list[str] = []
     attributes: Attributes = {}
     start_guaranteed: bool | None = None
@@ -151,7 +153,7 @@ class CourseDetail(Course):
     level_description: str | None = None
     freefields: Annotated[dict[str, str], BeforeValidator(_object_or_empty)] = {}
     repeating_course_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias="repeating_courses"
+        [], validation_alias=AliasChoices("repeating_course_ids", "repeating_courses")
     )
 
 
@@ -175,10 +177,10 @@ class Daypart(ResultModel):
     visible: bool | None = None
     users: DaypartSeats = DaypartSeats()
     location_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias="locations"
+        [], validation_alias=AliasChoices("location_ids", "locations")
     )
     instructor_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias="instructors"
+        [], validation_alias=AliasChoices("instructor_ids", "instructors")
     )
     costs: Costs = Costs()
     labels: list[str] = []
@@ -203,7 +205,7 @@ class CourseTemplateDetail(CourseTemplate):
     users: Seats = Seats()
     costs: Costs = Costs()
     daypart_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias="dayparts"
+        [], validation_alias=AliasChoices("daypart_ids", "dayparts")
     )
     attributes: Attributes = {}
 
