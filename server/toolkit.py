@@ -98,15 +98,18 @@ class Toolkit:
         """Register read-only reference data as a JSON resource."""
 
         def decorator(fn: Callable[[], Awaitable[Any]]) -> Any:
-            fetch = Cached(fn, cache_seconds(self.settings.env))
+            async def from_vendor() -> Any:
+                await self.bucket.take(self.spec.title)  # only reads that reach the vendor count
+                return await fn()
+
+            fetch = Cached(from_vendor, cache_seconds(self.settings.env))
 
             @functools.wraps(fn)
             async def read() -> str:
-                await self.bucket.take(self.spec.title)
-                value = clean(await self._guard(fetch, uri))
+                value = await self._guard(fetch, uri)
                 if isinstance(value, pydantic.BaseModel):
-                    return json.dumps(clean(value.model_dump(mode="json")), ensure_ascii=False)
-                return json.dumps(value, ensure_ascii=False, default=str)
+                    value = value.model_dump(mode="json")
+                return json.dumps(clean(value), ensure_ascii=False, default=str)
 
             self.resources.append(
                 FunctionResource.from_function(
