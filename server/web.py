@@ -96,8 +96,7 @@ def create_app(settings: Settings, http: HttpSettings) -> Starlette:
     """The whole HTTP service: /mcp and /healthz. `app.state.agenda` is the assembled server."""
     if http.token:
         register_secrets([http.token])
-        verifier: StaticTokenVerifier | None = StaticTokenVerifier(http.token)
-        agenda = build_agenda(settings, auth=auth_settings(http), token_verifier=verifier)
+        agenda = build_agenda(settings, auth=auth_settings(http), token_verifier=StaticTokenVerifier(http.token))
     else:
         agenda = build_agenda(settings)
     server = agenda.server
