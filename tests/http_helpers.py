@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 import anyio
 import httpx2
-import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tests.support import serve_loopback
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -21,14 +22,6 @@ INITIALIZE = {
 MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 
 
-def loopback_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 def free_port() -> int:
     """A port nothing listens on right now, for a server process that binds it itself."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -36,21 +29,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@asynccontextmanager
-async def serve_app(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve an ASGI app (lifespan included, as the MCP transport needs) on 127.0.0.1 and yield
-    its base URL. The socket listens before uvicorn starts, and uvicorn finishes the lifespan
-    start-up before it accepts, so a client may connect at once."""
-    sock = loopback_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(server.serve, [sock])
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-    sock.close()
+def serve_app(app: ASGIApp) -> AbstractAsyncContextManager[str]:
+    """Serve an MCP ASGI app (lifespan included) on 127.0.0.1 and yield its base URL."""
+    return serve_loopback(app, lifespan=True)
 
 
 @dataclass

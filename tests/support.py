@@ -37,18 +37,24 @@ def error_text(result: Any) -> str:
     return " ".join(getattr(block, "text", "") for block in result.content)
 
 
-@asynccontextmanager
-async def serve_loopback(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL.
-
-    The socket is bound and listening before uvicorn starts, so a client may connect at once:
-    no waiting for start-up."""
+def loopback_socket() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
+    return sock
+
+
+@asynccontextmanager
+async def serve_loopback(app: ASGIApp, *, lifespan: bool = False) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL.
+
+    The socket is bound and listening before uvicorn starts, and uvicorn finishes any lifespan
+    start-up (the MCP transport needs one) before it accepts, so a client may connect at once:
+    no waiting for start-up."""
+    sock = loopback_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off"))
     async with anyio.create_task_group() as tg:
         tg.start_soon(server.serve, [sock])
         try:
