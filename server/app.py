@@ -102,8 +102,12 @@ def build_agenda(
     for runtime in runtimes:
         for prompt in runtime.spec.prompts({tool.name for tool in runtime.toolkit.tools}):
             server.add_prompt(prompt)
-    agenda = Agenda(server=server, settings=settings, missing=missing)
-    agenda.vendors = {runtime.spec.name: runtime for runtime in runtimes}
+    agenda = Agenda(
+        server=server,
+        settings=settings,
+        vendors={runtime.spec.name: runtime for runtime in runtimes},
+        missing=missing,
+    )
 
     if not specs:
         log.warning("no vendor is configured: %s", _how_to_configure(missing))
