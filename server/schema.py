@@ -7,9 +7,14 @@ Pydantic's schemas are written for validators, not for a reader paying per token
   "none" (`required` tells which may be left out; the server still accepts an explicit null);
 - a `$defs` entry plus a `$ref` for a model used only once, where writing it in place is shorter
   (models used twice or more stay in `$defs` and are referenced: that is the saving there);
+- `discriminator`, an OpenAPI keyword: each branch's `const` already tells the branches apart,
+  and its mapping names `$defs` entries that may since have been written in place;
+- in parameters: `default: false` / `[]` / `{}`, which say what leaving the parameter out
+  already says;
 - in results: `anyOf: [X, null]`, `required`, defaults and validation keywords (`pattern`,
   `minLength`, ...). Our results never contain null (ResultModel drops empty fields) and are
   produced by us, so these describe nothing the model can use; the field names and types stay.
+  Below the top, `type: object` / `type: array` go where `properties` / `items` already say it.
 """
 
 from __future__ import annotations
@@ -47,7 +52,9 @@ def lean_input(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def lean_output(schema: dict[str, Any]) -> dict[str, Any]:
-    return _inline_single_use(_lean(schema, output=True))
+    lean = _inline_single_use(_lean(schema, output=True))
+    # The top stays `type: object`: MCP requires it of an outputSchema.
+    return {key: _untyped(value, key) for key, value in lean.items()}
 
 
 def _lean(node: Any, *, output: bool) -> Any:
@@ -57,9 +64,9 @@ def _lean(node: Any, *, output: bool) -> Any:
     for key, value in node.items():
         if key == "title" and isinstance(value, str):
             continue
-        if key == "default" and value is None:
+        if key == "default" and (value is None or (not output and _says_nothing(value))):
             continue
-        if output and key in _OUTPUT_DROPPED:
+        if key == "discriminator" or (output and key in _OUTPUT_DROPPED):
             continue
         if key in _ONE:
             lean[key] = _lean(value, output=output)
@@ -77,6 +84,24 @@ def _lean(node: Any, *, output: bool) -> Any:
             name: sub if name in required else _without_null(sub) for name, sub in lean["properties"].items()
         }
     return lean
+
+
+def _says_nothing(default: Any) -> bool:
+    return default is False or default == [] or default == {}
+
+
+def _untyped(node: Any, key: str | None = None) -> Any:
+    """Drop `type` from result subschemas whose `properties` or `items` already show the shape."""
+    if isinstance(node, list):
+        return [_untyped(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if key in _MAP:
+        return {name: _untyped(sub) for name, sub in node.items()}
+    shaped = (
+        node.get("type") == "object" and ("properties" in node or isinstance(node.get("additionalProperties"), dict))
+    ) or (node.get("type") == "array" and isinstance(node.get("items"), dict))
+    return {k: _untyped(v, k) for k, v in node.items() if not (shaped and k == "type")}
 
 
 def _without_null(schema: Any) -> Any:

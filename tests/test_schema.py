@@ -62,7 +62,10 @@ def test_a_model_used_once_is_written_in_place_and_one_used_twice_stays_shared(l
         "required": ["a", "b", "c"],
     }
     leaned = lean(schema)
-    assert leaned["properties"]["a"] == {**model(), "description": "the a"}
+    written_in_place = {**model(), "description": "the a"}
+    if lean is lean_output:
+        del written_in_place["type"]  # `properties` says it is an object
+    assert leaned["properties"]["a"] == written_in_place
     assert leaned["properties"]["b"] == {"$ref": "#/$defs/Twice"}
     assert set(leaned["$defs"]) == {"Twice"}
 
@@ -80,3 +83,43 @@ def test_recursive_models_and_clashing_descriptions_keep_their_reference() -> No
     leaned = lean_input(schema)
     assert leaned["properties"] == schema["properties"]
     assert set(leaned["$defs"]) == {"Node", "Person"}
+
+
+def test_openapi_discriminators_and_defaults_that_say_nothing_go_but_real_defaults_stay() -> None:
+    branch = {"type": "object", "properties": {"type": {"const": "day"}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "repeat": {"oneOf": [branch], "discriminator": {"propertyName": "type", "mapping": {"day": "#/$defs/Day"}}},
+            "all_day": {"type": "boolean", "default": False},
+            "parts": {"type": "array", "items": {"type": "integer"}, "default": []},
+            "notify": {"type": "boolean", "default": True},
+            "offset": {"type": "integer", "default": 0},  # 0 == False in Python, but it is a real default
+        },
+    }
+    properties = lean_input(schema)["properties"]
+    assert properties["repeat"] == {"oneOf": [branch]}
+    assert "default" not in properties["all_day"] and "default" not in properties["parts"]
+    assert properties["notify"]["default"] is True
+    assert properties["offset"]["default"] == 0
+
+
+def test_results_keep_type_only_where_nothing_else_shows_the_shape() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+            "extra": {"type": "object", "additionalProperties": True},
+            "by_id": {"type": "object", "additionalProperties": {"type": "string"}},
+            "tags": {"type": "array"},
+        },
+    }
+    assert lean_output(schema) == {
+        "type": "object",  # MCP requires the top of an outputSchema to say it
+        "properties": {
+            "items": {"items": {"properties": {"id": {"type": "integer"}}}},
+            "extra": {"type": "object", "additionalProperties": True},
+            "by_id": {"additionalProperties": {"type": "string"}},
+            "tags": {"type": "array"},
+        },
+    }
