@@ -6,21 +6,28 @@ A vendor is enabled when its credentials are set, or for every vendor in sandbox
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import httpx2
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.mcpserver.resources import Resource
+from mcp.server.mcpserver.tools import Tool
 from starlette.types import ASGIApp
 
 from server import __version__
 from server.cache import cache_hints
 from server.config import Settings
 from server.http import VendorHTTP
+from server.listing import DeferredResource, DeferredTool, resource_entry, tool_entry
+from server.listing_cache import ListingCache, Listings
 from server.redaction import get_logger
 from server.registry import VENDOR_NAMES, load_vendor
 from server.sandbox import SandboxFaults, SandboxLatency
@@ -41,15 +48,104 @@ class VendorRuntime:
     """Switchable vendor failures in front of the simulator (sandbox mode only)."""
 
 
-@dataclass
 class Agenda:
-    """The assembled server plus what tests and the demo may look at."""
+    """The assembled server plus what tests and the demo may look at.
+
+    A vendor's runtime (HTTP client, simulator, tools) is built when the server is assembled,
+    or, when its tools were listed from the cache, the first time one of them is used."""
 
     server: MCPServer
-    settings: Settings
-    vendors: dict[str, VendorRuntime] = field(default_factory=dict)
-    missing: dict[str, list[str]] = field(default_factory=dict)
-    """Vendors left out for lack of credentials, with the variables to set."""
+    """Set by build_agenda once the tools are known."""
+
+    def __init__(
+        self, settings: Settings, specs: list[VendorSpec], missing: dict[str, list[str]], cache: ListingCache | None
+    ) -> None:
+        self.settings = settings
+        self.specs = {spec.name: spec for spec in specs}
+        self.missing = missing
+        """Vendors left out for lack of credentials, with the variables to set."""
+        self.vendors: dict[str, VendorRuntime] = {}
+        """The vendors built so far (and connected, while the server runs)."""
+        self.cache = cache
+        cached = cache.load() if cache else None
+        self.cached: Listings | None = cached if cached is not None and set(cached) == set(self.specs) else None
+        """The listing served instead of building, when the cache held one for this code and these settings."""
+        self._lock = anyio.Lock()
+        self._holders = 0
+        self._open: AsyncExitStack | None = None
+
+    def build(self, name: str) -> VendorRuntime:
+        """Import the vendor and register its tools, before the server runs."""
+        if name not in self.vendors:
+            self.vendors[name] = _registered(self.specs[name], self.settings)
+        return self.vendors[name]
+
+    async def runtime(self, name: str) -> VendorRuntime:
+        """The vendor, built and connected: what a deferred tool or resource needs before it runs."""
+        if (runtime := self.vendors.get(name)) is not None:
+            return runtime  # only ever added once connected (or before the server runs)
+        async with self._lock:
+            if (runtime := self.vendors.get(name)) is not None:
+                return runtime
+            runtime = _registered(self.specs[name], self.settings)
+            if self._open is not None:
+                await self._open.enter_async_context(runtime.http.opened())
+            self.vendors[name] = runtime
+            self._check_cached(runtime)
+            return runtime
+
+    async def tool(self, vendor: str, name: str) -> Tool:
+        runtime = await self.runtime(vendor)
+        found = next((tool for tool in runtime.toolkit.tools if tool.name == name), None)
+        if found is None:
+            raise ToolError(f"{name} is not offered any more; the tool list changed, so reconnect to agenda-mcp.")
+        return found
+
+    async def resource(self, vendor: str, uri: str) -> Resource:
+        runtime = await self.runtime(vendor)
+        found = next((item for item in runtime.toolkit.resources if str(item.uri) == uri), None)
+        if found is None:
+            raise ResourceError(f"{uri} is not offered any more; the resource list changed, so reconnect.")
+        return found
+
+    @asynccontextmanager
+    async def opened(self) -> AsyncIterator[dict[str, Any]]:
+        """The server lifespan: vendor clients stay open while any session (or test) holds this."""
+        async with self._lock:
+            if self._holders == 0:
+                self._open = AsyncExitStack()
+                for runtime in self.vendors.values():
+                    await self._open.enter_async_context(runtime.http.opened())
+            self._holders += 1
+        try:
+            yield {}
+        finally:
+            async with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._open is not None:
+                    stack, self._open = self._open, None
+                    await stack.aclose()
+
+    def listings(self) -> Listings:
+        return {
+            name: {
+                "tools": [tool_entry(tool) for tool in runtime.toolkit.tools],
+                "resources": [resource_entry(resource) for resource in runtime.toolkit.resources],
+            }
+            for name, runtime in self.vendors.items()
+        }
+
+    def _check_cached(self, runtime: VendorRuntime) -> None:
+        """A listing that does not match what was built means the key missed an input: say so and
+        drop the file, so the next start builds (and lists) the real thing."""
+        if self.cached is None or self.cache is None:
+            return
+        built = json.loads(json.dumps(self.listings()[runtime.spec.name]))  # as the cache holds it
+        if built != self.cached.get(runtime.spec.name):
+            log.warning(
+                "the cached tool list of %s was out of date; it is rebuilt at the next start", runtime.spec.title
+            )
+            self.cache.forget()
 
 
 def build_server(
@@ -61,7 +157,11 @@ def build_server(
 def build_agenda(
     settings: Settings, *, auth: AuthSettings | None = None, token_verifier: TokenVerifier | None = None
 ) -> Agenda:
-    """`auth` and `token_verifier` protect the HTTP transport (see server/web.py); stdio has none."""
+    """`auth` and `token_verifier` protect the HTTP transport (see server/web.py); stdio has none.
+
+    With `settings.listing_cache`, tools and resources are listed from the cache when it holds
+    this code's and these settings' listing, and vendors are built on first use; otherwise every
+    enabled vendor is built now (and the listing kept for the next start)."""
     wanted = settings.toolsets or VENDOR_NAMES
     specs: list[VendorSpec] = []
     missing: dict[str, list[str]] = {}
@@ -72,42 +172,41 @@ def build_agenda(
         else:
             missing[spec.title] = spec.missing(settings.env)
 
-    runtimes: list[VendorRuntime] = []
+    agenda = Agenda(settings, specs, missing, ListingCache.for_settings(settings, specs))
+    tools: list[Tool] = []
+    resources: list[Resource] = []
+    if agenda.cached is None:
+        for spec in specs:
+            runtime = agenda.build(spec.name)
+            tools += runtime.toolkit.tools
+            resources += runtime.toolkit.resources
+        if agenda.cache is not None:
+            agenda.cache.save(agenda.listings())
+        listings = agenda.listings()
+    else:
+        listings = agenda.cached
+        for name, listing in listings.items():
+            tools += [DeferredTool.listed(entry, vendor=name, find=agenda.tool) for entry in listing["tools"]]
+            resources += [
+                DeferredResource.listed(entry, vendor=name, find=agenda.resource) for entry in listing["resources"]
+            ]
 
-    @asynccontextmanager
-    async def lifespan(_: MCPServer) -> AsyncIterator[dict[str, Any]]:
-        async with AsyncExitStack() as stack:
-            for runtime in runtimes:
-                await stack.enter_async_context(runtime.http.opened())
-            yield {}
-
-    for spec in specs:
-        runtime = _runtime(spec, settings)
-        spec.register(runtime.toolkit)
-        runtimes.append(runtime)
-
-    server = MCPServer(
+    agenda.server = MCPServer(
         name="agenda-mcp",
         title="agenda-mcp",
         version=__version__,
         instructions=_instructions(settings, specs, missing),
         log_level=settings.log_level,
-        lifespan=lifespan,
+        lifespan=lambda _: agenda.opened(),
         cache_hints=cache_hints(settings.env),
-        tools=[tool for runtime in runtimes for tool in runtime.toolkit.tools],
-        resources=[resource for runtime in runtimes for resource in runtime.toolkit.resources],
+        tools=tools,
+        resources=resources,
         auth=auth,
         token_verifier=token_verifier,
     )
-    for runtime in runtimes:
-        for prompt in runtime.spec.prompts({tool.name for tool in runtime.toolkit.tools}):
-            server.add_prompt(prompt)
-    agenda = Agenda(
-        server=server,
-        settings=settings,
-        vendors={runtime.spec.name: runtime for runtime in runtimes},
-        missing=missing,
-    )
+    for spec in specs:
+        for prompt in spec.prompts({entry["name"] for entry in listings[spec.name]["tools"]}):
+            agenda.server.add_prompt(prompt)
 
     if not specs:
         log.warning("no vendor is configured: %s", _how_to_configure(missing))
@@ -115,6 +214,12 @@ def build_agenda(
         if settings.toolsets:
             log.warning("%s is not enabled: set %s", title, " and ".join(names))
     return agenda
+
+
+def _registered(spec: VendorSpec, settings: Settings) -> VendorRuntime:
+    runtime = _runtime(spec, settings)
+    spec.register(runtime.toolkit)
+    return runtime
 
 
 def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:

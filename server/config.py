@@ -9,8 +9,10 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,6 +47,8 @@ class Settings:
     rate_limit: float = 20.0
     """Tool calls per second per vendor (a token bucket allowing bursts of three times this)."""
     max_result_kb: int = 64
+    listing_cache: str | None = None
+    """Folder where tool lists are kept between starts (server/listing_cache.py); None: build every start."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -70,9 +74,29 @@ class Settings:
             dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
             rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
             max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),
+            listing_cache=cache_directory(env),
             env=env,
         )
         return settings.with_overrides(**overrides)
+
+
+def cache_directory(env: Mapping[str, str]) -> str | None:
+    """AGENDA_MCP_CACHE_DIR, `off` for none, else the user's cache folder for agenda-mcp."""
+    chosen = env.get("AGENDA_MCP_CACHE_DIR", "").strip()
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return str(Path(chosen).expanduser())
+    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
+        return str(Path(env["LOCALAPPDATA"]) / "agenda-mcp" / "Cache")
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    if base:
+        return str(Path(base) / "agenda-mcp")
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home folder (some service accounts): nothing is kept
+        return None
+    return str(home / ("Library/Caches" if sys.platform == "darwin" else ".cache") / "agenda-mcp")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
