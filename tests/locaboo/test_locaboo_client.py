@@ -18,7 +18,7 @@ from starlette.routing import Route
 from server.config import ConfigError
 from server.http import VendorHTTP
 from tools.locaboo.client import DEFAULT_BASE_URL, LocabooClient, connection, describe_error
-from tools.locaboo.models import Booking, BookingList, CatalogueItem, parse
+from tools.locaboo.models import Booking, BookingList, InventoryItem, parse
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -204,7 +204,7 @@ def test_booking_details_extras_keyed_by_id() -> None:
 
 def test_prices_with_all_groups_or_named_groups_and_string_numbers() -> None:
     item = parse(
-        CatalogueItem,
+        InventoryItem,
         {
             "id": 1890,
             "name": "Inv_item1",

@@ -209,13 +209,9 @@ async def test_weekly_recurring_booking_expands(agenda: Agenda, client: Client) 
             "main_resource": 121,
             "date_from": start.isoformat(),
             "date_to": (start + timedelta(days=27)).isoformat(),
-            "recurrence": {
-                "type": "week",
-                "weekdays": ["mon", "thu"],
-                "weekly_type_select": "biweek",
-                "time_from": "17:30",
-                "time_to": "19:00",
-            },
+            "time_from": "17:30",
+            "time_to": "19:00",
+            "recurrence": {"type": "week", "weekdays": ["mon", "thu"], "weekly_type_select": "biweek"},
             "customer_id": 2006,
         },
     )
@@ -236,10 +232,12 @@ async def test_other_recurrences(agenda: Agenda, client: Client, kind: str) -> N
     start = monday(sandbox_of(agenda)) + timedelta(weeks=2)
     second, third = start + timedelta(days=1), start + timedelta(days=2)
     recurrence = {
-        "day": {"type": "day", "time_from": "07:00", "time_to": "07:30"},
-        "month": {"type": "month", "mode": "day", "day": second.day, "full_day": True},
-        "year": {"type": "year", "day": third.day, "month": third.month, "time_from": "07:00", "time_to": "07:30"},
+        "day": {"type": "day"},
+        "month": {"type": "month", "day": second.day},
+        "year": {"type": "year", "day": third.day, "month": third.month},
     }[kind]
+    # One set of times for every rule: the booking's own.
+    times = {"full_day": True} if kind == "month" else {"time_from": "07:00", "time_to": "07:30"}
     expected = {"day": [start, second, third], "month": [second], "year": [third]}[kind]
     booked = await call_ok(
         client,
@@ -250,10 +248,32 @@ async def test_other_recurrences(agenda: Agenda, client: Client, kind: str) -> N
             "date_from": start.isoformat(),
             "date_to": third.isoformat(),
             "recurrence": recurrence,
+            **times,
         },
     )
     details = await call_ok(client, "locaboo_booking_details", {"booking_id": booked["booking_id"]})
-    assert [i["start"][:10] for i in details["resources"][0]["instances"]] == [d.isoformat() for d in expected]
+    instances = details["resources"][0]["instances"]
+    assert [i["start"][:10] for i in instances] == [d.isoformat() for d in expected]
+    clock = ("00:00", "23:59") if kind == "month" else ("07:00", "07:30")
+    assert all((i["start"][11:16], i["end"][11:16]) == clock for i in instances)
+
+
+async def test_full_day_without_a_rule_books_whole_days(agenda: Agenda, client: Client) -> None:
+    start = monday(sandbox_of(agenda)) + timedelta(weeks=3)
+    booked = await call_ok(
+        client,
+        "locaboo_booking_add",
+        {
+            "booking_mode": "direct_booking",
+            "main_resource": 122,
+            "date_from": start.isoformat(),
+            "date_to": (start + timedelta(days=1)).isoformat(),
+            "full_day": True,
+        },
+    )
+    details = await call_ok(client, "locaboo_booking_details", {"booking_id": booked["booking_id"]})
+    spans = [(i["start"][:16], i["end"][:16]) for i in details["resources"][0]["instances"]]
+    assert spans == [(f"{d}T00:00", f"{d}T23:59") for d in (start, start + timedelta(days=1))]
 
 
 async def test_monthly_by_weekday(agenda: Agenda, client: Client) -> None:
@@ -267,7 +287,8 @@ async def test_monthly_by_weekday(agenda: Agenda, client: Client) -> None:
             "main_resource": 122,
             "date_from": start.isoformat(),
             "date_to": end.isoformat(),
-            "recurrence": {"type": "month", "mode": "week", "week_number": 1, "week_day": "wed", "full_day": True},
+            "recurrence": {"type": "month", "week_number": 1, "week_day": "wed"},
+            "full_day": True,
         },
     )
     details = await call_ok(client, "locaboo_booking_details", {"booking_id": booked["booking_id"]})
@@ -341,16 +362,28 @@ async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda
     assert listed["total"] == len(listed["bookings"])
     training = next(b for b in listed["bookings"] if b["id"] == 5001)
     assert training["customer_id"] == 2001 and training["customer"] == "TSV Lahnstadt 1898 e.V."
-    instances = training["resources"][0]["instances"]
+    # A summary: the instances of all booked resources in one list, each saying where and when.
+    instances = training["instances"]
     assert [i["start"] for i in instances[:2]] == [local(week, "18:00"), local(week, "18:00")]
     assert {i["resource_id"] for i in instances} == {101, 102}
+    assert instances[0] == {
+        "resource_id": 101,
+        "resource": "Dreifeldhalle > Hallendrittel A",
+        "start": local(week, "18:00"),
+        "end": local(week, "20:00"),
+    }
     assert training["custom_fields"] == [{"resource_id": 100, "field_id": 1, "label": "Personen", "value": "30"}]
     assert all(b["id"] != 5007 for b in listed["bookings"])  # cancelled
+    assert not {"resources", "color", "comments", "persons"} & {key for b in listed["bookings"] for key in b}
     plain = await call_ok(
         client, "locaboo_booking_list", {"date_from": week.isoformat(), "date_to": week.isoformat(), "resource_id": 101}
     )
     assert [b["id"] for b in plain["bookings"]] == [5001]
     assert "custom_fields" not in plain["bookings"][0]  # only with show_details
+    # The details keep the full record: grouped by main resource, with instance ids and colour.
+    details = await call_ok(client, "locaboo_booking_details", {"booking_id": 5001})
+    assert details["resources"][0]["resource_id"] == 100 and "id" in details["resources"][0]["instances"][0]
+    assert "color" in details
 
 
 async def test_availability_with_typed_conditions(agenda: Agenda, client: Client) -> None:
@@ -407,8 +440,10 @@ async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, c
     assert beamer["prices"][1]["customer_groups"] == ["Vereine", "Schulen"]
     assert beamer["prices"][1]["customer_group_ids"] == [1, 3]
     assert {"id": 110, "title": "Großer Saal"} in beamer["resources"]
+    assert "image" not in beamer and "created_on" not in beamer  # left out: nothing to book with
     services = await call_ok(client, "locaboo_service_list")
     assert {s["name"] for s in services["services"]} >= {"Endreinigung", "Veranstaltungstechniker"}
+    assert all(s["prices"] and "quantity" not in s for s in services["services"])
     for uri, key in (("locaboo://services", "services"), ("locaboo://inventory", "inventory")):
         contents = await client.read_resource(uri)
         assert len(json.loads(contents.contents[0].text)[key]) == len(
@@ -419,6 +454,7 @@ async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, c
     first = invoices["invoices"][0]
     assert first["payment_status"] == "Bezahlt" and first["invoice_rows"][0]["booking_id"] == 5008
     assert first["customer"]["company"] == "TSV Lahnstadt 1898 e.V."
+    assert first["invoice_rows"][0]["rate"].endswith("Pro Stunde") and "id" not in first["invoice_rows"][0]
 
     week = monday(sandbox_of(agenda))
     events = await call_ok(
@@ -430,14 +466,17 @@ async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, c
         "Lahnstädter Hallenfußball-Cup",
         "Fachtagung Digitale Verwaltung",
     ]
+    # The list is a summary; the marketing data are in the details.
+    assert not any(key.startswith("marketing_data") for e in events["events"] for key in e)
     cup = await call_ok(client, "locaboo_event_details", {"event_id": 1})
+    assert cup["marketing_data_title"] and cup["entrance_time"]
     assert cup["id"] == 1 and [d["document_type"] for d in cup["documents"]] == [
         "Offer",
         "Order confirmation",
         "Invoice",
     ]
     assert cup["documents"][2]["processed_status"] is False and "processed_date" not in cup["documents"][2]
-    instances = cup["documents"][0]["bookings"][0]["resources"][0]["instances"]
+    instances = cup["documents"][0]["bookings"][0]["instances"]
     saturday = week + timedelta(days=19)
     assert (instances[0]["start"], instances[1]["end"]) == (
         local(saturday, "00:00"),
@@ -528,7 +567,7 @@ def _raw_booking_from(body: Any) -> str:
             "Y-m-d H:i",
             "locaboo_booking_list",
             {"offset": 0},
-            lambda r: r["bookings"][0]["resources"][0]["instances"][0]["start"],
+            lambda r: r["bookings"][0]["instances"][0]["start"],
             "booking_list",
             _raw_booking_from,
         ),
@@ -544,7 +583,7 @@ def _raw_booking_from(body: Any) -> str:
             "d.m.Y H:i",
             "locaboo_event_details",
             {"event_id": 3},
-            lambda r: r["documents"][0]["bookings"][0]["resources"][0]["instances"][0]["start"],
+            lambda r: r["documents"][0]["bookings"][0]["instances"][0]["start"],
             "event_details/3",
             lambda b: b["data"][0]["documents"][0]["bookings"][0]["resources"][0]["instances"][0]["from"],
         ),
@@ -574,11 +613,11 @@ def _raw_booking_from(body: Any) -> str:
         ),
         (
             "ISO 8601",
-            "locaboo_inventory_list",
+            "locaboo_customer_list",
             {},
-            lambda r: r["inventory"][0]["created_on"],
-            "inventory_list",
-            lambda b: b["data"][0]["created_on"],
+            lambda r: r["customers"][0]["created"],
+            "customer_list",
+            lambda b: b["data"][0]["created"],
         ),
         ("Y-m-d", "locaboo_profile", {}, lambda r: r["created"], "profile", lambda b: b["data"]["created"]),
     ],
@@ -589,7 +628,7 @@ def _raw_booking_from(body: Any) -> str:
         "invoice-created",
         "invoice-row",
         "login",
-        "created-on",
+        "customer-created",
         "profile",
     ],
 )
@@ -761,16 +800,25 @@ async def test_vendor_errors_are_tool_errors(
 @pytest.mark.parametrize(
     ("tool", "arguments", "expected"),
     [
-        ("locaboo_booking_add", {"time_from": None}, "needs time_from and time_to"),
+        ("locaboo_booking_add", {"time_from": None}, "give time_from and time_to, or full_day"),
         ("locaboo_booking_add", {"time_to": "13:00"}, "time_to must be after time_from"),
         ("locaboo_booking_add", {"date_to": "1999-01-01"}, "date_to is before date_from"),
-        ("locaboo_booking_add", {"recurrence": {"type": "day", "full_day": True}}, "times inside the recurrence"),
+        ("locaboo_booking_add", {"full_day": True}, "or full_day: true, not both"),
+        ("locaboo_booking_add", {"multi_day": True, "recurrence": {"type": "day"}}, "cannot be combined"),
+        # The times belong to the booking, not to the rule.
+        ("locaboo_booking_add", {"recurrence": {"type": "day", "time_from": "09:00"}}, "time_from"),
         ("locaboo_booking_add", {"booking_mode": "instant"}, "booking_mode"),
         ("locaboo_booking_add", {"color": "red"}, "color"),
         (
             "locaboo_booking_add",
-            {"time_from": None, "time_to": None, "recurrence": {"type": "week", "weekdays": [], "full_day": True}},
+            {"time_from": None, "time_to": None, "full_day": True, "recurrence": {"type": "week", "weekdays": []}},
             "weekdays",
+        ),
+        ("locaboo_booking_add", {"recurrence": {"type": "week"}}, "a week recurrence needs weekdays"),
+        (
+            "locaboo_booking_add",
+            {"recurrence": {"type": "week", "weekdays": ["mon"], "day": 3}},
+            "a week recurrence takes no day",
         ),
         (
             "locaboo_booking_add",
@@ -779,27 +827,17 @@ async def test_vendor_errors_are_tool_errors(
         ),
         (
             "locaboo_booking_add",
-            {
-                "time_from": None,
-                "time_to": None,
-                "recurrence": {"type": "month", "mode": "week", "week_number": 2, "full_day": True},
-            },
-            "mode week needs week_number and week_day",
+            {"recurrence": {"type": "month", "week_number": 2}},
+            "needs week_number and week_day",
         ),
         (
             "locaboo_booking_add",
-            {
-                "time_from": None,
-                "time_to": None,
-                "recurrence": {"type": "year", "day": 30, "month": 2, "full_day": True},
-            },
-            "month 2 has no day 30",
+            {"recurrence": {"type": "month", "day": 1, "week_number": 1, "week_day": "mon"}},
+            "needs day, or week_number and week_day (not both)",
         ),
-        (
-            "locaboo_booking_add",
-            {"time_from": None, "time_to": None, "recurrence": {"type": "fortnight", "full_day": True}},
-            "recurrence",
-        ),
+        ("locaboo_booking_add", {"recurrence": {"type": "year", "day": 3}}, "a year recurrence needs day and month"),
+        ("locaboo_booking_add", {"recurrence": {"type": "year", "day": 30, "month": 2}}, "month 2 has no day 30"),
+        ("locaboo_booking_add", {"recurrence": {"type": "fortnight"}}, "recurrence"),
         ("locaboo_booking_add", {"resource_parts": [{"resource_id": 100, "part_ids": [101], "x": 1}]}, "x"),
         ("locaboo_booking_save", {"date_from": "DAY", "date_to": "DAY"}, "give resource_id, date_from and date_to"),
         ("locaboo_booking_save", {"booking_id": 5001, "time_from": "10:00"}, "times need date_from and date_to"),

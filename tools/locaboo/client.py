@@ -32,6 +32,7 @@ from tools.locaboo.models import (
     CustomerWritten,
     EventDetails,
     EventList,
+    InventoryItem,
     InventoryList,
     InvoiceList,
     Profile,
@@ -219,7 +220,7 @@ class LocabooClient:
 
     async def inventory_list(self) -> InventoryList:
         body = await self._get("inventory_list", "list inventory")
-        return InventoryList(inventory=[parse(CatalogueItem, i, self.tz) for i in _data_list(body)])
+        return InventoryList(inventory=[parse(InventoryItem, i, self.tz) for i in _data_list(body)])
 
     async def service_list(self) -> ServiceList:
         body = await self._get("service_list", "list services")

@@ -7,6 +7,7 @@ The model sends ISO dates and ``HH:MM`` times and structured lists; Locaboo want
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,8 @@ Condition = Literal["less_than", "less_than_et", "et", "great_than", "great_than
 Flag = Literal[0, 1]
 Id = Annotated[int, Field(ge=1)]
 HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
+# Checked by a validator, not a schema pattern: the name says what it is, the regex costs tokens.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class _Input(BaseModel):
@@ -29,117 +32,88 @@ class _Input(BaseModel):
 # -- booking_add ------------------------------------------------------------------------------
 
 
-class _Times(_Input):
-    time_from: time | None = None
-    time_to: time | None = None
-    full_day: bool = Field(False, description="instead of times")
-
-    @model_validator(mode="after")
-    def _times_or_full_day(self) -> _Times:
-        if self.full_day:
-            return self
-        if self.time_from is None or self.time_to is None:
-            raise ValueError("give time_from and time_to, or full_day: true")
-        if self.time_to <= self.time_from:
-            raise ValueError("time_to must be after time_from")
-        return self
-
-    def vendor_times(self) -> dict[str, Any]:
-        if self.full_day:
-            return {"full_day": 1}
-        assert self.time_from is not None and self.time_to is not None
-        return {"from": to_vendor_time(self.time_from), "to": to_vendor_time(self.time_to), "full_day": 0}
-
-
-class DailyRecurrence(_Times):
-    type: Literal["day"]
-
-    def vendor(self) -> dict[str, Any]:
-        return {"recurrence_type": "day", "daily_recurrence": self.vendor_times()}
-
-
-class WeeklyRecurrence(_Times):
-    type: Literal["week"]
-    weekdays: list[Weekday] = Field(min_length=1, max_length=7)
-    weekly_type_select: Literal["week", "biweek", "triweek", "quadweek"] = Field(
-        "week", description="every 1st, 2nd, 3rd or 4th week"
-    )
-
-    def vendor(self) -> dict[str, Any]:
-        # Locaboo allows other times per weekday; one time for all keeps the input simple.
-        days = dict.fromkeys(self.weekdays)  # unique, in the given order
-        return {
-            "recurrence_type": "week",
-            "weekly_type_select": self.weekly_type_select,
-            "weekly_recurrence": [{"day": day, **self.vendor_times()} for day in days],
-        }
-
-
-class MonthlyRecurrence(_Times):
-    type: Literal["month"]
-    mode: Literal["day", "week"] = Field(description="day: on `day`; week: on the week_number-th week_day")
-    day: int | None = Field(None, ge=1, le=31)
-    week_number: int | None = Field(None, ge=1, le=5)
-    week_day: Weekday | None = None
-    month: int = Field(1, ge=1, le=12, description="every N months")
-
-    @model_validator(mode="after")
-    def _mode_fields(self) -> MonthlyRecurrence:
-        if self.mode == "day" and self.day is None:
-            raise ValueError("mode day needs day (1-31)")
-        if self.mode == "week" and (self.week_number is None or self.week_day is None):
-            raise ValueError("mode week needs week_number and week_day")
-        return self
-
-    def vendor(self) -> dict[str, Any]:
-        if self.mode == "day":
-            days: dict[str, Any] = {"day": f"{self.day:02d}", "month": f"{self.month:02d}"}
-        else:
-            days = {"week_number": self.week_number, "week_day": self.week_day, "month": f"{self.month:02d}"}
-        return {
-            "recurrence_type": "month",
-            "monthly_recurrence": {"mode": self.mode, "days": days, **self.vendor_times()},
-        }
-
-
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_WEEKLY = Literal["week", "biweek", "triweek", "quadweek"]
+#: Which fields each kind of rule takes (Locaboo's daily/weekly/monthly/yearly_recurrence).
+_RULE_FIELDS = {
+    "day": set(),
+    "week": {"weekdays", "weekly_type_select"},
+    "month": {"day", "week_number", "week_day", "month"},
+    "year": {"day", "month"},
+}
 
 
-class YearlyRecurrence(_Times):
-    type: Literal["year"]
-    day: int = Field(ge=1, le=31)
-    month: int = Field(ge=1, le=12)
+# One object for the four rules rather than four branches: each field names the rules it serves
+# and the validator refuses the others. The times are the booking's own (time_from/time_to).
+class Recurrence(_Input):
+    type: Literal["day", "week", "month", "year"]
+    weekdays: list[Weekday] | None = Field(None, min_length=1, max_length=7, description="week: on these days")
+    weekly_type_select: _WEEKLY | None = Field(None, description="week: every 1st (default), 2nd, 3rd or 4th week")
+    day: int | None = Field(None, ge=1, le=31, description="month, year: day of the month")
+    week_number: int | None = Field(
+        None, ge=1, le=5, description="month, instead of day: 2 + week_day tue = 2nd Tuesday"
+    )
+    week_day: Weekday | None = None
+    month: int | None = Field(None, ge=1, le=12, description="year: the month; month: every N months (default 1)")
 
     @model_validator(mode="after")
-    def _real_day(self) -> YearlyRecurrence:
-        if self.day > _DAYS_IN_MONTH[self.month - 1]:
-            raise ValueError(f"month {self.month} has no day {self.day}")
+    def _fields_of_the_rule(self) -> Recurrence:
+        given = {name for name in self.model_fields_set if name != "type" and getattr(self, name) is not None}
+        stray = sorted(given - _RULE_FIELDS[self.type])
+        if stray:
+            raise ValueError(f"a {self.type} recurrence takes no {', '.join(stray)}")
+        if self.type == "week" and not self.weekdays:
+            raise ValueError("a week recurrence needs weekdays")
+        if self.type == "month":
+            by_week = self.week_number is not None or self.week_day is not None
+            if (self.day is None) == (not by_week):
+                raise ValueError("a month recurrence needs day, or week_number and week_day (not both)")
+            if by_week and (self.week_number is None or self.week_day is None):
+                raise ValueError("a month recurrence by weekday needs week_number and week_day")
+        if self.type == "year":
+            if self.day is None or self.month is None:
+                raise ValueError("a year recurrence needs day and month")
+            if self.day > _DAYS_IN_MONTH[self.month - 1]:
+                raise ValueError(f"month {self.month} has no day {self.day}")
         return self
 
-    def vendor(self) -> dict[str, Any]:
-        rule = {"day": f"{self.day:02d}", "month": f"{self.month:02d}", **self.vendor_times()}
+    def vendor(self, times: dict[str, Any]) -> dict[str, Any]:
+        """Locaboo's recurrence fields, with the booking's times (``from``/``to`` or ``full_day``)."""
+        if self.type == "day":
+            return {"recurrence_type": "day", "daily_recurrence": times}
+        if self.type == "week":
+            # Locaboo allows other times per weekday; one time for all keeps the input simple.
+            days = dict.fromkeys(self.weekdays or [])  # unique, in the given order
+            return {
+                "recurrence_type": "week",
+                "weekly_type_select": self.weekly_type_select or "week",
+                "weekly_recurrence": [{"day": day, **times} for day in days],
+            }
+        if self.type == "month":
+            every = f"{self.month or 1:02d}"
+            if self.day is not None:
+                mode, days = "day", {"day": f"{self.day:02d}", "month": every}
+            else:
+                mode, days = "week", {"week_number": self.week_number, "week_day": self.week_day, "month": every}
+            return {"recurrence_type": "month", "monthly_recurrence": {"mode": mode, "days": days, **times}}
+        rule = {"day": f"{self.day:02d}", "month": f"{self.month:02d}", **times}
         return {"recurrence_type": "year", "yearly_recurrence": rule}
 
 
-Recurrence = Annotated[
-    DailyRecurrence | WeeklyRecurrence | MonthlyRecurrence | YearlyRecurrence, Field(discriminator="type")
-]
-
-
 class ResourceParts(_Input):
-    resource_id: Id = Field(description="main resource")
-    part_ids: list[Id] = Field(min_length=1, description="its parts to book")
+    resource_id: Id = Field(description="a main resource")
+    part_ids: list[Id] = Field(min_length=1)
 
 
 class CategoryField(_Input):
     resource_id: Id
-    field_id: Id = Field(description="free-text field id from locaboo_resource_list")
+    field_id: Id
     value: str
 
 
 class BookedItem(_Input):
-    resource_id: Id = Field(description="booked resource it goes with")
-    item_id: Id = Field(description="inventory or service id")
+    resource_id: Id = Field(description="the booked resource it goes with")
+    item_id: Id
     quantity: int = Field(1, ge=1)
 
 
@@ -158,8 +132,9 @@ def booking_add_fields(
     date_to: date,
     time_from: time | None,
     time_to: time | None,
+    full_day: bool,
     multi_day: bool,
-    recurrence: DailyRecurrence | WeeklyRecurrence | MonthlyRecurrence | YearlyRecurrence | None,
+    recurrence: Recurrence | None,
     resource_parts: list[ResourceParts],
     category_fields: list[CategoryField],
     inventory: list[BookedItem],
@@ -167,9 +142,23 @@ def booking_add_fields(
     color: str | None,
     **optional: Any,
 ) -> dict[str, Any]:
-    """booking_add's POST fields, after the documented required-if rules (raises ValueError)."""
+    """booking_add's POST fields, after the documented required-if rules (raises ValueError).
+
+    One set of times serves every kind of booking: Locaboo wants them as top-level fields for a
+    single or multi-day booking and inside the rule (``from``/``to``/``full_day``) for a recurrence.
+    """
     if date_to < date_from:
         raise ValueError("date_to is before date_from")
+    timed = time_from is not None or time_to is not None
+    if full_day and timed:
+        raise ValueError("give time_from and time_to, or full_day: true, not both")
+    if recurrence is not None and multi_day:
+        raise ValueError("multi_day is one span; it cannot be combined with a recurrence")
+    if not (full_day or multi_day) and (time_from is None or time_to is None):
+        raise ValueError("give time_from and time_to, or full_day: true")
+    spans_days = multi_day and date_from != date_to
+    if time_from is not None and time_to is not None and time_to <= time_from and not spans_days:
+        raise ValueError("time_to must be after time_from")
     fields: dict[str, Any] = {
         "booking_mode": booking_mode,
         "main_resource": main_resource,
@@ -177,17 +166,16 @@ def booking_add_fields(
         "date_to": to_vendor_date(date_to),
     }
     if recurrence is None:
-        if not multi_day and (time_from is None or time_to is None):
-            raise ValueError("a single booking needs time_from and time_to (or multi_day, or a recurrence)")
-        if time_from is not None and time_to is not None and time_to <= time_from and date_from == date_to:
-            raise ValueError("time_to must be after time_from")
-        fields.update(recurring=0, multi_day=int(multi_day))
+        # Whole days without a rule: Locaboo's multi-day booking without times (00:00-23:59).
+        fields.update(recurring=0, multi_day=int(multi_day or full_day))
         fields["time_from"] = to_vendor_time(time_from) if time_from else None
         fields["time_to"] = to_vendor_time(time_to) if time_to else None
     else:
-        if time_from is not None or time_to is not None or multi_day:
-            raise ValueError("with a recurrence, give the times inside the recurrence, not time_from/time_to/multi_day")
-        fields.update(recurring=1, **recurrence.vendor())
+        times: dict[str, Any] = {"full_day": 1}
+        if not full_day:
+            assert time_from is not None and time_to is not None
+            times = {"from": to_vendor_time(time_from), "to": to_vendor_time(time_to), "full_day": 0}
+        fields.update(recurring=1, **recurrence.vendor(times))
     mains = [main_resource, *(p.resource_id for p in resource_parts)]
     if len(set(mains[1:])) != len(mains) - 1:
         raise ValueError("resource_parts lists the same resource twice")
@@ -216,7 +204,7 @@ def booking_add_fields(
 
 
 class FieldCondition(_Input):
-    field_id: Id = Field(description="free-text field id from locaboo_resource_list")
+    field_id: Id
     condition: Condition = Field(description="less_than <, less_than_et <=, et =, great_than >, great_than_et >=")
     value: Annotated[str, Field(max_length=100)]
 
@@ -290,7 +278,7 @@ class CustomerFields(_Input):
     salutation: Flag | None = Field(None, description="0 = Mr., 1 = Ms./Mrs.")
     first_name: str | None = None
     last_name: str | None = None
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = None
     phone: str | None = None
     street: str | None = None
     house_number: str | None = None
@@ -306,6 +294,8 @@ class CustomerFields(_Input):
 
     @model_validator(mode="after")
     def _known_fields(self) -> CustomerFields:
+        if self.email is not None and not _EMAIL.fullmatch(self.email):
+            raise ValueError(f"email {self.email!r} is not an e-mail address")
         unknown = sorted(set(self.other_fields or {}) - OTHER_CUSTOMER_FIELDS)
         if unknown:
             raise ValueError(

@@ -134,18 +134,43 @@ def _custom_fields(value: Any) -> Any:
 CustomFields = Annotated[list[CustomFieldValue] | None, BeforeValidator(_custom_fields)]
 
 
-# One dated occurrence of a booking on a resource or part.
-class Instance(ResultModel):
-    id: int
+# When and where a booking takes place, as lists show it: `resource` is "Hall > Part" for a part.
+class BookedTime(ResultModel):
     resource_id: int
     resource: Text = None
     start: VDateTime = Field(None, validation_alias=AliasChoices("start", "from"))
     end: VDateTime = Field(None, validation_alias=AliasChoices("end", "to"))
+
+
+# One dated occurrence of a booking on a resource or part, with its id and field answers.
+class Instance(BookedTime):
+    id: int
     custom_fields: CustomFields = None
 
 
 # booking_list keys instances by id, booking/{id} lists them (reference L11): accept both.
 Instances = Annotated[list[Instance], BeforeValidator(_list)]
+
+
+def _one_or_many(value: Any) -> Any:
+    # The event_details example writes a single resource where a list belongs.
+    return [value] if isinstance(value, dict) and "resource_id" in value else _list(value)
+
+
+def _times_of(data: Any) -> Any:
+    """`resources[].instances` (keyed by id or listed) -> one `instances` list of when and where.
+
+    Each instance names its own resource ("Hall > Part"), so the grouping by main resource
+    repeats what the instances say."""
+    if not isinstance(data, dict) or "instances" in data:
+        return data
+    times = [
+        instance
+        for resource in _one_or_many(data.get("resources"))
+        if isinstance(resource, dict)
+        for instance in _list(resource.get("instances"))
+    ]
+    return {**data, "instances": times}
 
 
 def _extras(value: Any) -> Any:
@@ -179,11 +204,6 @@ class BookedResource(ResultModel):
     custom_fields: CustomFields = None
 
 
-def _one_or_many(value: Any) -> Any:
-    # The event_details example writes a single resource where a list belongs.
-    return [value] if isinstance(value, dict) and "resource_id" in value else _list(value)
-
-
 class Booking(ResultModel):
     id: int
     title: Text = None
@@ -203,8 +223,23 @@ class Booking(ResultModel):
         return data
 
 
+# A booking as booking_list shows it; locaboo_booking_details has the rest.
+class BookingSummary(ResultModel):
+    id: int
+    title: Text = None
+    customer_id: OptInt = None
+    customer: Text = None
+    instances: list[BookedTime] = []
+    custom_fields: CustomFields = None  # with show_details
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        return _times_of(data)
+
+
 class BookingList(ResultModel):
-    bookings: list[Booking]
+    bookings: list[BookingSummary]
     total: int
 
 
@@ -293,9 +328,7 @@ def _times(value: Any) -> Any:
 class ResourceDetails(ResultModel):
     id: int
     title: str
-    manager: OptInt = None
     image: Text = None
-    category_id: OptInt = None
     category_name: Text = None
     street_hnr: Text = None
     zip: Text = None
@@ -317,11 +350,9 @@ class Profile(ResultModel):
     company_name: Text = None
     email: Text = None
     logo: Text = None
-    logo_thumbnail: Text = None
     currency: Text = None
     language: Text = None
     created: VDate = None
-    age: Text = None
     address: Text = None
     zip: Text = None
     city: Text = None
@@ -345,7 +376,6 @@ class Customer(ResultModel):
     country: Text = None
     phone: Text = None
     salutation: Text = Field(None, description="0 = Mr., 1 = Ms./Mrs.")
-    color: Text = None
     noletter: Text = None
     active: Text = None
     created: VDateTime = None
@@ -392,25 +422,27 @@ class ResourceRef(ResultModel):
     title: str
 
 
-# An inventory item or a service that can be booked with resources.
+# A service that can be booked with resources (its image and creation date are left out).
 class CatalogueItem(ResultModel):
     id: int
     name: str
     description: Text = None
     prices: list[PriceRule] = []
     resources: Annotated[list[ResourceRef], BeforeValidator(_refs)] = []  # bookable with these
-    quantity: Number = None  # inventory: number in stock
+
+
+# An inventory item: a service's fields plus stock and asset data.
+class InventoryItem(CatalogueItem):
+    quantity: Number = None  # number in stock
     price_cost: Number = None
     inventory_no: Text = None
     i_type: Text = None
     model: Text = None
     serial_no: Text = None
-    image: Text = None
-    created_on: VDateTime = None
 
 
 class InventoryList(ResultModel):
-    inventory: list[CatalogueItem]
+    inventory: list[InventoryItem]
 
 
 class ServiceList(ResultModel):
@@ -432,13 +464,12 @@ class InvoiceCustomer(ResultModel):
     country: Text = None
 
 
+# Left out: the row id (no tool takes one) and `type` (Einzel/Serie, the booking's kind).
 class InvoiceRow(ResultModel):
-    id: int
     date: VDate = None
     resource_id: OptInt = None
     booking_id: OptInt = None
-    type: Text = None
-    rate: Text = None
+    rate: Text = None  # the unit price in words, e.g. "25 Pro Stunde"
     duration: Number = None
     unit: Text = None
     price: Number = None
@@ -446,11 +477,6 @@ class InvoiceRow(ResultModel):
     tax_rate: Number = None
     tax: Number = None
     total: Number = None
-
-
-class Discount(ResultModel):
-    type: Text = None
-    rate: Number = None
 
 
 class Invoice(ResultModel):
@@ -462,8 +488,7 @@ class Invoice(ResultModel):
     payment_status: Text = None
     payment_type: Text = None
     total_price: Number = None
-    discount_price: Number = None
-    discount: Annotated[Discount | None, BeforeValidator(_none_if_empty)] = None
+    discount_price: Number = None  # the discount; its rule ({"type", "rate"}) is left out
     currency: Text = None
     text: Text = None
     file: Text = None
@@ -478,37 +503,29 @@ class InvoiceList(ResultModel):
 # -- events -----------------------------------------------------------------------------------
 
 
-class Event(ResultModel):
+# An event as event_list shows it; locaboo_event_details has its marketing data and documents.
+class EventSummary(ResultModel):
     id: int
     event_title: Text = None
     date_from: VDate = None
     date_to: VDate = None
     time_from: VTime = None
     time_to: VTime = None
-    entrance_time: VTime = None
-    beginning_time: VTime = None
-    marketing_data_title: Text = None
-    marketing_data_description: Text = None
-    marketing_data_price: Text = None
-    marketing_data_ticket_link: Text = None
-    marketing_data_notice_text: Text = None
-    image: Text = None
 
 
 class EventList(ResultModel):
-    events: list[Event]
-
-
-class ResourceInstances(ResultModel):
-    resource_id: int
-    resource: Text = None
-    instances: Instances = []
+    events: list[EventSummary]
 
 
 class DocumentBooking(ResultModel):
     id: int
     title: Text = None
-    resources: Annotated[list[ResourceInstances], BeforeValidator(_one_or_many)] = []
+    instances: list[BookedTime] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        return _times_of(data)
 
 
 class EventDocument(ResultModel):
@@ -521,7 +538,15 @@ class EventDocument(ResultModel):
     bookings: Annotated[list[DocumentBooking], BeforeValidator(_list)] = []
 
 
-class EventDetails(Event):
+class EventDetails(EventSummary):
+    entrance_time: VTime = None
+    beginning_time: VTime = None
+    marketing_data_title: Text = None
+    marketing_data_description: Text = None
+    marketing_data_price: Text = None
+    marketing_data_ticket_link: Text = None
+    marketing_data_notice_text: Text = None
+    image: Text = None
     documents: Annotated[list[EventDocument], BeforeValidator(_list)] = []
 
 

@@ -46,10 +46,10 @@ Id = Annotated[int, Field(ge=1)]
 ResourceId = Annotated[int, Field(ge=1, description="resource or part id, from locaboo_resource_list")]
 BookingId = Annotated[int, Field(ge=1, description="booking id, from locaboo_booking_list")]
 CustomerId = Annotated[int, Field(ge=1, description="customer id, from locaboo_customer_list")]
-DateFrom = Annotated[date, Field(description="first day, YYYY-MM-DD")]
-DateTo = Annotated[date, Field(description="last day, YYYY-MM-DD")]
-TimeFrom = Annotated[time | None, Field(description="HH:MM, local time")]
-TimeTo = Annotated[time | None, Field(description="HH:MM, local time")]
+DateFrom = Annotated[date, Field(description="first day")]
+DateTo = Annotated[date, Field(description="last day")]
+TimeFrom = Annotated[time | None, Field(description="HH:MM local")]
+TimeTo = Annotated[time | None, Field(description="HH:MM local")]
 
 
 def _fail(error: ValueError) -> ToolError:
@@ -93,9 +93,9 @@ def register(kit: Toolkit) -> None:
         resource_id: Annotated[Id | None, Field(description="only this resource or part")] = None,
         time_from: TimeFrom = None,
         time_to: TimeTo = None,
-        show_details: Annotated[bool, Field(description="include custom field answers")] = False,
+        show_details: Annotated[bool, Field(description="with custom field answers")] = False,
     ) -> BookingList:
-        """Locaboo: bookings with their instances in a period (cancelled ones are left out)."""
+        """Locaboo: bookings in a period (not cancelled): customer, where and when; more in locaboo_booking_details."""
         if date_to < date_from:
             raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
         return await client.booking_list(
@@ -104,7 +104,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("locaboo_booking_details", title="Get a Locaboo booking")
     async def locaboo_booking_details(booking_id: BookingId) -> Booking:
-        """Locaboo: one booking with all instances, booked inventory, services and custom fields."""
+        """Locaboo: one booking with all instances, comments, booked inventory, services and custom fields."""
         return await client.booking_details(booking_id)
 
     @kit.read("locaboo_availability", title="Find free Locaboo slots")
@@ -118,9 +118,10 @@ def register(kit: Toolkit) -> None:
         time_from: Annotated[time | None, Field(description="earliest start, HH:MM")] = None,
         time_to: Annotated[time | None, Field(description="latest end, HH:MM")] = None,
         duration: Annotated[str, Field(pattern=r"^\d{2}:[0-5]\d$", description="slot length HH:MM")] = "01:00",
-        limit: Annotated[int | None, Field(ge=1, le=500, description="at most this many slots")] = None,
+        limit: Annotated[int | None, Field(ge=1, le=500, description="max slots")] = None,
         conditions: Annotated[
-            list[FieldCondition], Field(max_length=10, description="resource free-text field conditions, all must hold")
+            list[FieldCondition],
+            Field(max_length=10, description="on free_text_fields of locaboo_resource_list; all must hold"),
         ] = [],  # noqa: B006
     ) -> Availability:
         """Locaboo: free slots of a given length per resource, from opening hours, holidays and bookings."""
@@ -191,10 +192,10 @@ def register(kit: Toolkit) -> None:
         confirm=describe_save,
     )
     async def locaboo_booking_save(
-        booking_id: Annotated[Id | None, Field(description="existing booking to change; leave out to create")] = None,
+        booking_id: Annotated[Id | None, Field(description="booking to change; leave out to create")] = None,
         resource_id: Annotated[Id | None, Field(description="resource or part; required to create")] = None,
-        date_from: Annotated[date | None, Field(description="YYYY-MM-DD; required to create")] = None,
-        date_to: Annotated[date | None, Field(description="YYYY-MM-DD; required to create")] = None,
+        date_from: Annotated[date | None, Field(description="first day; required to create")] = None,
+        date_to: Annotated[date | None, Field(description="last day; required to create")] = None,
         time_from: TimeFrom = None,
         time_to: TimeTo = None,
         booking_status: Annotated[
@@ -203,8 +204,7 @@ def register(kit: Toolkit) -> None:
         ] = None,
         customer: Annotated[SaveCustomer | None, Field(description="customer of a new booking")] = None,
     ) -> BookingWritten:
-        """Locaboo: create a simple booking (daily from-to times), or change one by booking_id;
-        booking_status Cancel cancels it and frees the time."""
+        """Locaboo: create a simple booking (same times each day), or change or cancel one by booking_id."""
         if booking_id is None and (resource_id is None or date_from is None or date_to is None):
             raise ToolError("Locaboo: to create a booking give resource_id, date_from and date_to (or a booking_id).")
         if (date_from is None) != (date_to is None):
@@ -229,10 +229,10 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("locaboo_event_list", title="List Locaboo events")
     async def locaboo_event_list(
-        date_from: Annotated[date | None, Field(description="first day, YYYY-MM-DD")] = None,
-        date_to: Annotated[date | None, Field(description="last day, YYYY-MM-DD")] = None,
+        date_from: Annotated[date | None, Field(description="first day")] = None,
+        date_to: Annotated[date | None, Field(description="last day")] = None,
     ) -> EventList:
-        """Locaboo: public events (tournaments, conferences, ...) with dates, times and marketing data."""
+        """Locaboo: public events (tournaments, conferences, ...) with dates and times."""
         if date_from and date_to and date_to < date_from:
             raise ToolError("Locaboo: date_to is before date_from.")
         return await client.event_list(date_from, date_to)
@@ -241,46 +241,46 @@ def register(kit: Toolkit) -> None:
     async def locaboo_event_details(
         event_id: Annotated[int, Field(ge=1, description="event id, from locaboo_event_list")],
     ) -> EventDetails:
-        """Locaboo: one event with its offers, order confirmations and invoices and their bookings."""
+        """Locaboo: one event with marketing data, its offers, order confirmations and invoices, and their bookings."""
         return await client.event_details(event_id)
 
     @kit.write("locaboo_booking_add", destructive=False, idempotent=False, title="Book a Locaboo resource")
     async def locaboo_booking_add(
         booking_mode: Annotated[
             Literal["direct_booking", "booking_request"],
-            Field(description="direct_booking occupies the time now; booking_request waits for the manager"),
+            Field(description="direct_booking books now; booking_request waits for the manager"),
         ],
         main_resource: Annotated[int, Field(ge=1, description="main resource id (not a part)")],
         date_from: DateFrom,
-        date_to: Annotated[date, Field(description="last day, YYYY-MM-DD; same as date_from for one day")],
-        time_from: Annotated[time | None, Field(description="HH:MM; required without recurrence or multi_day")] = None,
-        time_to: Annotated[time | None, Field(description="HH:MM; required without recurrence or multi_day")] = None,
-        recurrence: Annotated[Recurrence | None, Field(description="repeat rule; its own times")] = None,
+        date_to: Annotated[date, Field(description="last day; same as date_from for one day")],
+        time_from: Annotated[time | None, Field(description="HH:MM; needed unless full_day")] = None,
+        time_to: Annotated[time | None, Field(description="HH:MM; needed unless full_day")] = None,
+        full_day: Annotated[bool, Field(description="whole days instead of times")] = False,
         multi_day: Annotated[
-            bool, Field(description="one span from date_from time_from to date_to time_to (whole days without times)")
+            bool, Field(description="one span from date_from time_from to date_to time_to, not daily times")
         ] = False,
+        recurrence: Annotated[Recurrence | None, Field(description="repeat rule from date_from to date_to")] = None,
         resource_parts: Annotated[
             list[ResourceParts], Field(max_length=20, description="parts to book; empty = whole main_resource")
         ] = [],  # noqa: B006
         title: Annotated[str | None, Field(max_length=200, description="booking title")] = None,
-        customer_id: Annotated[Id | None, Field(description="customer id, from locaboo_customer_list")] = None,
+        customer_id: Annotated[Id | None, Field(description="from locaboo_customer_list")] = None,
         persons: Annotated[list[Id], Field(max_length=50, description="person ids")] = [],  # noqa: B006
         season_id: Annotated[Id | None, Field(description="only for season bookings")] = None,
-        category_fields: Annotated[list[CategoryField], Field(max_length=50, description="custom field answers")] = [],  # noqa: B006
-        inventory: Annotated[
-            list[BookedItem], Field(max_length=50, description="inventory ids from locaboo_inventory_list")
+        category_fields: Annotated[
+            list[CategoryField],
+            Field(max_length=50, description="answers to free_text_fields of locaboo_resource_list"),
         ] = [],  # noqa: B006
-        services: Annotated[
-            list[BookedItem], Field(max_length=50, description="service ids from locaboo_service_list")
-        ] = [],  # noqa: B006
+        inventory: Annotated[list[BookedItem], Field(max_length=50, description="from locaboo_inventory_list")] = [],  # noqa: B006
+        services: Annotated[list[BookedItem], Field(max_length=50, description="from locaboo_service_list")] = [],  # noqa: B006
         color: Annotated[str | None, Field(pattern=HEX_COLOR, description="own colour, e.g. #ff0000")] = None,
         entrance_hall: Annotated[bool, Field(description="show in the entrance-hall widget")] = False,
         booking_hidden_widget: Annotated[bool, Field(description="hide in the public widget")] = False,
-        comments: Annotated[str | None, Field(max_length=2000, description="public comment")] = None,
-        internal_comments: Annotated[str | None, Field(max_length=2000, description="internal comment")] = None,
+        comments: Annotated[str | None, Field(max_length=2000, description="public")] = None,
+        internal_comments: Annotated[str | None, Field(max_length=2000, description="staff only")] = None,
     ) -> BookingWritten:
-        """Locaboo: book a resource or its parts once, over days, or recurring (times are local).
-        Check locaboo_availability first."""
+        """Locaboo: book a resource or its parts on one or more days, as one multi-day span, or recurring;
+        times are local. Check locaboo_availability first."""
         try:
             fields = booking_add_fields(
                 booking_mode=booking_mode,
@@ -289,6 +289,7 @@ def register(kit: Toolkit) -> None:
                 date_to=date_to,
                 time_from=time_from,
                 time_to=time_to,
+                full_day=full_day,
                 multi_day=multi_day,
                 recurrence=recurrence,
                 resource_parts=resource_parts,
