@@ -340,7 +340,7 @@ class CustomerAddress(_Input):
     city: str | None = None
     country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     ust_id: str | None = Field(None, description="VAT id")
-    address_type: Literal["secondary"] | None = Field(None, description="secondary, or leave out")
+    address_type: Literal["secondary"] | None = None
     phone: str | None = None
     email: str | None = None
     mobile: str | None = None

@@ -43,9 +43,9 @@ from tools.locaboo.models import (
 )
 
 Id = Annotated[int, Field(ge=1)]
-ResourceId = Annotated[int, Field(ge=1, description="resource or part id, from locaboo_resource_list")]
-BookingId = Annotated[int, Field(ge=1, description="booking id, from locaboo_booking_list")]
-CustomerId = Annotated[int, Field(ge=1, description="customer id, from locaboo_customer_list")]
+ResourceId = Annotated[int, Field(ge=1, description="resource or part, from locaboo_resource_list")]
+BookingId = Annotated[int, Field(ge=1, description="from locaboo_booking_list")]
+CustomerId = Annotated[int, Field(ge=1, description="from locaboo_customer_list")]
 DateFrom = Annotated[date, Field(description="first day")]
 DateTo = Annotated[date, Field(description="last day")]
 TimeFrom = Annotated[time | None, Field(description="HH:MM local")]
@@ -78,7 +78,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("locaboo_resource_list", title="List Locaboo resources")
     async def locaboo_resource_list() -> ResourceList:
-        """Locaboo: rooms and halls with their bookable parts, and the free-text (custom) field definitions."""
+        """Locaboo: rooms and halls with their bookable parts, and the custom (free-text) fields."""
         return await client.resource_list()
 
     @kit.read("locaboo_resource_details", title="Get a Locaboo resource")
@@ -239,7 +239,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("locaboo_event_details", title="Get a Locaboo event")
     async def locaboo_event_details(
-        event_id: Annotated[int, Field(ge=1, description="event id, from locaboo_event_list")],
+        event_id: Annotated[int, Field(ge=1, description="from locaboo_event_list")],
     ) -> EventDetails:
         """Locaboo: one event with marketing data, its offers, order confirmations and invoices, and their bookings."""
         return await client.event_details(event_id)
