@@ -143,8 +143,12 @@ class BookedTime(ResultModel):
 
 
 # One dated occurrence of a booking on a resource or part, with its id and field answers.
-class Instance(BookedTime):
+class Instance(ResultModel):
     id: int
+    resource_id: int
+    resource: Text = None
+    start: VDateTime = Field(None, validation_alias=AliasChoices("start", "from"))
+    end: VDateTime = Field(None, validation_alias=AliasChoices("end", "to"))
     custom_fields: CustomFields = None
 
 
