@@ -65,7 +65,11 @@ async def test_serviceplanner_over_loopback_http(caplog: pytest.LogCaptureFixtur
             assert created["sandbox"] is False  # a real server as far as agenda-mcp knows
             assert created["addresses"][0]["type"] == "invoice"
             shown = await call_ok(client, "sp_get_client", {"client_id": created["id"]})
-            assert shown["work_address_same_as_invoice_address"] is True
+            # Only an invoice address: visits happen there (the vendor's flag says so; the tool shows the list).
+            assert [(a["type"], a["address"]) for a in shown["addresses"]] == [
+                ("invoice", "Langestraat 1, 3811 AA Amersfoort")
+            ]
+            assert app.state.sandbox.clients[created["id"]]["work_address_same_as_invoice_address"] == 1
             await call_ok(client, "sp_delete_client", {"client_id": created["id"]})
             assert "HTTP 404" in await call_error(client, "sp_get_client", {"client_id": created["id"]})
 

@@ -103,8 +103,10 @@ async def test_every_operation_is_a_tool_with_the_right_annotations(client: Clie
     assert enum_of(send_mail) == ["default", "direct"]
     assert "plan_appointment=false" in (create.description or "")
     assert "send_mail_to_client=direct" in (create.description or "")
-    attach = tools["sp_add_client_item_attachments"].description or ""
-    assert "file_path" in attach and "content_base64" in attach and "multipart" in attach
+    attach = tools["sp_add_client_item_attachments"]
+    assert "multipart" in (attach.description or "")
+    files = attach.input_schema["properties"]["attachments"]["description"]
+    assert "absolute file_path" in files and "content_base64 with filename" in files
 
 
 async def test_read_only_mode_registers_no_writes() -> None:
@@ -130,9 +132,15 @@ async def test_find_a_client_and_see_addresses_and_items(agenda: Agenda, client:
 
     detail = await call_ok(client, "sp_get_client", {"client_id": wanted["id"]})
     assert detail["addresses"] and {a["type"] for a in detail["addresses"]} <= {"invoice", "work"}
-    assert all(a["client_id"] == wanted["id"] for a in detail["addresses"])
+    for row in detail["addresses"]:  # one line each, as a planner reads it
+        stored = state.addresses[row["id"]]
+        assert stored["client_id"] == wanted["id"]
+        assert row["address"].startswith(stored["street"]) and row["address"].endswith(stored["city"])
+        assert f"{stored['zipcode']} {stored['city']}" in row["address"]
     items = await call_ok(client, "sp_list_client_items", {"client_id": wanted["id"]})
     assert items["items"] and all(isinstance(i["plan_cycle"], int) for i in items["items"])
+    owned = {i["id"] for i in state.items.values() if i["client_id"] == wanted["id"]}
+    assert {i["id"] for i in items["items"]} == owned
     assert all(date.fromisoformat(i["plan_next_date"]) >= amsterdam_today() for i in items["items"])
     first = await call_ok(client, "sp_get_client_item", {"client_id": wanted["id"], "item_id": items["items"][0]["id"]})
     assert isinstance(first["time"], int) and first["recurring"] is True and first["comments"] == []
@@ -154,12 +162,16 @@ async def test_client_create_get_update_delete_then_404(client: Client) -> None:
             "contact_persons": [{"first_name": "Els", "last_name": "Bosman"}],
         },
     )
-    assert created["sandbox"] is True and created["name"] == "Dhr. Bosman"
-    assert sorted(a["type"] for a in created["addresses"]) == ["invoice", "work"]
+    assert created["sandbox"] is True and created["name"] == "Dhr. Bosman" and created["client_number"] >= 1
+    assert sorted((a["type"], a["address"]) for a in created["addresses"]) == [
+        ("invoice", "Oudegracht 12, 3511 AB Utrecht"),
+        ("work", "Slotlaan 12, 3701 AB Zeist"),
+    ]
 
     shown = await call_ok(client, "sp_get_client", {"client_id": created["id"]})
-    assert shown["contact_persons"] == [{"first_name": "Els", "last_name": "Bosman"}]
-    assert shown["work_address_same_as_invoice_address"] is False
+    assert shown["contact_persons"] == [{"name": "Els Bosman"}]
+    assert (shown["email"], shown["phone"]) == ("bosman@ziggo.nl", "0301234567")
+    assert sorted(a["id"] for a in shown["addresses"]) == sorted(a["id"] for a in created["addresses"])
 
     updated = await call_ok(client, "sp_update_client", {"client_id": created["id"], "phone": "0307654321"})
     assert (updated["phone"], updated["email"], updated["name"]) == ("0307654321", "bosman@ziggo.nl", "Dhr. Bosman")
@@ -167,7 +179,7 @@ async def test_client_create_get_update_delete_then_404(client: Client) -> None:
     assert "at least one field" in nothing
 
     deleted = await call_ok(client, "sp_delete_client", {"client_id": created["id"]})
-    assert deleted == {"deleted": "client", "id": created["id"], "sandbox": True}
+    assert deleted == {"deleted": created["id"], "sandbox": True}
     gone = await call_error(client, "sp_get_client", {"client_id": created["id"]})
     assert "HTTP 404" in gone and f"no client with id {created['id']}" in gone
     for address_row in created["addresses"]:
@@ -189,23 +201,30 @@ async def test_address_create_get_update_delete_then_404(agenda: Agenda, client:
             "city": "Houten",
         },
     )
-    assert (created["type"], created["city"], created["sandbox"]) == ("work", "Houten", True)
+    assert (created["type"], created["address"], created["client_id"], created["sandbox"]) == (
+        "work",
+        "Dorpstraat 1A, 3991 AA Houten",
+        owner["id"],
+        True,
+    )
     shown = await call_ok(client, "sp_get_address", {"address_id": created["id"]})
-    assert shown["house_number_addition"] == "A"
+    assert (shown["street"], shown["house_number"], shown["house_number_addition"]) == ("Dorpstraat", "1", "A")
 
     # Only the city changes: the tool sends the whole address the vendor's PUT requires.
     moved = await call_ok(client, "sp_update_address", {"address_id": created["id"], "city": "Bunnik"})
-    assert (moved["city"], moved["street"], moved["zipcode"], moved["type"]) == (
-        "Bunnik",
-        "Dorpstraat",
-        "3991 AA",
-        "work",
-    )
+    assert (moved["address"], moved["type"]) == ("Dorpstraat 1A, 3991 AA Bunnik", "work")
+    shown = await call_ok(client, "sp_get_address", {"address_id": created["id"]})
+    assert (shown["city"], shown["street"], shown["zipcode"]) == ("Bunnik", "Dorpstraat", "3991 AA")
     listed = await call_ok(client, "sp_list_addresses", {"client_id": owner["id"], "order_by": "city"})
-    assert created["id"] in {row["id"] for row in listed["addresses"]}
+    assert {"id": created["id"], "client_id": owner["id"], "type": "work", "address": moved["address"]} in listed[
+        "addresses"
+    ]
     assert {row["client_id"] for row in listed["addresses"]} == {owner["id"]}
+    cities = [state_of(agenda).addresses[row["id"]]["city"] for row in listed["addresses"]]
+    assert cities == sorted(cities)
 
-    assert (await call_ok(client, "sp_delete_address", {"address_id": created["id"]}))["deleted"] == "address"
+    deleted = await call_ok(client, "sp_delete_address", {"address_id": created["id"]})
+    assert deleted["deleted"] == created["id"]
     gone = await call_error(client, "sp_get_address", {"address_id": created["id"]})
     assert "HTTP 404" in gone and f"no address with id {created['id']}" in gone
 
@@ -241,7 +260,7 @@ async def test_appointment_create_get_delete_then_404(agenda: Agenda, client: Cl
     assert created["id"] in {row["id"] for row in in_client["appointments"]}
 
     deleted = await call_ok(client, "sp_delete_appointment", {"appointment_id": created["id"]})
-    assert deleted["deleted"] == "appointment"
+    assert deleted["deleted"] == created["id"]
     gone = await call_error(client, "sp_get_appointment", {"appointment_id": created["id"]})
     assert "HTTP 404" in gone and f"no appointment with id {created['id']}" in gone
 
@@ -401,14 +420,18 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
             "date_from": "2025-03-13",
         },
     )
-    assert (created["name"], created["plan_cycle"], created["sandbox"]) == ("Daikin Altherma 3 H HT 16 kW", 12, True)
+    assert (created["name"], created["sandbox"]) == ("Daikin Altherma 3 H HT 16 kW", True)
+    assert date.fromisoformat(created["plan_next_date"]) >= amsterdam_today()  # the next 12-monthly service
     assert state.items[created["id"]]["date_from"] == date(2025, 3, 13)
+    assert state.items[created["id"]]["plan_cycle"] == 12
     changed = await call_ok(
         client, "sp_update_client_item", {"client_id": owner["id"], "item_id": created["id"], "plan_cycle": 24}
     )
-    assert changed["plan_cycle"] == 24
+    assert (changed["plan_cycle"], changed["address_id"]) == (24, address_id)
+    assert (changed["appointment_type_id"], changed["appointment_or_invite"]) == (kind["id"], "appointment")
     detail = await call_ok(client, "sp_get_client_item", {"client_id": owner["id"], "item_id": created["id"]})
     assert (detail["time"], detail["date_from"], detail["recurring"]) == (kind["time"], "2025-03-13", True)
+    assert (detail["plan_cycle"], detail["appointment_or_invite"]) == (24, "appointment")
 
     werkbon = tmp_path / "werkbon.pdf"
     werkbon.write_bytes(b"%PDF-1.4 werkbon 2026")
@@ -441,7 +464,7 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
     assert [a["name"] for a in replaced["attachments"]] == ["nieuw.jpg"]
 
     deleted = await call_ok(client, "sp_delete_item", {"item_id": created["id"]})
-    assert deleted["deleted"] == "item"
+    assert deleted["deleted"] == created["id"]
     gone = await call_error(client, "sp_get_client_item", {"client_id": owner["id"], "item_id": created["id"]})
     assert "HTTP 404" in gone and "sp_list_client_items" in gone
 
@@ -488,7 +511,7 @@ async def test_item_of_another_client_is_not_found(agenda: Agenda, client: Clien
 async def test_one_page_then_all_pages_with_progress(agenda: Agenda, client: Client) -> None:
     one = await call_ok(client, "sp_list_clients", {"search": "utrecht", "per_page": 5})
     total = one["page"]["total"]
-    assert total > 10 and len(one["clients"]) == 5 and one["page"]["has_more"] is True
+    assert total > 10 and len(one["clients"]) == 5 and one["page"]["next_page"] == 2
 
     progress: list[tuple[float, float | None]] = []
 
@@ -503,9 +526,7 @@ async def test_one_page_then_all_pages_with_progress(agenda: Agenda, client: Cli
     assert everything is not None
     pages = -(-total // 5)
     assert len(everything["clients"]) == total == len({row["id"] for row in everything["clients"]})
-    assert everything["page"] == {
-        "page": 1, "to_page": pages, "total": total, "has_more": False, "stopped_early": False,
-    }  # fmt: skip
+    assert everything["page"] == {"total": total}  # no next_page: every page was fetched
     assert progress[-1] == (pages, pages) and len(progress) == pages
 
     later = await call_ok(client, "sp_list_clients", {"search": "utrecht", "per_page": 5, "page": 2, "all_pages": True})
@@ -516,8 +537,7 @@ async def test_all_pages_stops_at_its_limit_and_says_so(monkeypatch: pytest.Monk
     monkeypatch.setattr(sp_client, "MAX_PAGES", 3)
     result = await call_ok(client, "sp_list_items", {"per_page": 10, "all_pages": True})
     assert len(result["items"]) == 30
-    assert result["page"]["stopped_early"] is True and result["page"]["has_more"] is True
-    assert result["page"]["to_page"] == 3
+    assert result["page"]["next_page"] == 4  # pages 1-3 fetched: continue at 4
 
 
 @pytest.mark.parametrize(
@@ -535,9 +555,9 @@ async def test_every_list_pages_the_same_way(tool: str, key: str, arguments: dic
     agenda = build_agenda(sandbox_settings(toolsets=("serviceplanner",), max_result_kb=2048))
     async with Client(agenda.server) as client:
         first = await call_ok(client, tool, arguments)
-        assert first["page"]["has_more"] is True and len(first[key]) == arguments["per_page"]
+        assert first["page"]["next_page"] == 2 and len(first[key]) == arguments["per_page"]
         everything = await call_ok(client, tool, arguments | {"all_pages": True})
-    assert len(everything[key]) == first["page"]["total"] and everything["page"]["has_more"] is False
+    assert len(everything[key]) == first["page"]["total"] and "next_page" not in everything["page"]
     assert "truncated" not in everything
 
 

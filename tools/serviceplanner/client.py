@@ -21,6 +21,7 @@ from server.vendor import Connection
 from tools.serviceplanner.models import (
     Address,
     AddressPage,
+    AddressRow,
     AddressSaved,
     Appointment,
     AppointmentCreated,
@@ -30,14 +31,18 @@ from tools.serviceplanner.models import (
     AttachmentsSaved,
     Client,
     ClientDetail,
+    ClientItemPage,
     ClientPage,
     ClientSaved,
+    ClientUpdated,
     Deleted,
     Invoice,
     InvoicePage,
     Item,
+    ItemCreated,
     ItemDetail,
     ItemPage,
+    ItemRow,
     ItemSaved,
     ItemSummary,
     PageInfo,
@@ -272,18 +277,13 @@ class ServicePlannerClient:
                 if key is None or key not in seen:  # records may shift between page requests
                     seen.add(key)
                     rows.append(row)
-        info = PageInfo(
-            page=page,
-            to_page=last_fetched if last_fetched > page else None,
-            total=first.total,
-            has_more=has_more,
-            stopped_early=has_more if all_pages else None,
-        )
+        # With all_pages, a next_page means MAX_PAGES stopped the fetching: the caller continues there.
+        info = PageInfo(total=first.total, next_page=last_fetched + 1 if has_more else None)
         return rows, info
 
-    async def _delete(self, path: str, kind: str, record_id: int, action: str, verify_with: str) -> Deleted:
+    async def _delete(self, path: str, record_id: int, action: str, verify_with: str) -> Deleted:
         await self.http.request("DELETE", path, action=action, verify_with=verify_with)  # any 2xx will do
-        return Deleted(deleted=kind, id=record_id)  # type: ignore[arg-type]
+        return Deleted(deleted=record_id)
 
     # -- addresses --------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class ServicePlannerClient:
             all_pages=all_pages,
             progress=progress,
         )
-        return AddressPage(addresses=[Address.model_validate(row) for row in rows], page=info)
+        return AddressPage(addresses=[AddressRow.model_validate(row) for row in rows], page=info)
 
     async def get_address(self, address_id: int) -> Address:
         action = "get address"
@@ -345,7 +345,7 @@ class ServicePlannerClient:
     async def delete_address(self, address_id: int) -> Deleted:
         action = "delete address"
         path = self._path("address", action, address_id=address_id)
-        return await self._delete(path, "address", address_id, action, "sp_get_address")
+        return await self._delete(path, address_id, action, "sp_get_address")
 
     # -- appointment types ------------------------------------------------------------------
 
@@ -413,7 +413,7 @@ class ServicePlannerClient:
     async def delete_appointment(self, appointment_id: int) -> Deleted:
         action = "delete appointment"
         path = self._path("appointment", action, appointment_id=appointment_id)
-        return await self._delete(path, "appointment", appointment_id, action, "sp_get_appointment")
+        return await self._delete(path, appointment_id, action, "sp_get_appointment")
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -453,27 +453,30 @@ class ServicePlannerClient:
         action = "get client"
         return await self._object(self._path("client", action, client_id=client_id), action, ClientDetail)
 
-    async def update_client(self, client_id: int, changes: Mapping[str, Any]) -> ClientSaved:
+    async def update_client(self, client_id: int, changes: Mapping[str, Any]) -> ClientUpdated:
         action = "update client"
         path = self._path("client", action, client_id=client_id)
         current = await self._raw(path, "get client")
         body = _changed(current, changes, CLIENT_FIELDS)
         answer = await self._json("PUT", path, action, json_body=body, verify_with="sp_get_client")
-        return await self._saved(answer, ClientSaved, action, self._client_saved, shows="last_name")
+        return await self._saved(answer, ClientUpdated, action, self._client_updated, shows="last_name")
 
     async def _client_saved(self, client_id: int) -> ClientSaved:
         return ClientSaved.model_validate((await self.get_client(client_id)).model_dump())
 
+    async def _client_updated(self, client_id: int) -> ClientUpdated:
+        return ClientUpdated.model_validate((await self.get_client(client_id)).model_dump())
+
     async def delete_client(self, client_id: int) -> Deleted:
         action = "delete client"
         path = self._path("client", action, client_id=client_id)
-        return await self._delete(path, "client", client_id, action, "sp_get_client")
+        return await self._delete(path, client_id, action, "sp_get_client")
 
     # -- client items -----------------------------------------------------------------------
 
     async def list_client_items(
         self, client_id: int, *, page: int, per_page: int, all_pages: bool, progress: Progress | None
-    ) -> ItemPage:
+    ) -> ClientItemPage:
         action = "list client items"
         rows, info = await self._list(
             self._path("client_items", action, client_id=client_id),
@@ -484,9 +487,9 @@ class ServicePlannerClient:
             all_pages=all_pages,
             progress=progress,
         )
-        return ItemPage(items=[ItemSummary.model_validate(row) for row in rows], page=info)
+        return ClientItemPage(items=[ItemSummary.model_validate(row) for row in rows], page=info)
 
-    async def create_client_item(self, client_id: int, body: Mapping[str, Any]) -> ItemSaved:
+    async def create_client_item(self, client_id: int, body: Mapping[str, Any]) -> ItemCreated:
         action = "create client item"
         answer = await self._json(
             "POST",
@@ -495,8 +498,8 @@ class ServicePlannerClient:
             json_body=dict(body),
             verify_with="sp_list_client_items",
         )
-        refetch = functools.partial(self._item_saved, client_id)
-        return await self._saved(answer, ItemSaved, action, refetch, shows="name")
+        refetch = functools.partial(self._item_as, ItemCreated, client_id)
+        return await self._saved(answer, ItemCreated, action, refetch, shows="name")
 
     async def get_client_item(self, client_id: int, item_id: int) -> ItemDetail:
         action = "get client item"
@@ -513,7 +516,7 @@ class ServicePlannerClient:
             if body.get(name) is not None:
                 body[name] = vendor_datetime(body[name])
         answer = await self._json("PUT", path, action, json_body=body, verify_with="sp_get_client_item")
-        refetch = functools.partial(self._item_saved, client_id)
+        refetch = functools.partial(self._item_as, ItemSaved, client_id)
         return await self._saved(answer, ItemSaved, action, refetch, shows="name")
 
     async def add_client_item_attachments(
@@ -533,10 +536,10 @@ class ServicePlannerClient:
         if not isinstance(answer, dict) or "attachments" not in answer:
             # The answer is undocumented: read the item back to show what it now holds.
             answer = (await self.get_client_item(client_id, item_id)).model_dump()
-        return AttachmentsSaved(item_id=item_id, attachments=answer.get("attachments") or [])
+        return AttachmentsSaved(attachments=answer.get("attachments") or [])
 
-    async def _item_saved(self, client_id: int, item_id: int) -> ItemSaved:
-        return ItemSaved.model_validate((await self.get_client_item(client_id, item_id)).model_dump())
+    async def _item_as(self, model: type[M], client_id: int, item_id: int) -> M:
+        return model.model_validate((await self.get_client_item(client_id, item_id)).model_dump())
 
     # -- items ------------------------------------------------------------------------------
 
@@ -551,11 +554,11 @@ class ServicePlannerClient:
             all_pages=all_pages,
             progress=progress,
         )
-        return ItemPage(items=[ItemSummary.model_validate(row) for row in rows], page=info)
+        return ItemPage(items=[ItemRow.model_validate(row) for row in rows], page=info)
 
     async def delete_item(self, item_id: int) -> Deleted:
         action = "delete item"
-        return await self._delete(self._path("item", action, item_id=item_id), "item", item_id, action, "sp_list_items")
+        return await self._delete(self._path("item", action, item_id=item_id), item_id, action, "sp_list_items")
 
     # -- invoices and users -----------------------------------------------------------------
 

@@ -115,11 +115,11 @@ def vendor_datetime(value: date) -> str:
 
 
 class PageInfo(ResultModel):
-    page: int
-    to_page: int | None = None  # the last page fetched, when all_pages fetched more than one
+    # next_page is left out when there is none: the last page, or all_pages fetched to the end.
+    # (After all_pages stopped at MAX_PAGES it is the first page not fetched.) The page asked
+    # for is not repeated: the caller sent it.
     total: int | None = None
-    has_more: bool
-    stopped_early: bool | None = None  # all_pages reached MAX_PAGES
+    next_page: int | None = None
 
 
 class VendorPage(BaseModel):
@@ -154,15 +154,6 @@ class Address(ResultModel):
     city: Text = None
 
 
-class AddressSaved(Address, WriteResult):
-    pass
-
-
-class AddressPage(ResultModel):
-    addresses: list[Address]
-    page: PageInfo
-
-
 def one_line(address: dict[str, Any] | None) -> str | None:
     """`Dorpstraat 1A, 1234 XX Amsterdam` — how a planner reads an embedded address."""
     if not isinstance(address, dict):
@@ -171,6 +162,35 @@ def one_line(address: dict[str, Any] | None) -> str | None:
     street = " ".join(part for part in (str(address.get("street") or ""), number_part) if part)
     place = " ".join(str(address.get(key) or "") for key in ("zipcode", "city") if address.get(key))
     return ", ".join(part for part in (street, place) if part) or None
+
+
+class AddressLine(ResultModel):
+    # An address as a planner reads it, `Dorpstraat 1A, 1234 XX Amsterdam`: how lists and a
+    # client's addresses show it (a docstring would land in every schema); sp_get_address has
+    # the fields one by one.
+    id: int
+    type: str | None = None
+    address: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _line(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "address" not in value:
+            return {**value, "address": one_line(value)}
+        return value
+
+
+class AddressRow(AddressLine):
+    client_id: Num = None
+
+
+class AddressSaved(AddressRow, WriteResult):
+    pass
+
+
+class AddressPage(ResultModel):
+    addresses: list[AddressRow]
+    page: PageInfo
 
 
 class AddressInput(BaseModel):
@@ -193,7 +213,6 @@ class AppointmentType(ResultModel):
     time: Num = Field(None, description="minutes")
     description: Text = None
     location: Text = None
-    priority: Num = None
     publicly_visible: Flag = None
 
 
@@ -250,10 +269,14 @@ class ClientPage(ResultModel):
 
 
 class ContactPerson(ResultModel):
-    first_name: Text = None
-    last_name: Text = None
+    name: Text = None  # first and last name in one
     email: Text = None
     phone: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        return {**value, "name": client_name(value)} if isinstance(value, dict) else value
 
 
 class ContactPersonInput(BaseModel):
@@ -280,37 +303,52 @@ class InvoiceSummary(ResultModel):
 
 
 class ClientDetail(Client):
+    # work_address_same_as_invoice_address is left out: the addresses show whether there is a work address.
     first_name: Text = None  # often a salutation: Dhr., Mevr., Fam.
     last_name: Text = None
     company_name: Text = None
     note: Text = None
-    work_address_same_as_invoice_address: Flag = None
-    addresses: list[Address] = []
+    addresses: list[AddressLine] = []
     contact_persons: list[ContactPerson] = []
     appointments: list[AppointmentSummary] = []
     invoices: list[InvoiceSummary] = []
 
 
-class ClientSaved(Client, WriteResult):
-    addresses: list[Address] = []
+class ClientUpdated(Client, WriteResult):
+    pass
+
+
+class ClientSaved(WriteResult):
+    # A new client: what the vendor chose (id, client number, name) and the new addresses, whose
+    # ids sp_create_appointment needs; the contact details sent are not repeated.
+    id: int
+    client_number: Num = None
+    name: Text = None
+    addresses: list[AddressLine] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        return {**value, "name": client_name(value)} if isinstance(value, dict) else value
 
 
 # -- items ------------------------------------------------------------------------------------
 
 
 class ItemSummary(ResultModel):
-    # A serviced installation (boiler, heat pump, ...) at one of the client's addresses.
+    # A serviced installation (boiler, heat pump, ...) at one of the client's addresses, as lists
+    # show it. Without client_id: every tool that shows one was given it, except sp_list_items
+    # (ItemRow).
     id: int
-    client_id: Num = None
     address_id: Num = None
     name: Text = None
     appointment_type_id: Num = None
     plan_cycle: Num = Field(None, description="months")
     plan_next_date: Day = None
-    appointment_or_invite: Text = None
 
 
 class Item(ItemSummary):
+    appointment_or_invite: Text = None
     time: Num = Field(None, description="minutes")
     recurring: Flag = None
     date_from: Day = None
@@ -320,20 +358,28 @@ class Item(ItemSummary):
     note: Text = None
 
 
-class ItemPage(ResultModel):
+class ClientItemPage(ResultModel):
     items: list[ItemSummary]
     page: PageInfo
 
 
+class ItemRow(ItemSummary):
+    client_id: Num = None
+
+
+class ItemPage(ResultModel):
+    items: list[ItemRow]
+    page: PageInfo
+
+
 class Attachment(ResultModel):
-    id: int | None = None
+    # No tool takes an attachment's or a comment's id, so neither is shown.
     name: Text = None
     mime_type: Text = None
     size: Num = None
 
 
 class Comment(ResultModel):
-    id: int | None = None
     user_id: Num = None
     description: Text = None
     created_at: Instant = None
@@ -345,11 +391,17 @@ class ItemDetail(Item):
 
 
 class ItemSaved(ItemSummary, WriteResult):
-    pass
+    appointment_or_invite: Text = None
+
+
+class ItemCreated(WriteResult):
+    # The new id and the next service date the vendor worked out; the fields sent are not repeated.
+    id: int
+    name: Text = None
+    plan_next_date: Day = None
 
 
 class AttachmentsSaved(WriteResult):
-    item_id: int
     attachments: list[Attachment] = []
 
 
@@ -357,10 +409,11 @@ class AttachmentInput(BaseModel):
     # One file: a local path, or base64 content with a filename.
     model_config = ConfigDict(extra="forbid")
 
-    file_path: str | None = Field(None, description="absolute path on this machine")
+    # The rules are in the tool's `attachments` description (said once, not per field).
+    file_path: str | None = None
     content_base64: str | None = None
-    filename: str | None = Field(None, description="needed with content_base64")
-    content_type: str | None = Field(None, description="guessed if left out")
+    filename: str | None = None
+    content_type: str | None = None  # guessed from the file name if left out
 
     @model_validator(mode="after")
     def _one_source(self) -> AttachmentInput:
@@ -392,7 +445,6 @@ class Appointment(ResultModel):
     plan_to: WallTime = None
     visited_at: Day = None
     canceled_at: Day = None
-    services: list[Ref] = []  # the client's items to service
 
     @model_validator(mode="before")
     @classmethod
@@ -413,6 +465,7 @@ class Appointment(ResultModel):
 
 
 class AppointmentDetail(Appointment):
+    services: list[Ref] = []  # the client's items to service
     address_id: Num = None
     planned_at: Day = None
     status_system: Text = None
@@ -475,8 +528,7 @@ class InvoicePage(ResultModel):
 
 
 class Deleted(WriteResult):
-    deleted: Literal["address", "appointment", "client", "item"]
-    id: int
+    deleted: int  # the id; each delete tool removes one kind of record
 
 
 MODEL_NAMES = {"Service": "item"}  # the vendor's internal name for an item

@@ -30,13 +30,16 @@ from tools.serviceplanner.models import (
     AttachmentInput,
     AttachmentsSaved,
     ClientDetail,
+    ClientItemPage,
     ClientPage,
     ClientSaved,
+    ClientUpdated,
     ContactPersonInput,
     Deleted,
     Direction,
     Invoice,
     InvoicePage,
+    ItemCreated,
     ItemDetail,
     ItemPage,
     ItemSaved,
@@ -55,9 +58,9 @@ AppointmentId = Annotated[int, Field(ge=1, description="from sp_list_appointment
 TypeId = Annotated[int, Field(ge=1, description="from sp_list_appointment_types")]
 Page = Annotated[int, Field(ge=1, description="from 1")]
 PerPage = Annotated[int, Field(ge=1, le=100, description="page size")]
-AllPages = Annotated[bool, Field(description="also fetch the following pages (max 50)")]
+AllPages = Annotated[bool, Field(description="also the next pages, max 50")]
 Order = Annotated[Direction | None, Field(description="sort direction")]
-Minutes = Annotated[int | None, Field(ge=1, le=1440, description="duration in minutes")]
+Minutes = Annotated[int | None, Field(ge=1, le=1440, description="duration, minutes")]
 Text = Annotated[str | None, Field(description="new value")]
 ClientSort = Literal["client_number", "last_name", "company_name", "created_at", "updated_at"]
 AddressOrder = Literal["id", "city", "zipcode", "created_at", "updated_at"]
@@ -181,7 +184,7 @@ def register(kit: Toolkit) -> None:
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> ClientPage:
-        """ServicePlanner: find clients by free-text search (e.g. a name) or client number."""
+        """ServicePlanner: find clients by name or client number."""
         return await client.list_clients(
             search=search,
             client_number=client_number,
@@ -195,8 +198,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("sp_get_client", title="Get a ServicePlanner client")
     async def sp_get_client(client_id: ClientId) -> ClientDetail:
-        """ServicePlanner: one client with its addresses (invoice/work), contact persons,
-        appointments and invoices."""
+        """ServicePlanner: one client with addresses, contact persons, appointments and invoices."""
         return await client.get_client(client_id)
 
     @kit.write("sp_create_client", destructive=False, idempotent=False, title="Create a ServicePlanner client")
@@ -215,7 +217,7 @@ def register(kit: Toolkit) -> None:
             list[ContactPersonInput] | None, Field(max_length=10, description="contacts")
         ] = None,
     ) -> ClientSaved:
-        """ServicePlanner: create a client, optionally with invoice and work address and contact persons."""
+        """ServicePlanner: create a client."""
         body = _given(
             client_number=client_number,
             gender=gender,
@@ -248,8 +250,8 @@ def register(kit: Toolkit) -> None:
         email: Text = None,
         phone: Text = None,
         mobile_phone: Text = None,
-    ) -> ClientSaved:
-        """ServicePlanner: change a client's name, number or contact details; other fields stay."""
+    ) -> ClientUpdated:
+        """ServicePlanner: change a client's name, number or contact details; fields left out stay."""
         changes = _given(
             last_name=last_name,
             company_name=company_name,
@@ -285,7 +287,7 @@ def register(kit: Toolkit) -> None:
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> AddressPage:
-        """ServicePlanner: invoice and work addresses, of all clients or one."""
+        """ServicePlanner: addresses of all clients or one."""
         return await client.list_addresses(
             client_id=client_id,
             order_by=order_by,
@@ -336,7 +338,7 @@ def register(kit: Toolkit) -> None:
         city: Text = None,
         client_id: Annotated[int | None, Field(ge=1, description="move the address to this client")] = None,
     ) -> AddressSaved:
-        """ServicePlanner: change fields of an address; the fields left out keep their value."""
+        """ServicePlanner: change an address; fields left out stay."""
         changes = _given(
             type=type,
             street=street,
@@ -356,14 +358,14 @@ def register(kit: Toolkit) -> None:
         confirm=confirmations.address,
     )
     async def sp_delete_address(address_id: AddressId) -> Deleted:
-        """ServicePlanner: delete an address of a client."""
+        """ServicePlanner: delete an address."""
         return await client.delete_address(address_id)
 
     # -- appointment types ----------------------------------------------------------------
 
     @kit.read("sp_list_appointment_types", title="List ServicePlanner appointment types")
     async def sp_list_appointment_types() -> AppointmentTypeList:
-        """ServicePlanner: appointment types (e.g. boiler maintenance) and their minutes."""
+        """ServicePlanner: appointment types (e.g. boiler maintenance)."""
         return AppointmentTypeList(appointment_types=await client.list_appointment_types())
 
     @kit.resource(
@@ -380,16 +382,13 @@ def register(kit: Toolkit) -> None:
     async def sp_list_appointments(
         ctx: Context,
         users: Annotated[list[int], Field(max_length=50, description="only of these user ids")] = [],  # noqa: B006
-        appointment_type: Annotated[
-            list[int], Field(max_length=50, description="only these appointment type ids")
-        ] = [],  # noqa: B006
+        appointment_type: Annotated[list[int], Field(max_length=50, description="only these type ids")] = [],  # noqa: B006
         ordertype: Annotated[Direction | None, Field(description="by visit time")] = None,
         page: Page = 1,
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> AppointmentPage:
-        """ServicePlanner: appointments and invitations, optionally of some technicians or types.
-        Times are Europe/Amsterdam."""
+        """ServicePlanner: appointments and invitations; times are Europe/Amsterdam."""
         return await client.list_appointments(
             users=users,
             appointment_type=appointment_type,
@@ -402,7 +401,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("sp_get_appointment", title="Get a ServicePlanner appointment")
     async def sp_get_appointment(appointment_id: AppointmentId) -> AppointmentDetail:
-        """ServicePlanner: one appointment with status, technicians, items and address."""
+        """ServicePlanner: one appointment with status, technicians and items."""
         return await client.get_appointment(appointment_id)
 
     @kit.write("sp_create_appointment", destructive=False, idempotent=False, title="Plan a ServicePlanner appointment")
@@ -423,8 +422,8 @@ def register(kit: Toolkit) -> None:
         ] = [],  # noqa: B006
         users: Annotated[list[int], Field(max_length=20, description="technician user ids (sp_list_users)")] = [],  # noqa: B006
     ) -> AppointmentCreated:
-        """ServicePlanner: create an appointment at a client's address. Prefer plan_appointment=false (vendor
-        advice): the visit waits in this month's planning. To invite the client: set the item to invite
+        """ServicePlanner: create an appointment at a client's address. Keep plan_appointment=false (vendor
+        advice): the visit waits in this month's planning. Invitation: first set its items to invite
         (sp_update_client_item), then appointment_or_invite=invite, send_mail_to_client=direct."""
         if appointment_or_invite == "invite" and plan_appointment:
             raise ToolError(
@@ -459,9 +458,8 @@ def register(kit: Toolkit) -> None:
     @kit.read("sp_list_client_items", title="List a client's items")
     async def sp_list_client_items(
         ctx: Context, client_id: ClientId, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
-    ) -> ItemPage:
-        """ServicePlanner: a client's serviced items (boilers, heat pumps, ...) with plan cycle and next
-        service date."""
+    ) -> ClientItemPage:
+        """ServicePlanner: a client's serviced items (boilers, heat pumps, ...)."""
         return await client.list_client_items(
             client_id, page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx)
         )
@@ -478,14 +476,14 @@ def register(kit: Toolkit) -> None:
         name: Annotated[str, Field(min_length=1, max_length=255, description="e.g. Remeha Calenta Ace 28c")],
         appointment_type_id: TypeId,
         time: Minutes = None,
-        recurring: Annotated[bool | None, Field(description="serviced periodically")] = None,
+        recurring: Annotated[bool | None, Field(description="periodic service")] = None,
         plan_cycle: Annotated[int | None, Field(ge=1, le=120, description="months between services")] = None,
         date_from: Annotated[date | None, Field(description="service start")] = None,
         date_to: Annotated[date | None, Field(description="service end")] = None,
         appointment_or_invite: Annotated[
             AppointmentOrInvite | None, Field(description="invite: client picks times by mail")
         ] = None,
-    ) -> ItemSaved:
+    ) -> ItemCreated:
         """ServicePlanner: register an item to service (e.g. a boiler) at a client's address."""
         if date_from and date_to and date_to < date_from:
             raise ToolError("ServicePlanner: date_to is before date_from.")
@@ -510,7 +508,7 @@ def register(kit: Toolkit) -> None:
         name: Text = None,
         appointment_type_id: Annotated[int | None, Field(ge=1, description="default type of its visits")] = None,
         time: Minutes = None,
-        recurring: Annotated[bool | None, Field(description="serviced periodically")] = None,
+        recurring: Annotated[bool | None, Field(description="periodic service")] = None,
         plan_cycle: Annotated[int | None, Field(ge=1, le=120, description="months between services")] = None,
         date_from: Annotated[date | None, Field(description="service start")] = None,
         date_to: Annotated[date | None, Field(description="service end")] = None,
@@ -518,7 +516,7 @@ def register(kit: Toolkit) -> None:
             AppointmentOrInvite | None, Field(description="invite: client picks times by mail")
         ] = None,
     ) -> ItemSaved:
-        """ServicePlanner: change an item of a client; the fields left out keep their value."""
+        """ServicePlanner: change a client's item; fields left out stay."""
         changes = _given(
             address_id=address_id,
             name=name,
@@ -542,11 +540,18 @@ def register(kit: Toolkit) -> None:
     async def sp_add_client_item_attachments(
         client_id: ClientId,
         item_id: ItemId,
-        attachments: Annotated[list[AttachmentInput], Field(min_length=1, max_length=10, description="files")],
+        attachments: Annotated[
+            list[AttachmentInput],
+            Field(
+                min_length=1,
+                max_length=10,
+                description="each an absolute file_path on the machine running agenda-mcp, or content_base64 "
+                "with filename",
+            ),
+        ],
         delete_attachments: Annotated[bool, Field(description="first remove the item's current files")] = False,
     ) -> AttachmentsSaved:
-        """ServicePlanner: upload files (multipart) to a client's item: each an absolute file_path on the
-        machine running agenda-mcp, or content_base64 with a filename; max 10 MB each."""
+        """ServicePlanner: upload files (multipart, max 10 MB each) to a client's item."""
         files = [await load_attachment(spec) for spec in attachments]
         return await client.add_client_item_attachments(client_id, item_id, files, delete_attachments)
 
@@ -567,7 +572,7 @@ def register(kit: Toolkit) -> None:
         confirm=confirmations.item,
     )
     async def sp_delete_item(item_id: ItemId) -> Deleted:
-        """ServicePlanner: delete an item of a client."""
+        """ServicePlanner: delete a client's item."""
         return await client.delete_item(item_id)
 
     # -- invoices and users ---------------------------------------------------------------
@@ -575,13 +580,13 @@ def register(kit: Toolkit) -> None:
     @kit.read("sp_list_invoices", title="List ServicePlanner invoices")
     async def sp_list_invoices(
         ctx: Context,
-        created_at: Annotated[date | None, Field(description="filter on creation date, YYYY-MM-DD")] = None,
-        updated_at: Annotated[date | None, Field(description="filter on last change, YYYY-MM-DD")] = None,
+        created_at: Annotated[date | None, Field(description="created on or after")] = None,
+        updated_at: Annotated[date | None, Field(description="changed on or after")] = None,
         page: Page = 1,
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> InvoicePage:
-        """ServicePlanner: invoices; a date filter keeps those created or changed on or after it."""
+        """ServicePlanner: invoices."""
         return await client.list_invoices(
             created_at=created_at.isoformat() if created_at else None,
             updated_at=updated_at.isoformat() if updated_at else None,
@@ -592,7 +597,7 @@ def register(kit: Toolkit) -> None:
         )
 
     @kit.read("sp_get_invoice", title="Get a ServicePlanner invoice")
-    async def sp_get_invoice(invoice_id: Annotated[int, Field(ge=1, description="invoice id")]) -> Invoice:
+    async def sp_get_invoice(invoice_id: Annotated[int, Field(ge=1, description="from sp_list_invoices")]) -> Invoice:
         """ServicePlanner: one invoice."""
         return await client.get_invoice(invoice_id)
 
@@ -600,5 +605,5 @@ def register(kit: Toolkit) -> None:
     async def sp_list_users(
         ctx: Context, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
     ) -> UserPage:
-        """ServicePlanner: the account's users, e.g. technicians to assign to appointments."""
+        """ServicePlanner: users, e.g. technicians to assign."""
         return await client.list_users(page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx))
