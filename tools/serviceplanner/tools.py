@@ -60,7 +60,7 @@ Page = Annotated[int, Field(ge=1, description="from 1")]
 PerPage = Annotated[int, Field(ge=1, le=100, description="page size")]
 AllPages = Annotated[bool, Field(description="also the next pages, max 50")]
 Order = Annotated[Direction | None, Field(description="sort direction")]
-Minutes = Annotated[int | None, Field(ge=1, le=1440, description="duration, minutes")]
+Minutes = Annotated[int | None, Field(ge=1, le=1440, description="minutes")]
 Text = Annotated[str | None, Field(description="new value")]
 ClientSort = Literal["client_number", "last_name", "company_name", "created_at", "updated_at"]
 AddressOrder = Literal["id", "city", "zipcode", "created_at", "updated_at"]
@@ -280,7 +280,7 @@ def register(kit: Toolkit) -> None:
     @kit.read("sp_list_addresses", title="List ServicePlanner addresses")
     async def sp_list_addresses(
         ctx: Context,
-        client_id: Annotated[int | None, Field(ge=1, description="only this client's addresses")] = None,
+        client_id: Annotated[int | None, Field(ge=1, description="only this client's")] = None,
         order_by: Annotated[AddressOrder | None, Field(description="sort column")] = None,
         order_direction: Order = None,
         page: Page = 1,
@@ -306,7 +306,7 @@ def register(kit: Toolkit) -> None:
     @kit.write("sp_create_address", destructive=False, idempotent=False, title="Add an address to a client")
     async def sp_create_address(
         client_id: ClientId,
-        type: Annotated[AddressType, Field(description="invoice (billing) or work (where visits happen)")],
+        type: Annotated[AddressType, Field(description="work: where visits happen")],
         street: Annotated[str, Field(min_length=1, max_length=255, description="street name")],
         house_number: Annotated[str, Field(min_length=1, max_length=20, description="house number")],
         zipcode: Annotated[str, Field(min_length=1, max_length=20, description="e.g. 3511 AB")],
@@ -422,9 +422,9 @@ def register(kit: Toolkit) -> None:
         ] = [],  # noqa: B006
         users: Annotated[list[int], Field(max_length=20, description="technician user ids (sp_list_users)")] = [],  # noqa: B006
     ) -> AppointmentCreated:
-        """ServicePlanner: create an appointment at a client's address. Keep plan_appointment=false (vendor
-        advice): the visit waits in this month's planning. Invitation: first set its items to invite
-        (sp_update_client_item), then appointment_or_invite=invite, send_mail_to_client=direct."""
+        """ServicePlanner: create a visit at a client's address. Keep plan_appointment=false (vendor advice):
+        it waits in this month's planning. To invite: set its items to invite (sp_update_client_item), then
+        appointment_or_invite=invite, send_mail_to_client=direct."""
         if appointment_or_invite == "invite" and plan_appointment:
             raise ToolError(
                 "ServicePlanner: an invitation lets the client choose the time, so it cannot be planned now; "
