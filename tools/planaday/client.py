@@ -161,7 +161,7 @@ class PlanadayClient:
             action="mark booking paid",
             hints={404: "No booking with that booking_id; it is the id create_planaday_booking returned."},
         )
-        return BookingChanged(booking_id=_booking_id(body) or booking_id, result=str((body or {}).get("result", "OK")))
+        return BookingChanged(result=str((body or {}).get("result", "OK")))
 
     async def delete_booking(self, booking_id: str, reason: str | None = None) -> BookingChanged:
         payload = {"reason": reason, "deleting_source": "agenda-mcp"} if reason else None
@@ -175,7 +175,7 @@ class PlanadayClient:
                 "accepted in Planaday (then cancel it there)."
             },
         )
-        return BookingChanged(booking_id=_booking_id(body) or booking_id, result=str((body or {}).get("result", "OK")))
+        return BookingChanged(result=str((body or {}).get("result", "OK")))
 
 
 def _booking_id(body: Any) -> str:

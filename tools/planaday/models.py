@@ -292,36 +292,34 @@ class CourseTemplateList(ResultModel):
 
 
 class Student(BaseModel):
-    """A person to enrol. Unknown keys are refused so a typo is not silently dropped."""
-
+    # Unknown keys are refused so a typo is not silently dropped. Which fields STAP courses
+    # require is said once, on the tool's `students` parameter.
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str = Field(min_length=1, description="required")
-    last_name: str = Field(min_length=1, description="required")
-    email: str | None = Field(None, description="e-mail address, or null")
-    phonenumber: str | None = Field(None, description="phone number, or null")
-    gender: Gender = Field("u", description="m, f, nvt (not applicable), nr (not relevant), u (unknown)")
+    first_name: str = Field(min_length=1)
+    last_name: str = Field(min_length=1)
+    email: str | None = None
+    phonenumber: str | None = None
+    gender: Gender = "u"  # nvt = not applicable, nr = not relevant, u = unknown
     initials: str | None = None
-    prefix: str | None = Field(None, description="tussenvoegsel, e.g. 'van der'")
-    date_of_birth: date | None = Field(None, description="required for STAP courses")
-    address: str | None = Field(None, description="street; required for STAP courses")
-    house_number: str | None = Field(None, description="required for STAP courses")
+    prefix: str | None = Field(None, description="e.g. 'van der'")
+    date_of_birth: date | None = None
+    address: str | None = Field(None, description="street")
+    house_number: str | None = None
     house_number_extension: str | None = None
-    postal_code: str | None = Field(None, description="required for STAP courses")
-    city: str | None = Field(None, description="required for STAP courses")
+    postal_code: str | None = None
+    city: str | None = None
     country: str | None = None
-    language: Language = Field("NL", description="NL, ENG, FR, DU (German) or PL")
+    language: Language = Field("NL", description="DU = German")
     employee_id: str | None = None
-    costcentercode: str | None = Field(None, description="a cost-centre code known in Planaday")
+    costcentercode: str | None = None
     company_position: str | None = None
-    is_contact_person: bool | None = Field(None, description="with is_student=false: only a company contact")
+    is_contact_person: bool | None = Field(None, description="with is_student=false: contact only")
     is_student: bool | None = None
     internal_reference: str | None = None
     remark: str | None = None
-    stap_regulation: bool | None = Field(None, description="true to book under the STAP regulation")
-    extrafields: dict[str, str] | None = Field(
-        None, description="extra fields by field id; several values joined with |"
-    )
+    stap_regulation: bool | None = None
+    extrafields: dict[str, str] | None = Field(None, description="by field id; values joined with |")
 
     @field_validator("email")
     @classmethod
@@ -360,45 +358,32 @@ class Company(BaseModel):
 class Payment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    party: str = Field(min_length=1, description="payment provider, e.g. ideal or Mollie")
+    party: str = Field(min_length=1, description="provider, e.g. ideal or Mollie")
     transaction_id: str = Field(min_length=1)
-
-
-class AttributeChoice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(min_length=1, description="the attribute's code from the course, e.g. {182BF814-...}")
-    values: list[str] = Field(description="chosen option names")
 
 
 # -- booking answers --------------------------------------------------------------------------
 
 
-class BookedStudent(ResultModel):
+class Booked(ResultModel):
+    # A student or company as Planaday recorded it (action: created or reused). One model for
+    # both, so the schema states it once. Not the students' `option_ids` (one per booked
+    # daypart): Planaday-internal, and no tool takes them.
     id: int | None = None
     name: str | None = None
     action: str | None = None
-    type: str | None = None
-    option_ids: list[int] = []
-
-
-class BookedCompany(ResultModel):
-    id: int | None = None
-    name: str | None = None
-    action: str | None = None
+    type: str | None = None  # students only: e.g. employee, or contact
 
 
 class BookingCreated(WriteResult):
     booking_id: str
-    status: str = Field(
-        "requested", description="a booking request; it still has to be accepted in Planaday before it is final"
-    )
-    company: BookedCompany | None = None
-    students: list[BookedStudent] = []
+    status: str = "requested"  # the institute still accepts it in Planaday (the tool description says so)
+    company: Booked | None = None
+    students: list[Booked] = []
 
 
 class BookingChanged(WriteResult):
-    booking_id: str
+    # Not the booking_id again: the caller gave it.
     result: str
 
 

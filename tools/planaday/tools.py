@@ -12,7 +12,6 @@ from server.toolkit import Toolkit
 from tools.planaday.client import PlanadayClient
 from tools.planaday.models import (
     LABEL_PATTERN,
-    AttributeChoice,
     BookingChanged,
     BookingCreated,
     Company,
@@ -128,20 +127,29 @@ def register(kit: Toolkit) -> None:
     @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
     async def create_planaday_booking(
         course_id: CourseId,
-        students: Annotated[list[Student], Field(min_length=1, max_length=50, description="people to enrol")],
+        students: Annotated[
+            list[Student],
+            Field(
+                min_length=1,
+                max_length=50,
+                description="people to enrol. STAP (course has_stap; stap_only: mandatory): stap_regulation=true "
+                "plus date_of_birth, address, house_number, postal_code, city",
+            ),
+        ],
         company: Annotated[Company | None, Field(description="employer; leave out for private students")] = None,
-        dayparts: Annotated[list[Id], Field(description="daypart ids to book; empty = all dayparts")] = [],  # noqa: B006
-        materials: Annotated[list[Id], Field(description="material ids of this course to order")] = [],  # noqa: B006
-        label: Annotated[LabelName | None, Field(description="letters, digits and - only")] = None,
-        is_payed: Annotated[bool, Field(description="true if already paid; then payment is required")] = False,
-        payment: Annotated[Payment | None, Field(description="required when is_payed is true")] = None,
+        dayparts: Annotated[list[Id], Field(description="ids to book; empty = all")] = [],  # noqa: B006
+        materials: Annotated[list[Id], Field(description="ids from list_planaday_course_materials")] = [],  # noqa: B006
+        label: Annotated[LabelName | None, Field(description="tag for the request")] = None,
+        is_payed: Annotated[bool, Field(description="already paid (give payment)")] = False,
+        payment: Annotated[Payment | None, Field(description="required if is_payed")] = None,
         attributes: Annotated[
-            list[AttributeChoice] | None, Field(description="choices for the course's attributes; one student only")
+            dict[str, list[str]] | None,
+            Field(description="attribute code -> chosen option names (see get_planaday_course); one student only"),
         ] = None,
-        notes: Annotated[str | None, Field(max_length=2000, description="note shown with the request")] = None,
+        notes: Annotated[str | None, Field(max_length=2000, description="shown with the request")] = None,
     ) -> BookingCreated:
-        """Planaday: enrol students on a course. Creates a booking request that the training
-        institute still accepts in Planaday; each student takes one seat."""
+        """Planaday: enrol students on a course (a seat each): a booking request the institute still
+        accepts in Planaday."""
         if is_payed and payment is None:
             raise ToolError("Planaday: is_payed is true, so give payment with party and transaction_id.")
         if attributes and len(students) > 1:
@@ -160,7 +168,7 @@ def register(kit: Toolkit) -> None:
         if payment is not None:
             body["payment"] = payment.model_dump()
         if attributes:
-            body["attributes"] = [choice.model_dump() for choice in attributes]
+            body["attributes"] = [{"code": code, "values": values} for code, values in attributes.items()]
         if notes:
             body["notes"] = notes
         created = await client.create_booking(course_id, body)
@@ -170,8 +178,8 @@ def register(kit: Toolkit) -> None:
 
     @kit.write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
     async def mark_planaday_booking_paid(
-        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="id from create_planaday_booking")],
-        party: Annotated[str, Field(min_length=1, max_length=100, description="payment provider, e.g. ideal")],
+        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="from create_planaday_booking")],
+        party: Annotated[str, Field(min_length=1, max_length=100, description="provider, e.g. ideal")],
         transaction_id: Annotated[str, Field(min_length=1, max_length=200, description="the provider's reference")],
     ) -> BookingChanged:
         """Planaday: record that a booking has been paid."""
@@ -185,10 +193,10 @@ def register(kit: Toolkit) -> None:
         confirm=describe_deletion,
     )
     async def delete_planaday_booking(
-        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="id from create_planaday_booking")],
+        booking_id: Annotated[str, Field(min_length=1, max_length=100, description="from create_planaday_booking")],
         reason: Annotated[str | None, Field(max_length=500, description="why; stored with the booking")] = None,
     ) -> BookingChanged:
-        """Planaday: delete a booking request that has not yet been accepted; frees its seats."""
+        """Planaday: delete a booking request not yet accepted; frees its seats."""
         return await client.delete_booking(booking_id, reason)
 
     @kit.resource("planaday://labels", name="planaday-labels", description="Planaday labels (JSON)")
