@@ -59,6 +59,34 @@ async def test_courses_are_filtered_by_period_label_and_template(client: Client)
     assert (await call_ok(client, "list_planaday_courses", far))["courses"] == []
 
 
+async def test_course_list_is_a_summary_and_details_have_the_rest(client: Client) -> None:
+    listed = await call_ok(client, "list_planaday_courses", {**PERIOD, "limit": 100})
+    item = next(c for c in listed["courses"] if c["id"] == 106)
+    assert item["name"] == "VCA Basis (B-VCA)" and item["users"] == {"max": 16, "available": 11}
+    assert item["costs"]["user"] > 0 and item["daypart_amount"] == 2
+    assert not {"attributes", "description", "dayparts", "has_stap"} & set(item)
+    course = await call_ok(client, "get_planaday_course", {"course_id": 106})
+    assert course["users"]["available"] == 11 and course["users"]["options"] == 3
+    assert course["has_elearning"] is True and course["description"]
+    assert {a["code"] for a in course["attributes"].values()} == {ATTRIBUTE_EXAM, ATTRIBUTE_EXTRAS}
+
+
+async def test_course_details_show_the_attributes_of_its_dayparts(client: Client) -> None:
+    # Course 107 has a required attribute on one daypart only; a booking must choose it.
+    course = await call_ok(client, "get_planaday_course", {"course_id": 107})
+    assert course["attributes"] == {}
+    practice = next(d for d in course["dayparts"] if d["attributes"])
+    truck = practice["attributes"]["Type heftruck"]
+    assert truck["code"] == ATTRIBUTE_TRUCK and truck["is_required"] is True and "EPT" in truck["values"]
+    text = await call_error(client, "create_planaday_booking", {"course_id": 107, "students": [SANNE]})
+    assert "error 419" in text
+    choice = {ATTRIBUTE_TRUCK: ["EPT"]}
+    booking = await call_ok(
+        client, "create_planaday_booking", {"course_id": 107, "students": [SANNE], "attributes": choice}
+    )
+    assert booking["booking_id"]
+
+
 async def test_course_pages_add_up(client: Client) -> None:
     first = await call_ok(client, "list_planaday_courses", {**PERIOD, "limit": 3})
     assert len(first["courses"]) == 3 and first["page"]["has_more"] is True
@@ -84,6 +112,9 @@ async def test_course_detail_dayparts_and_location_in_iso(client: Client) -> Non
     assert re.fullmatch(r"\d{2}:\d{2}", first["start_time"]) and first["start_time"] == "08:30"
     daypart = await call_ok(client, "get_planaday_daypart", {"daypart_id": first["id"]})
     assert daypart["date"] == first["date"] and daypart["end_time"] == "16:30"
+    # The list is a summary; the details tool has the seat counts and costs.
+    assert daypart["users"]["scheduled"] == 3 and daypart["costs"]["vat"] == 21
+    assert "users" not in first and "costs" not in first
     location = await call_ok(client, "get_planaday_location", {"location_id": first["location_ids"][0]})
     assert location["address"]["city"] == "Utrecht"
 
@@ -103,7 +134,9 @@ async def test_templates_tool_detail_and_resources(client: Client) -> None:
     ids = {t["id"] for t in templates["course_templates"]}
     assert 4 in ids and 7 not in ids  # a template without dayparts is not listed
     vca = await call_ok(client, "get_planaday_course_template", {"template_id": 4})
-    assert any(a["is_required"] for a in vca["attributes"].values())
+    assert vca["name"] == "VCA Basis (B-VCA)" and vca["users"] == {"min": 8, "max": 16} and vca["costs"]["user"] > 0
+    # Booking choices are read from the course (get_planaday_course), not the template.
+    assert "attributes" not in vca
     resource = await client.read_resource("planaday://course-templates")
     assert {t["id"] for t in json.loads(resource.contents[0].text)["course_templates"]} == ids  # type: ignore[union-attr]
     labels = await client.read_resource("planaday://labels")
@@ -201,6 +234,7 @@ def _dayparts(course: dict[str, Any]) -> list[int]:
 
 ATTRIBUTE_EXAM = "{7D3F0A2C-5B1E-4C8A-9E21-3A6B8C0D4F11}"
 ATTRIBUTE_EXTRAS = "{2B9E4C71-8A0D-4F3B-B6C5-1E7D9A2F3C40}"
+ATTRIBUTE_TRUCK = "{C41A8E20-3F6B-4D92-A7E5-90B1D2C3E4F5}"
 STAP_STUDENT = {**SANNE, "stap_regulation": True}
 STAP_COMPLETE = {
     **STAP_STUDENT,

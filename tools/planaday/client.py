@@ -21,6 +21,7 @@ from tools.planaday.models import (
     CourseTemplateDetail,
     Daypart,
     DaypartPage,
+    DaypartSummary,
     Label,
     Location,
     Material,
@@ -80,7 +81,7 @@ class PlanadayClient:
         }
         body = await self._get("course/list", "list courses", params)
         courses = [Course.model_validate(c) for c in body.get("data") or []]
-        return CoursePage(courses=courses, page=page_from(body, offset, limit, len(courses)))
+        return CoursePage(courses=courses, page=page_from(body, offset, len(courses)))
 
     async def get_course(self, course_id: int) -> CourseDetail:
         return CourseDetail.model_validate(await self._get(f"course/{course_id}", "get course"))
@@ -88,27 +89,27 @@ class PlanadayClient:
     async def list_course_dayparts(self, course_id: int, *, offset: int = 0, limit: int = 25) -> DaypartPage:
         params = {"offset": offset, "limit": limit}
         body = await self._get(f"course/{course_id}/dayparts", "list course dayparts", params)
-        dayparts = [Daypart.model_validate(d) for d in body.get("data") or []]
-        return DaypartPage(dayparts=dayparts, page=page_from(body, offset, limit, len(dayparts)))
+        dayparts = [DaypartSummary.model_validate(d) for d in body.get("data") or []]
+        return DaypartPage(dayparts=dayparts, page=page_from(body, offset, len(dayparts)))
 
     async def list_course_materials(
         self, course_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
         body = await self._get(f"course/{course_id}/materials", "list course materials", params)
-        return self._materials(body, offset, limit)
+        return self._materials(body, offset)
 
     async def list_daypart_materials(
         self, daypart_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
         body = await self._get(f"daypart/{daypart_id}/materials", "list daypart materials", params)
-        return self._materials(body, offset, limit)
+        return self._materials(body, offset)
 
     @staticmethod
-    def _materials(body: dict[str, Any], offset: int, limit: int) -> MaterialPage:
+    def _materials(body: dict[str, Any], offset: int) -> MaterialPage:
         materials = [Material.model_validate(m) for m in body.get("data") or []]
-        return MaterialPage(materials=materials, page=page_from(body, offset, limit, len(materials)))
+        return MaterialPage(materials=materials, page=page_from(body, offset, len(materials)))
 
     async def list_course_templates(self) -> list[CourseTemplate]:
         body = await self._get("coursetemplate/list", "list course templates")

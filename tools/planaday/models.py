@@ -73,13 +73,11 @@ class AttributeOption(ResultModel):
 
 
 class Attribute(ResultModel):
-    """A booking option configured on a course or daypart (e.g. "Take exam")."""
-
     code: str
     values: Annotated[dict[str, AttributeOption], BeforeValidator(_object_or_empty)] = {}
     is_required: bool = False
     multiple_values_allowed: bool = False
-    is_financial: bool = False
+    # Not the vendor's is_financial: vat is present exactly when the attribute is financial.
     vat: float | None = None
 
 
@@ -92,18 +90,28 @@ class Label(ResultModel):
     description: str | None = None
 
 
-class Seats(ResultModel):
+class SeatRange(ResultModel):
     min: int | None = None
     max: int | None = None
+
+
+class Seats(SeatRange):
     available: int | None = None
     options: int | None = None
 
 
-class Costs(ResultModel):
+class SeatsLeft(ResultModel):
+    max: int | None = None
+    available: int | None = None
+
+
+class Price(ResultModel):
     user: float | None = None
+    vat: float | None = None  # the vendor's vat_code only restates vat (0/1/2 = 0/9/21 %)
+
+
+class Costs(Price):
     course: float | None = None
-    vat: float | None = None
-    vat_code: int | None = Field(None, description="0 = 0%, 1 = 9%, 2 = 21%")
     remark: str | None = None
 
 
@@ -117,38 +125,46 @@ class Material(ResultModel):
 
 
 class DaypartRef(ResultModel):
+    # In a course's details: which dayparts, and the attributes a booking of them chooses from
+    # (their status and dates: list_planaday_course_dayparts).
     id: int
-    status: str | None = None
-    visible: bool | None = None
-    labels: list[str] = []
+    attributes: Attributes = {}
 
 
-class Course(ResultModel):
+class CourseBase(ResultModel):
     id: int
     code: str | None = None
     name: str | None = None
-    description: str | None = None
-    type: str | None = None
     status: str | None = None
     language: str | None = None
-    daypart_amount: int | None = None
-    dayparts: list[DaypartRef] = Field([], description="in course lists only the first daypart")
-    users: Seats = Seats()
-    costs: Costs = Costs()
     coursetemplate_id: Annotated[int | None, BeforeValidator(_id_of)] = Field(
         None, validation_alias=AliasChoices("coursetemplate_id", "coursetemplate")
     )
     labels: list[str] = []
-    attributes: Attributes = {}
     start_guaranteed: bool | None = None
+
+
+class Course(CourseBase):
+    # A course as a list shows it: what someone scanning for a course needs (get_planaday_course
+    # has the rest). Course lists carry no dates: the vendor's list item has only its first daypart.
+    daypart_amount: int | None = None
+    users: SeatsLeft = SeatsLeft()
+    costs: Price = Price()
+
+
+class CourseDetail(CourseBase):
+    # No daypart_amount: it is len(dayparts).
+    users: Seats = Seats()
+    costs: Costs = Costs()
+    description: str | None = None
+    type: str | None = None
+    dayparts: list[DaypartRef] = []
+    attributes: Attributes = {}
     has_elearning: bool | None = None
     has_code95: bool | None = None
     has_soob: bool | None = None
     has_stap: bool | None = None
     stap_only: bool | None = None
-
-
-class CourseDetail(Course):
     level: str | None = None
     level_description: str | None = None
     freefields: Annotated[dict[str, str], BeforeValidator(_object_or_empty)] = {}
@@ -163,28 +179,33 @@ class DaypartSeats(ResultModel):
     waitinglist: int | None = None
 
 
-class Daypart(ResultModel):
+class DaypartSummary(ResultModel):
+    # A daypart as a course's list shows it; get_planaday_daypart has the rest.
+
     id: int
-    code: str | None = None
     name: str | None = None
-    description: str | None = None
     status: str | None = None
     date: PDate = None
     start_time: PTime = None
     end_time: PTime = None
-    date_finish_before: PDate = Field(None, description="e-learning deadline")
     is_elearning: bool | None = None
-    visible: bool | None = None
-    users: DaypartSeats = DaypartSeats()
+    date_finish_before: PDate = Field(None, description="e-learning deadline")
     location_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
         [], validation_alias=AliasChoices("location_ids", "locations")
     )
+
+
+class Daypart(DaypartSummary):
+    code: str | None = None
+    description: str | None = None
+    visible: bool | None = None
+    users: DaypartSeats = DaypartSeats()
     instructor_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
         [], validation_alias=AliasChoices("instructor_ids", "instructors")
     )
-    costs: Costs = Costs()
+    costs: Price = Price()  # a daypart's costs carry no course price or remark
     labels: list[str] = []
-    attributes: Attributes = {}
+    # Its attributes are shown where a booking needs them: in get_planaday_course's dayparts.
 
 
 class CourseTemplate(ResultModel):
@@ -202,12 +223,10 @@ class CourseTemplate(ResultModel):
 
 class CourseTemplateDetail(CourseTemplate):
     level: str | None = None
-    users: Seats = Seats()
+    users: SeatRange = SeatRange()
     costs: Costs = Costs()
-    daypart_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias=AliasChoices("daypart_ids", "dayparts")
-    )
-    attributes: Attributes = {}
+    # Not the vendor's `dayparts` (it does not say which course's they are), nor its attributes:
+    # a booking chooses from the attributes of the course, which get_planaday_course shows.
 
 
 class Address(ResultModel):
@@ -250,19 +269,18 @@ class Location(ResultModel):
 
 
 class Page(ResultModel):
-    offset: int
-    limit: int
-    total: int = Field(description="number of records over all pages")
+    # The offset and limit asked for are not echoed: the caller knows them.
+    total: int
     has_more: bool
 
 
-def page_from(body: dict[str, Any], offset: int, limit: int, count: int) -> Page:
+def page_from(body: dict[str, Any], offset: int, count: int) -> Page:
     """Paging facts from Planaday's `meta` block; every meta field is optional."""
     meta = body.get("meta") or {}
     total = meta.get("records")
     if not isinstance(total, int):
         total = offset + count + (1 if (body.get("links") or {}).get("next") else 0)
-    return Page(offset=offset, limit=limit, total=total, has_more=offset + count < total)
+    return Page(total=total, has_more=offset + count < total)
 
 
 class CoursePage(ResultModel):
@@ -271,7 +289,7 @@ class CoursePage(ResultModel):
 
 
 class DaypartPage(ResultModel):
-    dayparts: list[Daypart]
+    dayparts: list[DaypartSummary]
     page: Page
 
 

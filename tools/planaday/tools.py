@@ -30,12 +30,12 @@ from tools.planaday.models import (
 )
 
 Id = Annotated[int, Field(ge=1)]
-CourseId = Annotated[int, Field(ge=1, description="course id, from list_planaday_courses")]
-DaypartId = Annotated[int, Field(ge=1, description="daypart id, from list_planaday_course_dayparts")]
-Offset = Annotated[int, Field(ge=0, description="records to skip (0 = first page)")]
-Limit = Annotated[int, Field(ge=1, le=100, description="records per page, at most 100")]
+CourseId = Annotated[int, Field(ge=1, description="from list_planaday_courses")]
+DaypartId = Annotated[int, Field(ge=1, description="from list_planaday_course_dayparts")]
+Offset = Annotated[int, Field(ge=0, description="records to skip")]
+Limit = Annotated[int, Field(ge=1, le=100, description="page size")]
 LabelName = Annotated[str, Field(pattern=LABEL_PATTERN, max_length=100)]
-MaterialLabel = Annotated[LabelName | None, Field(description="only materials with this label")]
+MaterialLabel = Annotated[LabelName | None, Field(description="filter by label")]
 
 
 def register(kit: Toolkit) -> None:
@@ -50,21 +50,20 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("ping_planaday", title="Check the Planaday connection")
     async def ping_planaday() -> PingResult:
-        """Planaday: check that the API answers and the API key is accepted."""
+        """Planaday: check the connection and the API key."""
         return PingResult(ok=await client.ping())
 
     @kit.read("list_planaday_courses", title="List Planaday courses")
     async def list_planaday_courses(
-        start: Annotated[date, Field(description="first day of the period, YYYY-MM-DD")],
-        end: Annotated[date, Field(description="last day of the period, YYYY-MM-DD")],
-        template_id: Annotated[Id | None, Field(description="only courses of this course template")] = None,
-        label: Annotated[
-            list[LabelName] | None, Field(description="only courses that carry all of these labels", max_length=10)
-        ] = None,
+        start: Annotated[date, Field(description="first day")],
+        end: Annotated[date, Field(description="last day")],
+        template_id: Annotated[Id | None, Field(description="course template id")] = None,
+        label: Annotated[list[LabelName] | None, Field(description="courses with all of these", max_length=10)] = None,
         offset: Offset = 0,
         limit: Limit = 25,
     ) -> CoursePage:
-        """Planaday: courses planned in a period, with seats available (users.available) and prices."""
+        """Planaday: courses in a period with seats left (users.available) and price per student
+        (costs.user); details via get_planaday_course."""
         if end < start:
             raise ToolError("Planaday: end is before start; give a period with start <= end.")
         return await client.list_courses(
@@ -73,36 +72,37 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("get_planaday_course", title="Get a Planaday course")
     async def get_planaday_course(course_id: CourseId) -> CourseDetail:
-        """Planaday: one course with all its daypart ids, seats, costs and bookable attributes."""
+        """Planaday: one course: seats, costs, and the attributes (its own, its dayparts') a booking
+        chooses from."""
         return await client.get_course(course_id)
 
     @kit.read("list_planaday_course_dayparts", title="List a course's dayparts")
     async def list_planaday_course_dayparts(course_id: CourseId, offset: Offset = 0, limit: Limit = 25) -> DaypartPage:
-        """Planaday: the dayparts (sessions) of a course with date, times and location ids."""
+        """Planaday: a course's dayparts (sessions) with dates, times and location ids."""
         return await client.list_course_dayparts(course_id, offset=offset, limit=limit)
 
     @kit.read("list_planaday_course_materials", title="List a course's materials")
     async def list_planaday_course_materials(
         course_id: CourseId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
     ) -> MaterialPage:
-        """Planaday: materials (books, kits) that can be booked with a course, with prices."""
+        """Planaday: materials (books, kits) to order with a course, with prices."""
         return await client.list_course_materials(course_id, label=label, offset=offset, limit=limit)
 
     @kit.read("list_planaday_course_templates", title="List Planaday course templates")
     async def list_planaday_course_templates() -> CourseTemplateList:
-        """Planaday: the course templates (the catalogue courses are planned from)."""
+        """Planaday: the course catalogue (templates that courses are planned from)."""
         return CourseTemplateList(course_templates=await client.list_course_templates())
 
     @kit.read("get_planaday_course_template", title="Get a Planaday course template")
     async def get_planaday_course_template(
-        template_id: Annotated[int, Field(ge=1, description="course template id")],
+        template_id: Annotated[int, Field(ge=1, description="from list_planaday_course_templates")],
     ) -> CourseTemplateDetail:
-        """Planaday: one course template with seats, costs and attributes."""
+        """Planaday: one course template with group size, costs and level."""
         return await client.get_course_template(template_id)
 
     @kit.read("get_planaday_daypart", title="Get a Planaday daypart")
     async def get_planaday_daypart(daypart_id: DaypartId) -> Daypart:
-        """Planaday: one daypart (session) with date, times, locations and instructors."""
+        """Planaday: one daypart (session) with seats taken, instructors and costs."""
         return await client.get_daypart(daypart_id)
 
     @kit.read("list_planaday_daypart_materials", title="List a daypart's materials")
@@ -114,14 +114,14 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("list_planaday_labels", title="List Planaday labels")
     async def list_planaday_labels() -> LabelList:
-        """Planaday: the labels courses can carry (filter list_planaday_courses with them)."""
+        """Planaday: course labels, to filter list_planaday_courses with."""
         return LabelList(labels=await client.list_labels())
 
     @kit.read("get_planaday_location", title="Get a Planaday location")
     async def get_planaday_location(
-        location_id: Annotated[int, Field(ge=1, description="location id, from a daypart's location_ids")],
+        location_id: Annotated[int, Field(ge=1, description="from a daypart's location_ids")],
     ) -> Location:
-        """Planaday: a training location with address, contact details and capacity."""
+        """Planaday: a training location: address, contact details, capacity."""
         return await client.get_location(location_id)
 
     @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
