@@ -176,7 +176,7 @@ def register(kit: Toolkit) -> None:
     @kit.read("sp_list_clients", title="List ServicePlanner clients")
     async def sp_list_clients(
         ctx: Context,
-        search: Annotated[str | None, Field(max_length=100, description="free text, e.g. a name")] = None,
+        search: Annotated[str | None, Field(max_length=100, description="e.g. a name or place")] = None,
         client_number: Annotated[int | None, Field(ge=1, description="exact")] = None,
         sort: Annotated[ClientSort | None, Field(description="sort column")] = None,
         ordertype: Order = None,
@@ -184,7 +184,7 @@ def register(kit: Toolkit) -> None:
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> ClientPage:
-        """ServicePlanner: find clients by name or client number."""
+        """ServicePlanner: find clients by free-text search or client number."""
         return await client.list_clients(
             search=search,
             client_number=client_number,
