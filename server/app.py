@@ -30,7 +30,7 @@ from server.listing import DeferredResource, DeferredTool, resource_entry, tool_
 from server.listing_cache import ListingCache, Listings
 from server.redaction import get_logger
 from server.registry import VENDOR_NAMES, load_vendor
-from server.sandbox import SandboxFaults, SandboxLatency
+from server.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
 from server.toolkit import Toolkit
 from server.vendor import VendorSpec
 
@@ -235,7 +235,7 @@ def _runtime(spec: VendorSpec, settings: Settings) -> VendorRuntime:
         if settings.sandbox_latency_ms:
             served = SandboxLatency(sandbox_app, settings.sandbox_latency_ms)
         faults = SandboxFaults(served)
-        transport = httpx2.ASGITransport(app=faults)
+        transport = InProcessTransport(faults)
     connection = spec.connection(env)
     http = VendorHTTP(
         title=spec.title,
