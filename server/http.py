@@ -101,6 +101,7 @@ class VendorHTTP:
         self._read_retries = read_retries
         self._backoff = backoff
         self._describe_error = describe_error or default_describe_error
+        self._base_url = connection.base_url.rstrip("/") + "/"
         self._client: httpx2.AsyncClient | None = None
         self._users = 0
         self._lock = anyio.Lock()
@@ -115,7 +116,7 @@ class VendorHTTP:
         async with self._lock:
             if self._client is None:
                 self._client = httpx2.AsyncClient(
-                    base_url=self.connection.base_url.rstrip("/") + "/",
+                    base_url=self._base_url,
                     headers={"User-Agent": USER_AGENT, **self.connection.headers},
                     params=dict(self.connection.params) or None,
                     timeout=self._timeout,
@@ -179,7 +180,7 @@ class VendorHTTP:
                 with anyio.fail_after(self._deadline):
                     response = await self.client.request(
                         method,
-                        path.lstrip("/"),
+                        self._url(path),
                         params=clean_params or None,
                         json=json_body,
                         data=data,
@@ -236,6 +237,13 @@ class VendorHTTP:
         if 200 <= response.status_code < 300:
             return response
         raise ToolError(self._failure(response, action, is_write, verify_with, hints or {}))
+
+    def _url(self, path: str) -> httpx2.URL:
+        """`path` under the base URL, joined as httpx joins it with `base_url` but without parsing
+        the base again on every request; an absolute URL stays as it is."""
+        if path.startswith(("http://", "https://")):
+            return httpx2.URL(path)
+        return httpx2.URL(self._base_url + path.lstrip("/"))
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """`request()` for JSON APIs: the decoded body, or a clear error when it is not JSON."""
