@@ -29,7 +29,7 @@ from server.config import Settings
 from server.consent import Describe, consent_parameter, require_consent
 from server.dedup import RecentWrites
 from server.http import VendorHTTP
-from server.output import cap, clean
+from server.output import clean, finished
 from server.ratelimit import TokenBucket
 from server.redaction import get_logger, redact
 from server.schema import lean_input, lean_output
@@ -173,12 +173,10 @@ class Toolkit:
         if not isinstance(result, pydantic.BaseModel):
             return result
         data = result.model_dump(mode="json", by_alias=True)
-        cleaned = clean(data)
-        capped = cap(cleaned, self.settings.max_result_kb * 1024)
-        if capped is cleaned and cleaned == data:
+        finished_data, text = finished(data, self.settings.max_result_kb * 1024)
+        if finished_data is data:
             return result
-        text = json.dumps(capped, ensure_ascii=False, indent=2)
-        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=capped)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=finished_data)
 
     def _plain_description(self, name: str) -> Describe:
         async def describe(**arguments: Any) -> str:
