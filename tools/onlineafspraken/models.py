@@ -69,6 +69,8 @@ def _datetime(value: Any) -> Any:
     text = str(value).strip()
     if text in _EMPTY_DATES:
         return None
+    if "T" in text:  # our own ISO 8601 output, validated again when a result is cleaned or cut
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=VENDOR_TZ)
 
 
