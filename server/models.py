@@ -17,7 +17,7 @@ from pydantic import (
 HHMM = Annotated[
     time,
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$", "description": "HH:MM"}),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$"}),
 ]
 """A clock time as the model reads and writes it: `14:30`."""
 
