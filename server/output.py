@@ -15,6 +15,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_IN_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bfr]|[\x7f-\x9f]")
 
 
+def untouched(text: str, max_bytes: int) -> bool:
+    """Whether a result, as compact JSON, needs neither cleaning nor cutting (most do not)."""
+    return not _CONTROL_IN_JSON.search(text) and len(text.encode()) <= max_bytes
+
+
 def finished(data: dict[str, Any], max_bytes: int) -> tuple[dict[str, Any], str]:
     """A tool result as the client gets it, and its JSON text: control characters out, within the
     size cap. Most results need neither, and are encoded once."""

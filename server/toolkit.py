@@ -29,7 +29,7 @@ from server.config import Settings
 from server.consent import Describe, consent_parameter, require_consent
 from server.dedup import RecentWrites
 from server.http import VendorHTTP
-from server.output import clean, finished
+from server.output import clean, finished, untouched
 from server.ratelimit import TokenBucket
 from server.redaction import get_logger, redact
 from server.schema import lean_input, lean_output
@@ -172,11 +172,12 @@ class Toolkit:
         """Strip control characters and cap the size; untouched results go back as they are."""
         if not isinstance(result, pydantic.BaseModel):
             return result
-        data = result.model_dump(mode="json", by_alias=True)
-        finished_data, text = finished(data, self.settings.max_result_kb * 1024)
-        if finished_data is data:
+        limit = self.settings.max_result_kb * 1024
+        # pydantic writes the JSON text without building Python dicts first: the cheap question.
+        if untouched(result.model_dump_json(by_alias=True), limit):
             return result
-        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=finished_data)
+        data, text = finished(result.model_dump(mode="json", by_alias=True), limit)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     def _plain_description(self, name: str) -> Describe:
         async def describe(**arguments: Any) -> str:
