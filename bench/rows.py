@@ -39,7 +39,7 @@ AGENDA_ENV = {"AGENDA_MCP_RATE_LIMIT": "10000"}
 class Plan:
     """How much to repeat: the full run gives stable medians, the quick one only proves it runs."""
 
-    starts: int = 9
+    starts: int = 15
     warmup_calls: int = 30
     calls: int = 300
     rounds: int = 7
