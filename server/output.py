@@ -9,9 +9,9 @@ from typing import Any
 # C0 and C1 control characters except tab and newline: vendor free text should not smuggle
 # terminal escapes or invisible instructions into the model's context.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# The same characters as json.dumps(ensure_ascii=False) writes them: C0 escaped (\b, \f, \r by
-# name), C1 as they are. A match may be a false alarm (an escaped backslash before "b"); that
-# only costs a clean() that changes nothing.
+# The same characters as JSON text shows them (json.dumps(ensure_ascii=False) and pydantic's
+# model_dump_json agree): C0 escaped (\b, \f, \r by name), C1 as they are. A match may be a
+# false alarm (an escaped backslash before "b"); that only costs a clean() that changes nothing.
 _CONTROL_IN_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bfr]|[\x7f-\x9f]")
 
 
@@ -22,7 +22,7 @@ def untouched(text: str, max_bytes: int) -> bool:
 
 def finished(data: dict[str, Any], max_bytes: int) -> tuple[dict[str, Any], str]:
     """A tool result as the client gets it, and its JSON text: control characters out, within the
-    size cap. Most results need neither, and are encoded once."""
+    size cap (for results `untouched` turned down)."""
     text = as_json(data)
     if _CONTROL_IN_JSON.search(text):
         data = clean(data)
