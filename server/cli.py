@@ -58,9 +58,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging("WARNING" if args.command == "demo" and not args.log_level else settings.log_level)
 
     if args.command == "demo":
-        from server.demo import run_demo
+        from server.demo import DemoFailed, run_demo
 
-        anyio.run(run_demo, settings)
+        try:
+            anyio.run(run_demo, settings)
+        except DemoFailed as exc:
+            sys.exit(f"agenda-mcp demo failed: {exc}")
         return
 
     if args.transport == "http":

@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
+from server.arguments import explain, strict_model, unknown_arguments
 from server.cache import Cached, cache_seconds
 from server.config import Settings
 from server.consent import Describe, consent_parameter, require_consent
@@ -159,8 +160,10 @@ class Toolkit:
                 tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
                 tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
 
-            registered = Tool.from_function(tool, name=name, description=description, annotations=annotations)
-            registered.parameters = lean_input(registered.parameters)
+            registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations)
+            arguments = strict_model(registered.fn_metadata.arg_model)
+            registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
+            registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
             if registered.fn_metadata.output_schema is not None:
                 registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
             self.tools.append(registered)
@@ -198,6 +201,24 @@ class Toolkit:
                 f"{self.spec.title} answered {what} in a shape agenda-mcp does not understand "
                 f"(fields: {fields}). Try again; if it persists, report it."
             ) from None
+
+
+class StrictTool(Tool):
+    """A tool that refuses unknown arguments by name, before anything runs, and explains invalid
+    ones one field per line (see server/arguments.py)."""
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        refusal = unknown_arguments(self.name, arguments, list(self.parameters.get("properties", {})))
+        if refusal is not None:
+            raise ToolError(refusal)
+        try:
+            return await super().run(arguments, context, convert_result=convert_result)
+        except ToolError as exc:
+            # Only argument validation raises a ToolError caused by a ValidationError: the
+            # tool's own failures arrive as ToolErrors, and a bad vendor answer is _guard's.
+            if isinstance(exc.__cause__, pydantic.ValidationError) and not isinstance(exc, UnexpectedToolError):
+                raise ToolError(explain(self.name, exc.__cause__, self.parameters)) from exc.__cause__
+            raise
 
 
 def _updated(result: Any, **changes: Any) -> Any:

@@ -24,6 +24,7 @@ from mcp.shared.exceptions import MCPError
 from server.app import Agenda, build_agenda
 from server.registry import VENDOR_NAMES
 from server.schema import undeclared
+from tests.moments import check_moments
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import REPORT
 
@@ -183,6 +184,7 @@ def fuzz_tool(session: Session, name: str, schema: dict[str, Any]) -> None:
             if schema:
                 jsonschema.validate(result.structured_content, schema)
                 assert not undeclared(result.structured_content, schema), f"{name}: fields not in outputSchema"
+            REPORT["datetime values checked (fuzz results)"] += check_moments(result.structured_content, where=name)
         dump = text + repr(result.structured_content)
         for secret in session.secrets:
             assert secret not in dump, f"{name} leaked a credential"

@@ -1,0 +1,187 @@
+"""Strict tool arguments, and validation failures a model can act on.
+
+A misspelled argument that is silently dropped turns "cancel with dry_run" into a real
+cancellation and "move appointment 7" into a second booking, so every tool refuses any argument
+it does not know, before anything is sent, naming the closest valid one. Other validation
+failures become one short line per field in words: no pydantic dumps, no model names, no links,
+and a refused value is never repeated at length.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+SHOWN_CHARS = 80
+"""At most this much of an argument's value is repeated in an error."""
+MAX_LINES = 8
+
+
+def strict_model(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` refusing unknown keys (and saying so in its JSON Schema: additionalProperties false)."""
+    config = ConfigDict(extra="forbid")
+    return type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+
+
+def unknown_arguments(tool: str, arguments: Mapping[str, Any], known: Sequence[str]) -> str | None:
+    """The refusal for arguments the tool does not have, or None when there are none."""
+    unknown = [key for key in arguments if key not in known]
+    if not unknown:
+        return None
+    parts = []
+    for key in unknown[:5]:
+        guess = closest(key, known)
+        parts.append(f"{_shown(key)} (did you mean {guess}?)" if guess else _shown(key))
+    noun = "argument" if len(unknown) == 1 else "arguments"
+    valid = ", ".join(known) if known else "none"
+    return f"{tool}: unknown {noun} {', '.join(parts)}; nothing was sent. Valid arguments: {valid}."
+
+
+def closest(key: str, known: Iterable[str]) -> str | None:
+    candidates = list(known)
+    lowered = {name.lower().replace("-", "_"): name for name in candidates}
+    normal = str(key).lower().replace("-", "_").replace(" ", "_")
+    if normal in lowered:
+        return lowered[normal]
+    found = difflib.get_close_matches(normal, list(lowered), n=1, cutoff=0.6)
+    if found:
+        return lowered[found[0]]
+    # A part of a name (`id` for `appointment_id`) is a guess too, when only one name has it.
+    containing = [name for low, name in lowered.items() if normal and (normal in low or low in normal)]
+    return containing[0] if len(containing) == 1 else None
+
+
+def explain(tool: str, error: ValidationError, schema: Mapping[str, Any]) -> str:
+    """`tool: ...` and one line per field, for arguments that failed validation."""
+    lines: list[str] = []
+    for item in error.errors(include_url=False):
+        line = _line(item, schema)
+        if line not in lines:
+            lines.append(line)
+    more = len(lines) - MAX_LINES
+    lines = lines[:MAX_LINES] + ([f"... and {more} more"] if more > 0 else [])
+    return f"{tool}: invalid arguments; nothing was sent.\n" + "\n".join(lines)
+
+
+def _line(item: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
+    raw = list(item.get("loc", ()))
+    loc = raw[:1] + [part for part in raw[1:] if not _internal(part)]
+    where = ".".join(str(part) for part in loc) or "arguments"
+    kind = item.get("type", "")
+    context = item.get("ctx") or {}
+    value = item.get("input")
+    if kind == "missing":
+        return f"{where}: required"
+    if kind == "extra_forbidden":
+        known = _known_at(schema, loc[:-1])
+        guess = closest(str(loc[-1]), known) if loc else None
+        hint = f" (did you mean {guess}?)" if guess else (f" (known: {', '.join(known)})" if known else "")
+        return f"{where}: not a known field{hint}"
+    message = _words(kind, str(item.get("msg", "")), context)
+    if value is None or isinstance(value, dict | list) or kind.startswith("value_error"):
+        return f"{where}: {message}"
+    return f"{where}: {_shown(value)} {message}"
+
+
+def _internal(part: Any) -> bool:
+    # Below the argument's own name, pydantic names union branches and validators in error
+    # locations (`int`, `function-before[...]`, `list[int]`); the model knows its arguments, not those.
+    text = str(part)
+    return "[" in text or text in {"str", "int", "float", "bool", "date", "datetime", "time", "dict", "list"}
+
+
+_WORDS = {
+    "int_parsing": "is not a whole number",
+    "int_type": "is not a whole number",
+    "int_from_float": "is not a whole number",
+    "float_parsing": "is not a number",
+    "float_type": "is not a number",
+    "bool_parsing": "is not true or false",
+    "bool_type": "is not true or false",
+    "string_type": "is not text",
+    "date_parsing": "is not a date; use YYYY-MM-DD",
+    "date_from_datetime_parsing": "is not a date; use YYYY-MM-DD",
+    "date_from_datetime_inexact": "is a datetime; give the date alone (YYYY-MM-DD)",
+    "date_type": "is not a date; use YYYY-MM-DD",
+    "datetime_parsing": "is not a datetime; use ISO 8601 (YYYY-MM-DDTHH:MM, with an offset or local)",
+    "datetime_from_date_parsing": "is not a datetime; use ISO 8601 (YYYY-MM-DDTHH:MM)",
+    "datetime_type": "is not a datetime; use ISO 8601 (YYYY-MM-DDTHH:MM)",
+    "time_parsing": "is not a time; use HH:MM",
+    "time_type": "is not a time; use HH:MM",
+    "list_type": "is not a list",
+    "dict_type": "is not an object",
+    "model_type": "is not an object",
+    "model_attributes_type": "is not an object",
+    "string_pattern_mismatch": "has characters or a shape this field does not accept",
+}
+
+
+def _words(kind: str, message: str, context: Mapping[str, Any]) -> str:
+    if kind in _WORDS:
+        return _WORDS[kind]
+    if kind == "literal_error" or kind == "enum":
+        return f"is not one of {context.get('expected', 'the allowed values')}"
+    bounds = {
+        "greater_than_equal": ("must be at least", "ge"),
+        "greater_than": ("must be more than", "gt"),
+        "less_than_equal": ("must be at most", "le"),
+        "less_than": ("must be less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"{words} {context.get(key)}"
+    if kind == "too_short":
+        return f"needs at least {context.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has more than {context.get('max_length')} items"
+    if kind == "string_too_short":
+        shortest = context.get("min_length")
+        return "is empty" if shortest == 1 else f"is shorter than {shortest} characters"
+    if kind == "string_too_long":
+        return f"is longer than {context.get('max_length')} characters"
+    if kind.startswith("value_error") or kind == "assertion_error":
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return message[:1].lower() + message[1:] if message else "is not valid"
+
+
+def _known_at(schema: Mapping[str, Any], loc: Sequence[Any]) -> list[str]:
+    """The property names the (lean) input schema allows at `loc`, for a "did you mean"."""
+    node: Any = schema
+    defs = schema.get("$defs", {})
+    for part in loc:
+        node = _deref(node, defs)
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            node = node.get("items", {}) if isinstance(node, dict) else {}
+            continue
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(properties, dict):
+            branches = [_deref(b, defs) for b in node.get("anyOf", [])] if isinstance(node, dict) else []
+            properties = next((b["properties"] for b in branches if isinstance(b.get("properties"), dict)), {})
+        node = properties.get(str(part), {})
+    node = _deref(node, defs)
+    if isinstance(node, dict) and "items" in node and "properties" not in node:
+        node = _deref(node["items"], defs)
+    if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+        return list(node["properties"])
+    for branch in node.get("anyOf", []) if isinstance(node, dict) else []:
+        branch = _deref(branch, defs)
+        if isinstance(branch.get("properties"), dict):
+            return list(branch["properties"])
+    return []
+
+
+def _deref(node: Any, defs: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        return defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+    return node
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(str(text).split())
+    if len(text) > SHOWN_CHARS:
+        text = text[: SHOWN_CHARS - 1] + "…"
+    return repr(text) if isinstance(value, str) else text
