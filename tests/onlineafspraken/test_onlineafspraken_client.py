@@ -212,7 +212,7 @@ async def test_appointment_resources_accept_both_child_spellings() -> None:
     async with fake_vendor(lambda q: (200, envelope(payload))) as (client, _):
         appointment = await client.get_appointment(5)
     assert appointment.resource_ids == [11, 12]
-    assert appointment.start_time is not None and appointment.start_time.isoformat() == "2026-07-01T10:00:00+02:00"
+    assert appointment.start is not None and appointment.start.isoformat() == "2026-07-01T10:00:00+02:00"
     assert appointment.label is None  # an undocumented code is left out, not guessed
     assert appointment.fields == {"Klachten": "Rug"}
 

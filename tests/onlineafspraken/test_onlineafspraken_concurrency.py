@@ -28,8 +28,7 @@ async def test_fifty_concurrent_bookings_for_one_slot_give_one_appointment() -> 
             arguments = {
                 **haircut,
                 "customer_id": JAN,
-                "date": slot["date"],
-                "start_time": slot["start_time"],
+                "start_time": slot["start"],
                 "resource_id": slot["resource_id"],
                 "description": f"aanvraag {n}",  # distinct calls, so dedup does not answer them
             }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import mcp_types
@@ -80,18 +80,18 @@ async def free_times(client: Client, day: str, **extra: Any) -> list[dict[str, A
     return (await call_ok(client, "get_bookable_times", {**HAIRCUT, "date": day, **extra}))["times"]
 
 
-def keys(times: list[dict[str, Any]]) -> set[tuple[str, str, int]]:
-    return {(t["date"], t["start_time"], t["resource_id"]) for t in times}
+def keys(times: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    return {(t["start"], t["resource_id"]) for t in times}
+
+
+def hhmm(moment: str) -> str:
+    """`09:00` of `2026-03-04T09:00:00+01:00`."""
+    return moment[11:16]
 
 
 async def book(client: Client, slot: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    arguments = {
-        **HAIRCUT,
-        "customer_id": JAN,
-        "date": slot["date"],
-        "start_time": slot["start_time"],
-        "resource_id": slot["resource_id"],
-    }
+    """Books a slot as a model would: its start and resource passed on as they came."""
+    arguments = {**HAIRCUT, "customer_id": JAN, "start_time": slot["start"], "resource_id": slot["resource_id"]}
     return await call_ok(client, "set_appointment", {**arguments, **extra})
 
 
@@ -107,14 +107,14 @@ async def test_full_booking_flow(client: Client) -> None:
     days = (await call_ok(client, "get_bookable_days", {**HAIRCUT, "start_date": WEDNESDAY}))["days"]
     assert days[0] == WEDNESDAY and SUNDAY not in days  # the salon is closed on Sundays
     slot = (await free_times(client, WEDNESDAY))[0]
-    assert slot["end_time"] == _plus(slot["start_time"], 30)
+    # Amsterdam wall clock, with its offset (UTC+1 in March before the switch to summer time).
+    assert slot["start"].startswith(f"{WEDNESDAY}T") and slot["start"].endswith(":00+01:00")
+    assert datetime.fromisoformat(slot["end"]) - datetime.fromisoformat(slot["start"]) == timedelta(minutes=30)
 
     saved = await book(client, slot, description="Graag kort")
     assert saved["created"] is True and saved["sandbox"] is True
     appointment = saved["appointment"]
-    # Amsterdam wall clock, with its offset (UTC+1 in March before the switch to summer time).
-    assert appointment["start_time"] == f"{WEDNESDAY}T{slot['start_time']}:00+01:00"
-    assert appointment["finish_time"] == f"{WEDNESDAY}T{slot['end_time']}:00+01:00"
+    assert (appointment["start"], appointment["end"]) == (slot["start"], slot["end"])
     assert (appointment["label"], appointment["status"]) == ("approved", "enabled")
     assert appointment["resource_ids"] == [slot["resource_id"]] and appointment["customer_name"] == "Jan de Vries"
     assert appointment["description"] == "Graag kort"
@@ -140,11 +140,6 @@ async def test_full_booking_flow(client: Client) -> None:
     assert saved["appointment_id"] in {a["id"] for a in everything["appointments"]}
 
 
-def _plus(hhmm: str, minutes: int) -> str:
-    total = int(hhmm[:2]) * 60 + int(hhmm[3:]) + minutes
-    return f"{total // 60:02d}:{total % 60:02d}"
-
-
 async def test_double_booking_is_refused_with_the_vendor_message(client: Client) -> None:
     slot = (await free_times(client, TUESDAY))[0]
     await book(client, slot)
@@ -154,8 +149,7 @@ async def test_double_booking_is_refused_with_the_vendor_message(client: Client)
         {
             **HAIRCUT,
             "customer_id": JAN + 1,
-            "date": slot["date"],
-            "start_time": slot["start_time"],
+            "start_time": slot["start"],
             "resource_id": SANNE,
         },
     )
@@ -184,13 +178,12 @@ async def test_moving_an_appointment_keeps_its_length(client: Client) -> None:
             "agenda_id": SALON,
             "appointment_id": saved["appointment_id"],
             "date": WEDNESDAY,
-            "start_time": last["start_time"],
+            "start_time": hhmm(last["start"]),
             "description": "Verzet",
         },
     )
     assert moved["created"] is False
-    assert moved["appointment"]["start_time"].startswith(f"{WEDNESDAY}T{last['start_time']}")
-    assert moved["appointment"]["finish_time"].startswith(f"{WEDNESDAY}T{last['end_time']}")
+    assert (moved["appointment"]["start"], moved["appointment"]["end"]) == (last["start"], last["end"])
     assert moved["appointment"]["customer_id"] == JAN  # taken over from the appointment
     assert keys([first]) <= keys(await free_times(client, WEDNESDAY))
 
@@ -222,7 +215,7 @@ async def test_business_mode_books_types_consumers_cannot(client: Client) -> Non
     text = await call_error(client, "set_appointment", {**base, "start_time": "10:00"})
     assert "niet door consumenten" in text
     saved = await call_ok(client, "set_appointment", {**base, "start_time": "10:00", "booking_mode": "customer"})
-    assert saved["appointment"]["finish_time"].endswith("10:15:00+01:00")  # end from the type's duration
+    assert saved["appointment"]["end"] == f"{TUESDAY}T10:15:00+01:00"  # end from the type's duration
 
 
 async def test_required_extra_field_and_fields_round_trip(client: Client) -> None:
@@ -240,8 +233,8 @@ async def test_required_extra_field_and_fields_round_trip(client: Client) -> Non
         "agenda_id": PHYSIO,
         "appointment_type_id": INTAKE,
         "customer_id": JAN,
-        "date": TUESDAY,
-        "start_time": slot["start_time"],
+        "date": TUESDAY,  # given as well as the slot's own date: they agree
+        "start_time": slot["start"],
         "resource_id": slot["resource_id"],
     }
     text = await call_error(client, "set_appointment", base)
@@ -330,9 +323,10 @@ async def test_reference_data_tools(shared: Client) -> None:
     assert {"Sanne de Wit", "Oefenzaal", "Behandelkamer 3 (shockwave)"} <= {r["name"] for r in resources}
     assert (await call_ok(shared, "get_resource", {"resource_id": SANNE}))["name"] == "Sanne de Wit"
     blocks = await call_ok(shared, "get_bookable_blocks", {**HAIRCUT, "date": TUESDAY})
-    assert {(b["resource_id"], b["start_time"], b["end_time"]) for b in blocks["blocks"]} == {
-        (SANNE, "09:00", "17:30"),
-        (MEHMET, "10:00", "18:00"),
+    assert blocks["timezone"] == "Europe/Amsterdam"
+    assert {(b["resource_id"], b["start"], b["end"]) for b in blocks["blocks"]} == {
+        (SANNE, f"{TUESDAY}T09:00:00+01:00", f"{TUESDAY}T17:30:00+01:00"),
+        (MEHMET, f"{TUESDAY}T10:00:00+01:00", f"{TUESDAY}T18:00:00+01:00"),
     }
 
 
@@ -376,7 +370,7 @@ async def test_vendor_failures_come_back_as_tool_errors(
         (
             "add_availability_block",
             {"agenda_id": SALON, "date": SUNDAY, "start_time": "12:00", "end_time": "10:00"},
-            "end_time must be after start_time",
+            "end_time 10:00 is not after start_time 12:00",
         ),
         ("set_customer", {"first_name": "A", "last_name": "B", "email": "geen-mail"}, "not an e-mail address"),
         ("set_customer", {"first_name": "A", "last_name": "B", "email": "a@b.nl", "username": "ab"}, "together"),
@@ -468,9 +462,10 @@ async def test_availability_blocks(client: Client) -> None:
         {"agenda_id": SALON, "date": SUNDAY, "start_time": "10:00", "end_time": "11:00", "resource_id": SANNE},
     )
     assert added["sandbox"] is True
-    assert [t["start_time"] for t in await free_times(client, SUNDAY)] == ["10:00", "10:15", "10:30"]
+    assert [hhmm(t["start"]) for t in await free_times(client, SUNDAY)] == ["10:00", "10:15", "10:30"]
     blocks = await call_ok(client, "get_bookable_blocks", {**HAIRCUT, "date": SUNDAY})
-    assert [(b["start_time"], b["end_time"]) for b in blocks["blocks"]] == [("10:00", "11:00")]
+    spans = [(b["start"], b["end"]) for b in blocks["blocks"]]
+    assert spans == [(f"{SUNDAY}T10:00:00+01:00", f"{SUNDAY}T11:00:00+01:00")]
     await call_ok(client, "remove_availability_block", {"agenda_id": SALON, "block_id": added["block_id"]})
     assert await free_times(client, SUNDAY) == []
 
@@ -567,7 +562,7 @@ async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> N
     assert len(person.asked) == 1
     question = person.asked[0]
     assert str(appointment_id) in question and "Jan de Vries" in question
-    assert f"04-03-2026 {slot['start_time']}" in question
+    assert f"04-03-2026 {hhmm(slot['start'])}" in question
     label = sandbox_of(agenda).appointment(appointment_id).label
     assert (result.is_error, label) == ((False, 4) if answer == "accept" else (True, 2))
 

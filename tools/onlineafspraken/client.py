@@ -12,8 +12,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import date, datetime
 from typing import Any, cast
 
 import httpx2
@@ -265,7 +264,7 @@ class OnlineAfsprakenClient:
             "ResourceId": resource_id,
         }
         envelope = await self.call("getBookableTimes", params, action="get bookable times", hint=_AVAILABILITY_HINT)
-        return [BookableTime.model_validate(item) for item in envelope.items("BookableTime")]
+        return [BookableTime.from_vendor(item) for item in envelope.items("BookableTime")]
 
     async def get_bookable_blocks(
         self,
@@ -286,7 +285,7 @@ class OnlineAfsprakenClient:
             "ConsumerBookable": 1 if consumer_bookable else None,
         }
         envelope = await self.call("getBookableBlocks", params, action="get bookable blocks", hint=_AVAILABILITY_HINT)
-        return [BookableBlock.model_validate(item) for item in envelope.items("BookableBlock")]
+        return [BookableBlock.from_vendor(item) for item in envelope.items("BookableBlock")]
 
     # -- appointments -----------------------------------------------------------------------------
 
@@ -334,11 +333,10 @@ class OnlineAfsprakenClient:
         *,
         agenda_id: int,
         customer_id: int,
-        day: date,
-        start: clock_time,
+        start: datetime,
         type_id: int | None = None,
         resource_id: int | None = None,
-        end: clock_time | None = None,
+        end: datetime | None = None,
         appointment_id: int | None = None,
         name: str | None = None,
         description: str | None = None,
@@ -352,7 +350,7 @@ class OnlineAfsprakenClient:
             "CustomerId": customer_id,
             "AppointmentTypeId": type_id,
             "ResourceId": resource_id,
-            "Date": vendor_date(day),
+            "Date": vendor_date(start.date()),
             "StartTime": vendor_time(start),
             "EndTime": vendor_time(end) if end else None,
             "Id": appointment_id,
@@ -502,9 +500,8 @@ class OnlineAfsprakenClient:
     async def add_block(
         self,
         agenda_id: int,
-        day: date,
-        start: clock_time,
-        end: clock_time,
+        start: datetime,
+        end: datetime,
         type_id: int | None,
         resource_id: int | None,
     ) -> int:
@@ -512,7 +509,7 @@ class OnlineAfsprakenClient:
             "AgendaId": agenda_id,
             "AppointmentType": type_id,  # sic: no Id suffix (reference 2.6)
             "ResourceId": resource_id,
-            "Date": vendor_date(day),
+            "Date": vendor_date(start.date()),
             "StartTime": vendor_time(start),
             "EndTime": vendor_time(end),
         }
@@ -592,9 +589,3 @@ def _first_with(envelope: Envelope, keys: tuple[str, ...]) -> dict[str, Any]:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def end_after(start: clock_time, minutes: int) -> clock_time | None:
-    """start + minutes on the same day, or None when it would pass midnight."""
-    moment = datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)
-    return moment.time() if moment.date() == date(2000, 1, 1) else None

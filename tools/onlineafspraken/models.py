@@ -1,27 +1,30 @@
 """Pydantic models of OnlineAfspraken.nl answers, as the tools return them.
 
 The vendor answers in XML with PascalCase element names, text values ("" for empty), numeric
-codes and naive Europe/Amsterdam timestamps. The models take the parsed element dicts and give
-snake_case names, real types, readable enums and datetimes with their UTC offset. Vendor names
-are mapped to field names *before* validation (no aliases), so the published output schema and
-the structured output use the same names.
+codes and naive Europe/Amsterdam wall-clock times. The models take the parsed element dicts and
+give snake_case names, real types, readable enums and moments (`start` / `end`, ISO 8601 with
+their offset, built with server.times). Vendor names are mapped to field names *before*
+validation (no aliases), so the published output schema and the structured output use the same
+names.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from server.models import HHMM, ResultModel, WriteResult
+from server.models import ResultModel, WriteResult
+from server.times import Moment, moment, zone_name
 
 # Reference 1.4: wall-clock values are Europe/Amsterdam (with daylight saving), whatever the
-# server's AGENDA_MCP_TIMEZONE is.
+# server's AGENDA_MCP_TIMEZONE is. The one zone constant of this vendor (the simulator uses it too).
 VENDOR_TZ = ZoneInfo("Europe/Amsterdam")
+TIMEZONE = zone_name(VENDOR_TZ)
 
 Label = Literal["pending", "approved", "finished", "cancelled", "in_progress"]
 RecordStatus = Literal["enabled", "disabled", "deleted"]
@@ -43,17 +46,19 @@ _EMPTY_DATES = ("", "0000-00-00", "0000-00-00 00:00:00")
 # -- vendor formats ---------------------------------------------------------------------------
 
 
+# What goes out is already the vendor's wall clock (naive), resolved by server.times.wall_clock /
+# wall_span in VENDOR_TZ; these only write it in the vendor's notation.
+
+
 def vendor_date(value: date) -> str:
     return value.isoformat()  # yyyy-mm-dd
 
 
-def vendor_time(value: time) -> str:
-    return value.strftime("%H:%M")
+def vendor_time(local: datetime) -> str:
+    return local.strftime("%H:%M")
 
 
-def vendor_datetime(value: datetime) -> str:
-    """`yyyy-mm-dd hh:mm:ss` in Europe/Amsterdam; a naive value is taken to be Amsterdam time."""
-    local = value.astimezone(VENDOR_TZ) if value.tzinfo else value
+def vendor_datetime(local: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -64,14 +69,17 @@ def _blank(value: Any) -> Any:
 
 
 def _datetime(value: Any) -> Any:
+    """The vendor's `yyyy-mm-dd hh:mm[:ss]` (Amsterdam wall clock) as a moment; anything else,
+    such as our own ISO 8601 output validated again when a result is cleaned or cut, is left to
+    the Moment type (which refuses a value without an offset)."""
     if isinstance(value, datetime) or value is None:
         return value
     text = str(value).strip()
     if text in _EMPTY_DATES:
         return None
-    if "T" in text:  # our own ISO 8601 output, validated again when a result is cleaned or cut
-        return datetime.fromisoformat(text)
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=VENDOR_TZ)
+    if len(text) >= 16 and text[10] == " ":
+        return moment(date.fromisoformat(text[:10]), time.fromisoformat(text[11:]), VENDOR_TZ)
+    return text
 
 
 def _date(value: Any) -> Any:
@@ -108,8 +116,7 @@ Text = Annotated[str | None, BeforeValidator(_blank)]
 Int = Annotated[int | None, BeforeValidator(_blank)]
 Flag = Annotated[bool | None, BeforeValidator(_flag)]
 VDate = Annotated[date | None, BeforeValidator(_date)]
-VTime = Annotated[HHMM | None, BeforeValidator(_time)]
-VDateTime = Annotated[datetime | None, BeforeValidator(_datetime)]
+VMoment = Annotated[Moment | None, BeforeValidator(_datetime)]
 LabelField = Annotated[Label | None, BeforeValidator(_code(LABELS))]
 StatusField = Annotated[RecordStatus | None, BeforeValidator(_code(STATUSES))]
 
@@ -193,18 +200,44 @@ class ExtraField(VendorModel):
     required: Flag = None
 
 
-class BookableTime(VendorModel):
-    date: VDate
-    start_time: VTime
-    end_time: VTime = None
-    resource_id: Int = None
+def vendor_span(item: dict[str, Any]) -> dict[str, Any]:
+    """A bookable time's or block's `Date` + `StartTime` / `EndTime` (Amsterdam wall clock) as
+    `start` / `end` moments; an end at or before the start clock is on the next day (midnight)."""
+    day, start_clock, end_clock = _date(item.get("Date")), _time(item.get("StartTime")), _time(item.get("EndTime"))
+    if day is None or start_clock is None:
+        return {}  # fails validation as a missing start: the answer is not understood
+    start = moment(day, start_clock, VENDOR_TZ)
+    stamp = str(item.get("Timestamp") or "").strip()
+    if stamp.isdigit():
+        # SAFE CHOICE (reference 1.4 "Wall-clock values"): trust `Timestamp` when present. It also
+        # tells the two 02:30s of the autumn night apart, which the wall clock alone cannot.
+        start = datetime.fromtimestamp(int(stamp), VENDOR_TZ)
+    end = None
+    if end_clock is not None:
+        end_day = start.date() + timedelta(days=1) if end_clock <= start.time() else start.date()
+        end = moment(end_day, end_clock, VENDOR_TZ)
+    return {"start": start, "end": end}
 
 
-class BookableBlock(VendorModel):
-    date: VDate
-    start_time: VTime
-    end_time: VTime = None
-    resource_id: Int = None
+class Span(ResultModel):
+    start: Moment
+    end: Moment | None = None
+    resource_id: int | None = None
+
+    @classmethod
+    def from_vendor(cls, item: dict[str, Any]) -> Span:
+        return cls.model_validate({**vendor_span(item), "resource_id": _blank(item.get("ResourceId"))})
+
+
+# A free time (the vendor's `BookableTime`): its start goes to set_appointment as it is. (No
+# docstrings: they would be published in every outputSchema.)
+class BookableTime(Span):
+    pass
+
+
+# An availability block (`BookableBlock`), not split into bookable times.
+class BookableBlock(Span):
+    pass
 
 
 # -- appointments and customers ---------------------------------------------------------------
@@ -229,8 +262,8 @@ class Appointment(VendorModel):
     id: int
     name: Text = None
     description: Text = None
-    start_time: VDateTime = None
-    finish_time: VDateTime = None
+    start: VMoment = None
+    end: VMoment = None
     label: LabelField = None
     status: StatusField = None
     appointment_type_id: Int = None
@@ -239,7 +272,7 @@ class Appointment(VendorModel):
     resource_ids: Annotated[list[int], BeforeValidator(_resource_ids)] = []
     fields: dict[str, str] = {}
 
-    renamed: ClassVar[dict[str, str]] = {"Resources": "resource_ids"}
+    renamed: ClassVar[dict[str, str]] = {"Resources": "resource_ids", "StartTime": "start", "FinishTime": "end"}
     vendor_only: ClassVar[frozenset[str]] = frozenset(
         {"AgendaId", "ResourceId", "ConfirmationCode", "Capacity", "BlockedTime", "CreateTime", "UpdateTime"}
     )
@@ -301,14 +334,17 @@ class FieldList(ResultModel):
 
 
 class BookableDays(ResultModel):
+    timezone: str = TIMEZONE
     days: list[date]
 
 
 class BookableTimes(ResultModel):
+    timezone: str = TIMEZONE
     times: list[BookableTime]
 
 
 class BookableBlocks(ResultModel):
+    timezone: str = TIMEZONE
     blocks: list[BookableBlock]
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from server.times import Clock, DateTime, TimeOfDay, wall_clock, wall_span
 from server.toolkit import Toolkit
-from tools.onlineafspraken.client import TITLE, OnlineAfsprakenClient, end_after
+from tools.onlineafspraken.client import TITLE, OnlineAfsprakenClient
 from tools.onlineafspraken.models import (
+    VENDOR_TZ,
     Agenda,
     AgendaList,
     Appointment,
@@ -45,15 +47,16 @@ from tools.onlineafspraken.models import (
 MAX_TIMES_DAYS = 31
 MAX_DAYS_DAYS = 92
 
-AgendaId = Annotated[int, Field(ge=1, description="agenda id, from get_agendas")]
-TypeId = Annotated[int, Field(ge=1, description="appointment type id, from get_appointment_types")]
+AgendaId = Annotated[int, Field(ge=1, description="from get_agendas")]
+TypeId = Annotated[int, Field(ge=1, description="from get_appointment_types")]
 AppointmentId = Annotated[int, Field(ge=1, description="appointment id")]
-CustomerId = Annotated[int, Field(ge=1, description="customer id, from get_customers")]
+CustomerId = Annotated[int, Field(ge=1, description="from get_customers")]
 AnyResource = Annotated[int | None, Field(description="only this resource")]
-Day = Annotated[date, Field(description="YYYY-MM-DD")]
-LastDay = Annotated[date | None, Field(description="last day, YYYY-MM-DD; omit for one day")]
-Clock = Annotated[time, Field(description="HH:MM, Europe/Amsterdam")]
-Since = Annotated[datetime | None, Field(description="only changed after this")]
+LastDay = Annotated[date | None, Field(description="last day; omit for one day")]
+# A time parameter takes HH:MM (Amsterdam) or, verbatim, a moment a result showed (its date then
+# stands for the day); server.times resolves it into the vendor's wall clock.
+OnDay = Annotated[date | None, Field(description="day; optional if start_time has one")]
+Since = Annotated[DateTime | None, Field(description="only changed after this")]
 Limit = Annotated[int, Field(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Field(ge=0, description="records to skip")]
 Text = Annotated[str | None, Field(description="text")]
@@ -69,6 +72,27 @@ def _period(first: date, last: date | None, limit_days: int) -> None:
         raise ToolError(f"{TITLE}: end_date is before the start; give end_date on or after it.")
     if (last - first).days >= limit_days:
         raise ToolError(f"{TITLE}: at most {limit_days} days per call; split the period.")
+
+
+def _wall(
+    day: date | None, start: Clock, end: Clock | None = None, names: tuple[str, str] = ("start_time", "end_time")
+) -> tuple[datetime, datetime | None]:
+    """The Amsterdam wall clock the vendor takes: one Date with hh:mm start and end (reference 1.4),
+    so the end must fall on the start's day and both on a whole minute."""
+    first, last = wall_span(day, start, end, VENDOR_TZ, names=names)
+    if any(t is not None and t.second for t in (first, last)):
+        raise ToolError(f"{TITLE}: times are whole minutes (HH:MM); drop the seconds.")
+    if last is not None and last.date() != first.date():
+        raise ToolError(
+            f"{TITLE}: {names[1]} must be on the start's day ({first:%Y-%m-%d} in Europe/Amsterdam); "
+            "the vendor takes one date."
+        )
+    return first, last
+
+
+def _since(value: Clock | None, name: str) -> datetime | None:
+    """A datetime filter as the Amsterdam wall clock the vendor compares with."""
+    return None if value is None else wall_clock(None, value, VENDOR_TZ, name=name)
 
 
 def register(kit: Toolkit) -> None:
@@ -105,7 +129,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("get_appointment_types", title="List appointment types")
     async def get_appointment_types() -> AppointmentTypeList:
-        """OnlineAfspraken.nl: the appointment types (services) with duration in minutes, price and category."""
+        """OnlineAfspraken.nl: the appointment types (services) with duration, price and category."""
         return AppointmentTypeList(appointment_types=await client.get_appointment_types())
 
     @kit.read("get_appointment_type", title="Get an appointment type")
@@ -120,7 +144,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("get_resource", title="Get a resource")
     async def get_resource(
-        resource_id: Annotated[int, Field(ge=1, description="resource id, from get_resources")],
+        resource_id: Annotated[int, Field(ge=1, description="from get_resources")],
     ) -> Resource:
         """OnlineAfspraken.nl: one resource (a staff member or room)."""
         return await client.get_resource(resource_id)
@@ -140,8 +164,8 @@ def register(kit: Toolkit) -> None:
     async def get_bookable_days(
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
-        start_date: Annotated[date | None, Field(description="first day, YYYY-MM-DD; default today")] = None,
-        end_date: Annotated[date | None, Field(description="last day, YYYY-MM-DD; default a month on")] = None,
+        start_date: Annotated[date | None, Field(description="first day; default today")] = None,
+        end_date: Annotated[date | None, Field(description="last day; default a month on")] = None,
         resource_id: AnyResource = None,
     ) -> BookableDays:
         """OnlineAfspraken.nl: days that still have a free slot for an appointment type."""
@@ -153,12 +177,12 @@ def register(kit: Toolkit) -> None:
     async def get_bookable_times(
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
-        date: Annotated[date, Field(description="day, YYYY-MM-DD")],
+        date: Annotated[date, Field(description="day")],
         end_date: LastDay = None,
         resource_id: AnyResource = None,
     ) -> BookableTimes:
-        """OnlineAfspraken.nl: free start times (Europe/Amsterdam) for an appointment type, per resource;
-        book one with set_appointment."""
+        """OnlineAfspraken.nl: free times for an appointment type, per resource; book one by passing its
+        start and resource_id to set_appointment."""
         _period(date, end_date, MAX_TIMES_DAYS)
         times = await client.get_bookable_times(agenda_id, appointment_type_id, date, end_date, resource_id)
         return BookableTimes(times=times)
@@ -167,7 +191,7 @@ def register(kit: Toolkit) -> None:
     async def get_bookable_blocks(
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
-        date: Annotated[date, Field(description="first day, YYYY-MM-DD")],
+        date: Annotated[date, Field(description="first day")],
         end_date: LastDay = None,
         resource_id: AnyResource = None,
         consumer_bookable: Annotated[bool, Field(description="only blocks customers may book online")] = False,
@@ -184,26 +208,26 @@ def register(kit: Toolkit) -> None:
     @kit.read("get_appointments", title="List appointments")
     async def get_appointments(
         agenda_id: AgendaId,
-        start_date: Annotated[date, Field(description="first day, YYYY-MM-DD")],
-        end_date: Annotated[date | None, Field(description="last day, YYYY-MM-DD; default a week on")] = None,
+        start_date: Annotated[date, Field(description="first day")],
+        end_date: Annotated[date | None, Field(description="last day; default a week on")] = None,
         customer_id: Annotated[int | None, Field(description="only this customer's")] = None,
         appointment_type_id: Annotated[int | None, Field(description="only this type")] = None,
         resource_id: AnyResource = None,
         updated_after: Since = None,
-        created_after: Annotated[datetime | None, Field(description="only created after this")] = None,
+        created_after: Annotated[DateTime | None, Field(description="only created after this")] = None,
         include_cancelled: Annotated[bool, Field(description="also cancelled appointments")] = False,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> AppointmentPage:
-        """OnlineAfspraken.nl: appointments of an agenda in a period, with customer, label and resource."""
+        """OnlineAfspraken.nl: an agenda's appointments in a period."""
         last = end_date or start_date + timedelta(days=6)
         _period(start_date, last, 366)
         return await client.get_appointments(
             agenda_id,
             start_date,
             last,
-            updated_after=updated_after,
-            created_after=created_after,
+            updated_after=_since(updated_after, "updated_after"),
+            created_after=_since(created_after, "created_after"),
             customer_id=customer_id,
             type_id=appointment_type_id,
             resource_id=resource_id,
@@ -214,21 +238,21 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("get_appointment", title="Get an appointment")
     async def get_appointment(appointment_id: AppointmentId) -> Appointment:
-        """OnlineAfspraken.nl: one appointment with times, label (pending, approved, cancelled...) and fields."""
+        """OnlineAfspraken.nl: one appointment with its times, label and fields."""
         return await client.get_appointment(appointment_id)
 
     @kit.write("set_appointment", destructive=False, idempotent=False, title="Book or move an appointment")
     async def set_appointment(
         agenda_id: AgendaId,
-        date: Annotated[date, Field(description="day, YYYY-MM-DD")],
-        start_time: Clock,
+        start_time: Annotated[TimeOfDay, Field(description="HH:MM, or a result's start as it is")],
+        date: OnDay = None,
         customer_id: Annotated[
             int | None, Field(ge=1, description="customer (get_customers, set_customer); required to book")
         ] = None,
         appointment_type_id: Annotated[int | None, Field(ge=1, description="required to book")] = None,
         resource_id: Annotated[int | None, Field(ge=1, description="resource from get_bookable_times")] = None,
         end_time: Annotated[
-            time | None, Field(description="only with booking_mode=customer; default start + duration")
+            TimeOfDay | None, Field(description="only with booking_mode=customer; default start + duration")
         ] = None,
         appointment_id: Annotated[int | None, Field(ge=1, description="move/change this appointment")] = None,
         name: Text = None,
@@ -244,7 +268,7 @@ def register(kit: Toolkit) -> None:
         required_fields_check: Annotated[bool, Field(description="false skips required-field checks")] = True,
     ) -> AppointmentSaved:
         """OnlineAfspraken.nl: book an appointment for a customer in a free time from get_bookable_times,
-        or move/change one with appointment_id."""
+        or move/change one with appointment_id. Times without an offset are Europe/Amsterdam."""
         mode: BookingMode = booking_mode or ("customer" if appointment_id else "consumer")
         if appointment_id and mode == "consumer":
             raise ToolError(f"{TITLE}: changing an appointment needs booking_mode=customer (or leave it out).")
@@ -253,22 +277,23 @@ def register(kit: Toolkit) -> None:
                 f"{TITLE}: end_time can only be set with booking_mode=customer; "
                 "leave it out to use the appointment type's duration."
             )
+        # Before any request: a time that does not exist, or is ambiguous, is refused with nothing sent.
+        start, end = _wall(date, start_time, end_time)
         existing = await client.get_appointment(appointment_id) if appointment_id else None
         customer = customer_id or (existing.customer_id if existing else None)
         if customer is None:
             raise ToolError(f"{TITLE}: give customer_id (find it with get_customers or create it with set_customer).")
         if existing is None and appointment_type_id is None:
             raise ToolError(f"{TITLE}: give appointment_type_id to book (see get_appointment_types).")
-        if mode == "customer" and end_time is None:
-            end_time = await _default_end(client, start_time, existing, appointment_type_id)
+        if mode == "customer" and end is None:
+            end = await _default_end(client, start, existing, appointment_type_id)
         saved_id = await client.set_appointment(
             agenda_id=agenda_id,
             customer_id=customer,
-            day=date,
-            start=start_time,
+            start=start,
             type_id=appointment_type_id,
             resource_id=resource_id,
-            end=end_time,
+            end=end,
             appointment_id=appointment_id,
             name=name,
             description=description,
@@ -299,7 +324,7 @@ def register(kit: Toolkit) -> None:
             CancelMode,
             Field(description="customer: as the customer, honours the cancellation deadline; company: as the business"),
         ] = "customer",
-        dry_run: Annotated[bool, Field(description="only check whether it may be cancelled")] = False,
+        dry_run: Annotated[bool, Field(description="only check the rules")] = False,
         remarks: Annotated[str | None, Field(max_length=1000, description="mode=company only")] = None,
         confirmations: Annotated[
             Confirmations | None, Field(description="notify the customer; mode=company only")
@@ -350,10 +375,10 @@ def register(kit: Toolkit) -> None:
     @kit.read("get_customers", title="List customers")
     async def get_customers(
         email: Annotated[str | None, Field(description="only this e-mail address")] = None,
-        birth_date: Annotated[date | None, Field(description="only this birth date, YYYY-MM-DD")] = None,
+        birth_date: Annotated[date | None, Field(description="only this birth date")] = None,
         account_number: Annotated[str | None, Field(description="only this account number")] = None,
         updated_after: Annotated[
-            datetime | None, Field(description="only changed after this (ISO 8601); includes deleted ones")
+            DateTime | None, Field(description="only changed after this; includes deleted ones")
         ] = None,
         limit: Limit = 100,
         offset: Offset = 0,
@@ -362,7 +387,7 @@ def register(kit: Toolkit) -> None:
         return await client.get_customers(
             limit=limit,
             offset=offset,
-            updated_after=updated_after,
+            updated_after=_since(updated_after, "updated_after"),
             email=email,
             birth_date=birth_date,
             account_number=account_number,
@@ -382,7 +407,7 @@ def register(kit: Toolkit) -> None:
         insertions: Annotated[str | None, Field(description="tussenvoegsel, e.g. van der")] = None,
         phone: Annotated[str | None, Field(description="phone number")] = None,
         mobile_phone: Annotated[str | None, Field(description="mobile number")] = None,
-        birth_date: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+        birth_date: Annotated[date | None, Field(description="birth date")] = None,
         gender: Annotated[Literal["M", "F"] | None, Field(description="M or F")] = None,
         street: Text = None,
         house_nr: Annotated[int | None, Field(ge=0, description="house number")] = None,
@@ -393,7 +418,7 @@ def register(kit: Toolkit) -> None:
         account_number: Annotated[str | None, Field(description="your own reference")] = None,
         status: Annotated[Literal["enabled", "disabled"] | None, Field(description="account status")] = None,
         username: Annotated[str | None, Field(description="login name; new customers only")] = None,
-        password: Annotated[str | None, Field(min_length=6, description="with username; at least 6 characters")] = None,
+        password: Annotated[str | None, Field(min_length=6, description="with username")] = None,
         fields: ExtraFields = {},  # noqa: B006 - never mutated
     ) -> CustomerSaved:
         """OnlineAfspraken.nl: create a customer (needed before booking) or change one with customer_id."""
@@ -440,18 +465,18 @@ def register(kit: Toolkit) -> None:
     @kit.write("add_availability_block", destructive=False, idempotent=False, title="Open extra bookable time")
     async def add_availability_block(
         agenda_id: AgendaId,
-        date: Day,
-        start_time: Clock,
-        end_time: Clock,
+        start_time: Annotated[TimeOfDay, Field(description="HH:MM or ISO datetime")],
+        end_time: Annotated[TimeOfDay, Field(description="HH:MM or ISO datetime, same day")],
+        date: OnDay = None,
         appointment_type: Annotated[int | None, Field(ge=1, description="appointment type id; omit for all")] = None,
         resource_id: Annotated[int | None, Field(ge=1, description="resource id; omit for all")] = None,
     ) -> BlockAdded:
-        """OnlineAfspraken.nl: add a bookable availability block on a date (CHAddBlock); keep the block_id
-        to remove it later."""
-        if end_time <= start_time:
-            raise ToolError(f"{TITLE}: end_time must be after start_time.")
-        block_id = await client.add_block(agenda_id, date, start_time, end_time, appointment_type, resource_id)
-        added_blocks[block_id] = f"{date.isoformat()} {start_time:%H:%M}-{end_time:%H:%M}"
+        """OnlineAfspraken.nl: add a bookable availability block (CHAddBlock); times without an offset are
+        Europe/Amsterdam. Keep the block_id to remove it later."""
+        start, end = _wall(date, start_time, end_time)
+        assert end is not None  # wall_span was given an end
+        block_id = await client.add_block(agenda_id, start, end, appointment_type, resource_id)
+        added_blocks[block_id] = f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
         return BlockAdded(block_id=block_id)
 
     @kit.write(
@@ -520,24 +545,25 @@ async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: in
         return f"OnlineAfspraken.nl appointment {appointment_id}"
     who = found.customer_name or found.name or "no customer"
     when = ""
-    if found.start_time is not None:
-        when = f", {found.start_time:%a %d-%m-%Y %H:%M}"
-        if found.finish_time is not None:
-            when += f"-{found.finish_time:%H:%M}"
+    if found.start is not None:
+        when = f", {found.start:%a %d-%m-%Y %H:%M}"
+        if found.end is not None:
+            when += f"-{found.end:%H:%M}"
     return f"OnlineAfspraken.nl appointment {appointment_id} ({who}{when})"
 
 
 async def _default_end(
-    client: OnlineAfsprakenClient, start: time, existing: Appointment | None, type_id: int | None
-) -> time:
-    """Customer mode needs EndTime: keep a moved appointment's length, or use the type's duration."""
-    if existing is not None and existing.start_time and existing.finish_time:
-        minutes = int((existing.finish_time - existing.start_time).total_seconds() // 60)
+    client: OnlineAfsprakenClient, start: datetime, existing: Appointment | None, type_id: int | None
+) -> datetime:
+    """Customer mode needs EndTime: keep a moved appointment's length, or use the type's duration.
+    Added on the wall clock, as the vendor itself derives EndTime from StartTime + Duration."""
+    if existing is not None and existing.start and existing.end:
+        minutes = int((existing.end - existing.start).total_seconds() // 60)
     elif type_id is not None:
         minutes = (await client.get_appointment_type(type_id)).duration or 0
     else:
         minutes = 0
-    end = end_after(start, minutes) if minutes > 0 else None
-    if end is None:
+    end = start + timedelta(minutes=minutes)
+    if minutes <= 0 or end.date() != start.date():
         raise ToolError(f"{TITLE}: give end_time (HH:MM); it could not be worked out from the appointment type.")
     return end
