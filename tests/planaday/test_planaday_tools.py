@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,9 +13,12 @@ from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
 from server.app import Agenda, build_agenda
+from server.http import VendorHTTP
+from server.sandbox import InProcessTransport
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.planaday.client import PlanadayClient
-from tools.planaday.sandbox import PlanadaySandbox
+from tools.planaday.client import PlanadayClient, connection
+from tools.planaday.models import ZONE
+from tools.planaday.sandbox import SANDBOX_API_KEY, PlanadaySandbox, create_app
 
 pytestmark = pytest.mark.anyio
 TODAY = date.today()
@@ -99,19 +102,45 @@ async def test_bad_periods_and_limits_are_refused_before_calling(client: Client)
     backwards = {"start": PERIOD["end"], "end": PERIOD["start"]}
     assert "end is before start" in await call_error(client, "list_planaday_courses", backwards)
     assert "100" in await call_error(client, "list_planaday_courses", {**PERIOD, "limit": 500})
-    assert "date" in (await call_error(client, "list_planaday_courses", {"start": "21-11-2026", "end": "x"})).lower()
+    text = await call_error(client, "list_planaday_courses", {"start": "21-11-2026", "end": "x"})
+    assert "start: '21-11-2026' is not a time" in text and "end: 'x'" in text and "ISO 8601" in text
 
 
-async def test_course_detail_dayparts_and_location_in_iso(client: Client) -> None:
+async def test_label_filters_take_label_names_with_spaces(agenda: Agenda, client: Client) -> None:
+    # Label names are free text in Planaday ("Intern transport"); only the booking's own label
+    # is restricted to letters, digits and dashes.
+    found = await call_ok(client, "list_planaday_courses", {**PERIOD, "label": ["Intern transport", "CODE95"]})
+    assert [c["id"] for c in found["courses"]] == [107]
+    sent = sandbox_of(agenda).requests[-1]
+    assert sent.path == "/v1/course/list" and sent.query["label"] == "Intern transport,CODE95"
+    # Characters that mean something in a URL arrive as they were written.
+    tricky = "Brand & ontruiming #2 = 100%"
+    assert (await call_ok(client, "list_planaday_courses", {**PERIOD, "label": [tricky]}))["courses"] == []
+    assert sandbox_of(agenda).requests[-1].query["label"] == tricky
+    await call_ok(client, "list_planaday_course_materials", {"course_id": 106, "label": "Examen online"})
+    assert sandbox_of(agenda).requests[-1].query["label"] == "Examen online"
+    # A comma would split one name into two labels: refused before anything is sent.
+    before = len(sandbox_of(agenda).requests)
+    text = await call_error(client, "list_planaday_courses", {**PERIOD, "label": ["BHV,EHBO"]})
+    assert "label.0: a label name cannot contain a comma" in text
+    assert len(sandbox_of(agenda).requests) == before
+
+
+async def test_course_detail_dayparts_and_location_as_moments(client: Client) -> None:
     course = await call_ok(client, "get_planaday_course", {"course_id": 101})
     assert course["name"] == "BHV Basis" and len(course["dayparts"]) == 2
     assert course["users"]["available"] == 7
+    # No repeating courses: the vendor writes [{"id": null, "href": null}], which means none.
+    assert course["repeating_course_ids"] == []
     dayparts = await call_ok(client, "list_planaday_course_dayparts", {"course_id": 101})
+    assert dayparts["timezone"] == "Europe/Amsterdam"
     first = dayparts["dayparts"][0]
-    assert date.fromisoformat(first["date"]) > TODAY
-    assert re.fullmatch(r"\d{2}:\d{2}", first["start_time"]) and first["start_time"] == "08:30"
+    start, end = datetime.fromisoformat(first["start"]), datetime.fromisoformat(first["end"])
+    assert start.date() > TODAY and re.fullmatch(r".*T08:30:00[+]0[12]:00", first["start"])
+    assert start.utcoffset() == ZONE.utcoffset(start.replace(tzinfo=None)) and end.strftime("%H:%M") == "16:30"
+    assert not {"date", "start_time", "end_time"} & set(first)  # no bare date + HH:MM pair
     daypart = await call_ok(client, "get_planaday_daypart", {"daypart_id": first["id"]})
-    assert daypart["date"] == first["date"] and daypart["end_time"] == "16:30"
+    assert (daypart["start"], daypart["end"]) == (first["start"], first["end"])
     # The list is a summary; the details tool has the seat counts and costs.
     assert daypart["users"]["scheduled"] == 3 and daypart["costs"]["vat"] == 21
     assert "users" not in first and "costs" not in first
@@ -144,18 +173,65 @@ async def test_templates_tool_detail_and_resources(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tool", "arguments"),
+    ("tool", "arguments", "advice"),
     [
-        ("get_planaday_course", {"course_id": 999}),
-        ("get_planaday_daypart", {"daypart_id": 999999}),
-        ("get_planaday_location", {"location_id": 999}),
-        ("get_planaday_course_template", {"template_id": 999}),
-        ("list_planaday_course_dayparts", {"course_id": 999}),
+        ("get_planaday_course", {"course_id": 999}, "No course with that course_id; list_planaday_courses"),
+        ("get_planaday_daypart", {"daypart_id": 999999}, "No daypart with that daypart_id"),
+        ("get_planaday_location", {"location_id": 999}, "No location with that location_id"),
+        ("get_planaday_course_template", {"template_id": 999}, "list_planaday_course_templates shows"),
+        ("list_planaday_course_dayparts", {"course_id": 999}, "No course with that course_id"),
+        ("list_planaday_course_materials", {"course_id": 999}, "No course with that course_id"),
+        ("list_planaday_daypart_materials", {"daypart_id": 999}, "No daypart with that daypart_id"),
     ],
 )
-async def test_unknown_ids_are_404_tool_errors(client: Client, tool: str, arguments: dict[str, Any]) -> None:
+async def test_unknown_ids_are_404_tool_errors(
+    client: Client, tool: str, arguments: dict[str, Any], advice: str
+) -> None:
     text = await call_error(client, tool, arguments)
-    assert "HTTP 404" in text and "Check the id" in text
+    assert "HTTP 404" in text and advice in text and "Check the id" not in text
+
+
+@pytest.mark.parametrize(
+    ("call", "advice"),
+    [
+        # Lists without an id: a 404 means a wrong address (or, for courses, that nothing matched).
+        (lambda c: c.list_labels(), "check PLANADAY_BASE_URL"),
+        (lambda c: c.list_extrafields(), "check PLANADAY_BASE_URL"),
+        (lambda c: c.list_course_templates(), "check PLANADAY_BASE_URL"),
+        (lambda c: c.list_courses(TODAY, TODAY), "widen start/end or drop label/template_id"),
+    ],
+)
+async def test_a_404_on_a_list_gives_advice_that_fits_the_call(
+    call: Callable[[PlanadayClient], Awaitable[object]], advice: str
+) -> None:
+    # The simulator behind a wrong base URL (v2): every path is unknown there.
+    env = {"PLANADAY_API_KEY": SANDBOX_API_KEY, "PLANADAY_BASE_URL": "http://planaday.sandbox/v2"}
+    http = VendorHTTP(
+        title="Planaday",
+        connection=connection(env),
+        auth_hint="PLANADAY_API_KEY",
+        base_url_env="PLANADAY_BASE_URL",
+        transport=InProcessTransport(create_app()),
+    )
+    async with http.opened():
+        with pytest.raises(ToolError) as err:
+            await call(PlanadayClient(http))
+    text = str(err.value)
+    assert "HTTP 404" in text and advice in text and "Check the id" not in text
+
+
+async def test_extrafields_name_the_ids_a_booking_fills(agenda: Agenda, client: Client) -> None:
+    fields = (await call_ok(client, "list_planaday_extrafields"))["student"]
+    by_name = {f["name"]: f for f in fields}
+    certificates = by_name["Eerder behaalde certificaten"]
+    assert certificates["type"] == "checkbox" and certificates["options"] == ["bhv", "brand", "ehbo", "vca"]
+    assert by_name["Rijbewijs"]["is_required"] is True and by_name["Rijbewijs"]["default_value"] == "B"
+    assert "options" not in by_name["Dieetwensen"]  # a text field has none
+    extra = {str(certificates["id"]): "bhv|ehbo", str(by_name["Rijbewijs"]["id"]): "B"}
+    booking = await call_ok(
+        client, "create_planaday_booking", {"course_id": 104, "students": [{**SANNE, "extrafields": extra}]}
+    )
+    assert sandbox_of(agenda).booking(booking["booking_id"]).students[0]["extrafields"] == {"53": "bhv|ehbo", "56": "B"}
 
 
 async def test_booking_takes_a_seat_and_delete_gives_it_back(agenda: Agenda, client: Client) -> None:

@@ -22,6 +22,7 @@ from tools.planaday.models import (
     Daypart,
     DaypartPage,
     DaypartSummary,
+    ExtraFieldList,
     Label,
     Location,
     Material,
@@ -47,12 +48,25 @@ def connection(env: Mapping[str, str]) -> Connection:
     )
 
 
+# Advice for a 404 on a call without an id: the address is wrong, not an id.
+NO_ENDPOINT = (
+    "Planaday has no such call at this address: check PLANADAY_BASE_URL (https://mycompany.api.planaday.nl/v1)."
+)
+# Advice for a 404 on a call that names one thing, by what it names.
+NO_COURSE = "No course with that course_id; list_planaday_courses shows valid ones."
+NO_DAYPART = "No daypart with that daypart_id; list_planaday_course_dayparts shows valid ones."
+
+
 class PlanadayClient:
     def __init__(self, http: VendorHTTP) -> None:
         self.http = http
 
-    async def _get(self, path: str, action: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        body = await self.http.json("GET", path, params=params, action=action)
+    async def _get(
+        self, path: str, action: str, params: Mapping[str, Any] | None = None, *, missing: str = NO_ENDPOINT
+    ) -> dict[str, Any]:
+        """GET a JSON object; `missing` is the advice for a 404, which fits the call (an unknown
+        id where the path has one; for a list without an id, the base URL)."""
+        body = await self.http.json("GET", path, params=params, action=action, hints={404: missing})
         if not isinstance(body, dict):
             raise ToolError(f"Planaday: {action} gave an empty or unexpected answer; try again.")
         return body
@@ -79,16 +93,21 @@ class PlanadayClient:
             "offset": offset,
             "limit": limit,
         }
-        body = await self._get("course/list", "list courses", params)
+        # The docs list "404 Course not found" for this list: nothing matched (or a wrong base URL).
+        missing = (
+            "No course matches this period and these filters: widen start/end or drop label/template_id "
+            "(if every call answers 404, check PLANADAY_BASE_URL)."
+        )
+        body = await self._get("course/list", "list courses", params, missing=missing)
         courses = [Course.model_validate(c) for c in body.get("data") or []]
         return CoursePage(courses=courses, page=page_from(body, offset, len(courses)))
 
     async def get_course(self, course_id: int) -> CourseDetail:
-        return CourseDetail.model_validate(await self._get(f"course/{course_id}", "get course"))
+        return CourseDetail.model_validate(await self._get(f"course/{course_id}", "get course", missing=NO_COURSE))
 
     async def list_course_dayparts(self, course_id: int, *, offset: int = 0, limit: int = 25) -> DaypartPage:
         params = {"offset": offset, "limit": limit}
-        body = await self._get(f"course/{course_id}/dayparts", "list course dayparts", params)
+        body = await self._get(f"course/{course_id}/dayparts", "list course dayparts", params, missing=NO_COURSE)
         dayparts = [DaypartSummary.model_validate(d) for d in body.get("data") or []]
         return DaypartPage(dayparts=dayparts, page=page_from(body, offset, len(dayparts)))
 
@@ -96,14 +115,14 @@ class PlanadayClient:
         self, course_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
-        body = await self._get(f"course/{course_id}/materials", "list course materials", params)
+        body = await self._get(f"course/{course_id}/materials", "list course materials", params, missing=NO_COURSE)
         return self._materials(body, offset)
 
     async def list_daypart_materials(
         self, daypart_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
-        body = await self._get(f"daypart/{daypart_id}/materials", "list daypart materials", params)
+        body = await self._get(f"daypart/{daypart_id}/materials", "list daypart materials", params, missing=NO_DAYPART)
         return self._materials(body, offset)
 
     @staticmethod
@@ -116,17 +135,26 @@ class PlanadayClient:
         return [CourseTemplate.model_validate(t) for t in body.get("coursetemplates") or []]
 
     async def get_course_template(self, template_id: int) -> CourseTemplateDetail:
-        return CourseTemplateDetail.model_validate(await self._get(f"coursetemplate/{template_id}", "get template"))
+        missing = "No course template with that template_id; list_planaday_course_templates shows valid ones."
+        body = await self._get(f"coursetemplate/{template_id}", "get template", missing=missing)
+        return CourseTemplateDetail.model_validate(body)
 
     async def get_daypart(self, daypart_id: int) -> Daypart:
-        return Daypart.model_validate(await self._get(f"daypart/{daypart_id}", "get daypart"))
+        return Daypart.model_validate(await self._get(f"daypart/{daypart_id}", "get daypart", missing=NO_DAYPART))
 
     async def list_labels(self) -> list[Label]:
         body = await self._get("label/list", "list labels")
         return [Label.model_validate(label) for label in body.get("labels") or []]
 
     async def get_location(self, location_id: int) -> Location:
-        return Location.model_validate(await self._get(f"location/{location_id}", "get location"))
+        missing = "No location with that location_id; a daypart's location_ids are valid ones."
+        return Location.model_validate(await self._get(f"location/{location_id}", "get location", missing=missing))
+
+    async def list_extrafields(self) -> ExtraFieldList:
+        body = await self._get("extrafields/list", "list extra fields")
+        groups = body.get("extrafields")
+        # An account without extra fields may answer `[]` or `{"student": []}`.
+        return ExtraFieldList.model_validate(groups if isinstance(groups, dict) else {})
 
     async def create_booking(self, course_id: int, booking: dict[str, Any]) -> BookingCreated:
         verify_with = "get_planaday_course (its seat count)"

@@ -1,20 +1,37 @@
 """Pydantic models of Planaday's requests and answers.
 
-Answers are parsed from the vendor's shapes (`YYYYMMDD` dates, `0/1` flags, `[]` for an empty
-object, `href`s) into the shapes tools return: ISO dates, booleans, ids instead of links.
+Answers are parsed from the vendor's shapes (`YYYYMMDD` dates, `HH:mm` times, `0/1` flags, `[]`
+for an empty object, `href`s) into the shapes tools return: moments with their offset, ISO dates,
+booleans, ids instead of links.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from server.models import HHMM, ResultModel, WriteResult
+from server.models import ResultModel, WriteResult
+from server.times import Moment, moment, zone_name
 
-LABEL_PATTERN = r"^[A-Za-z0-9-]+$"
+ZONE = ZoneInfo("Europe/Amsterdam")
+"""Planaday's zone (the docs: date and time data is "stored in Europe/Amsterdam timezone"). The
+one place it is named: tools, results and the sandbox all take it from here."""
+
+# The booking's own `label`: the docs allow only a-z, A-Z, 0-9 and - ("no spaces").
+BOOKING_LABEL_PATTERN = r"^[A-Za-z0-9-]+$"
 Gender = Literal["m", "f", "nvt", "nr", "u"]
 Language = Literal["NL", "ENG", "FR", "DU", "PL"]
 
@@ -35,11 +52,39 @@ def parse_date(value: Any) -> date | None:
 
 
 def parse_time(value: Any) -> time | None:
+    """Planaday writes times as `HH:mm` (`09:00`; `24:00` is read as the end of the day)."""
     if value in (None, ""):
         return None
     if isinstance(value, time):
         return value
-    return datetime.strptime(str(value).strip()[:5], "%H:%M").time()
+    text = str(value).strip()[:5]
+    if text == "24:00":
+        return time.max
+    return datetime.strptime(text, "%H:%M").time()
+
+
+def daypart_span(day: date, start: time, end: time | None) -> tuple[datetime, datetime | None]:
+    """A daypart's `date` + `start_time`/`end_time` (wall clock in ZONE) as moments with offsets.
+    An end at or before the start is on the next day (a session past midnight)."""
+    first = moment(day, start, ZONE)
+    if end is None:
+        return first, None
+    if end == time.max:
+        return first, moment(day + timedelta(days=1), time(0), ZONE)
+    last = moment(day, end, ZONE)
+    if last <= first:
+        last = moment(day + timedelta(days=1), end, ZONE)
+    return first, last
+
+
+def _label_name(value: str) -> str:
+    # SAFE CHOICE: Planaday does not say which characters a label name may hold (only the
+    # booking's own `label` is restricted), and its labels are free text in the back office, so
+    # any name is accepted (httpx percent-encodes it in the query) except a comma: the course
+    # list takes several labels as one comma-separated value.
+    if "," in value:
+        raise ValueError("a label name cannot contain a comma; give each label as its own item")
+    return value
 
 
 def vendor_date(value: date) -> str:
@@ -56,7 +101,24 @@ def _id_of(value: Any) -> Any:
 
 
 PDate = Annotated[date | None, BeforeValidator(parse_date)]
-PTime = Annotated[HHMM | None, BeforeValidator(parse_time)]
+LabelName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_label_name)]
+"""A label filter: a name from list_planaday_labels (spaces allowed)."""
+
+
+def _ids(value: Any) -> list[Any]:
+    # Links `[{"id", "href"}]` as ids; the docs show `[{"id": null, "href": null}]` for "none".
+    return [i for i in (_id_of(x) for x in value or []) if i is not None]
+
+
+Ids = Annotated[list[int], BeforeValidator(_ids)]
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+"""Free text the vendor may also send as a number (a freefield, a default value)."""
 
 
 # -- reference data ---------------------------------------------------------------------------
@@ -167,10 +229,8 @@ class CourseDetail(CourseBase):
     stap_only: bool | None = None
     level: str | None = None
     level_description: str | None = None
-    freefields: Annotated[dict[str, str], BeforeValidator(_object_or_empty)] = {}
-    repeating_course_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias=AliasChoices("repeating_course_ids", "repeating_courses")
-    )
+    freefields: Annotated[dict[str, Text], BeforeValidator(_object_or_empty)] = {}
+    repeating_course_ids: Ids = Field([], validation_alias=AliasChoices("repeating_course_ids", "repeating_courses"))
 
 
 class DaypartSeats(ResultModel):
@@ -180,19 +240,32 @@ class DaypartSeats(ResultModel):
 
 
 class DaypartSummary(ResultModel):
-    # A daypart as a course's list shows it; get_planaday_daypart has the rest.
+    # A daypart as a course's list shows it; get_planaday_daypart has the rest. Its `date` +
+    # `start_time`/`end_time` become `start`/`end` moments; `date` stays only for a daypart
+    # without times (e-learning can have none): a date alone is not a moment.
 
     id: int
     name: str | None = None
     status: str | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     date: PDate = None
-    start_time: PTime = None
-    end_time: PTime = None
     is_elearning: bool | None = None
     date_finish_before: PDate = Field(None, description="e-learning deadline")
-    location_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias=AliasChoices("location_ids", "locations")
-    )
+    location_ids: Ids = Field([], validation_alias=AliasChoices("location_ids", "locations"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moments(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not ({"start_time", "end_time"} & data.keys()):
+            return data  # not the vendor's shape (say, our own result validated again)
+        data = dict(data)
+        day = parse_date(data.get("date"))
+        start, end = parse_time(data.pop("start_time", None)), parse_time(data.pop("end_time", None))
+        if day is not None and start is not None:
+            data["start"], data["end"] = daypart_span(day, start, end)
+            data.pop("date", None)
+        return data
 
 
 class Daypart(DaypartSummary):
@@ -200,9 +273,7 @@ class Daypart(DaypartSummary):
     description: str | None = None
     visible: bool | None = None
     users: DaypartSeats = DaypartSeats()
-    instructor_ids: Annotated[list[int], BeforeValidator(lambda v: [_id_of(x) for x in v or []])] = Field(
-        [], validation_alias=AliasChoices("instructor_ids", "instructors")
-    )
+    instructor_ids: Ids = Field([], validation_alias=AliasChoices("instructor_ids", "instructors"))
     costs: Price = Price()  # a daypart's costs carry no course price or remark
     labels: list[str] = []
     # Its attributes are shown where a booking needs them: in get_planaday_course's dayparts.
@@ -289,6 +360,7 @@ class CoursePage(ResultModel):
 
 
 class DaypartPage(ResultModel):
+    timezone: str = zone_name(ZONE)
     dayparts: list[DaypartSummary]
     page: Page
 
@@ -304,6 +376,28 @@ class LabelList(ResultModel):
 
 class CourseTemplateList(ResultModel):
     course_templates: list[CourseTemplate]
+
+
+def _options(value: Any) -> Any:
+    # A PHP list may arrive as an object keyed by position; none (a text field) is left out.
+    items = value.values() if isinstance(value, dict) else value or []
+    return [str(v) for v in items] or None
+
+
+class ExtraField(ResultModel):
+    id: int
+    name: str | None = None
+    description: str | None = None
+    type: str | None = None  # textfield, checkbox, selectbox or radiobutton
+    options: Annotated[list[str] | None, BeforeValidator(_options)] = None
+    default_value: Annotated[Text, BeforeValidator(lambda v: v or None)] = None
+    is_required: bool = False
+
+
+class ExtraFieldList(ResultModel):
+    # SAFE CHOICE: /extrafields/list groups fields per category and only `student` is known (the
+    # official plugin reads only that one); a booking takes extra fields only per student.
+    student: list[ExtraField] = []
 
 
 # -- booking requests -------------------------------------------------------------------------
@@ -337,7 +431,9 @@ class Student(BaseModel):
     internal_reference: str | None = None
     remark: str | None = None
     stap_regulation: bool | None = None
-    extrafields: dict[str, str] | None = Field(None, description="by field id; values joined with |")
+    extrafields: dict[str, str] | None = Field(
+        None, description="field id (list_planaday_extrafields) -> value; several joined with |"
+    )
 
     @field_validator("email")
     @classmethod

@@ -20,8 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, TypeVar
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -32,13 +31,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tools.planaday.models import ZONE as TIMEZONE
 from tools.planaday.sandbox_data import JSON, Catalogue, Course, Daypart, build_catalogue
 
 SANDBOX_BASE_URL = "http://planaday.sandbox/v1"
 SANDBOX_API_KEY = "sandbox-planaday-key"
 SANDBOX_ENV: dict[str, str] = {"PLANADAY_API_KEY": SANDBOX_API_KEY}
 
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
 DEFAULT_HOURLY_QUOTA = 720_000  # the figure in the vendor's own header example
 MAX_LIMIT = 100
 # SAFE CHOICE: the default page size is undocumented (examples show 20, 30 and 100).
@@ -139,6 +138,15 @@ class Booking:
     extra: JSON = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Received:
+    """A request as it reached the simulator (tests check what was sent, and that nothing was)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+
+
 class RateLimiter:
     """Fixed hourly window per API key (there is one key), as the X-RateLimit-* headers describe."""
 
@@ -219,6 +227,8 @@ class PlanadaySandbox:
         # is on, in which case it succeeds as a cancel request (the vendor's newer behaviour).
         self.cancel_converted = cancel_converted
         self._bookings: dict[str, Booking] = {}
+        self.requests: list[Received] = []
+        """Every request received, refused ones included, in order."""
         self._rng = random.Random(5113)
         self._sequence = 0
         self._next_option = 70001
@@ -585,6 +595,8 @@ class _Gate:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        self.sandbox.requests.append(Received(scope["method"], scope["path"], query))
         limiter = self.sandbox.rate_limiter
         refusal: Response | None = None
         # A wrong key does not spend the key's quota; it only sees the current counters.
@@ -765,6 +777,10 @@ def _routes(sandbox: PlanadaySandbox) -> list[Route]:
         location = _lookup(cat.locations, request.path_params["location_id"], "Location")
         return JSONResponse(location.to_json(_base(request)))
 
+    async def extrafield_list(request: Request) -> Response:
+        # The shape the vendor's own plugin reads (reference §2.14): fields per category.
+        return JSONResponse({"extrafields": {"student": [f.to_json() for f in cat.extrafields]}})
+
     get = ["GET"]
     return [
         Route("/v1/ping", ping, methods=get),
@@ -783,6 +799,7 @@ def _routes(sandbox: PlanadaySandbox) -> list[Route]:
         Route("/v1/daypart/{daypart_id}/materials", daypart_materials, methods=get),
         Route("/v1/label/list", label_list, methods=get),
         Route("/v1/location/{location_id}", location_detail, methods=get),
+        Route("/v1/extrafields/list", extrafield_list, methods=get),
     ]
 
 
@@ -832,5 +849,6 @@ __all__ = [
     "SANDBOX_ENV",
     "Booking",
     "PlanadaySandbox",
+    "Received",
     "create_app",
 ]

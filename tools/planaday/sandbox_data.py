@@ -142,6 +142,30 @@ class Material:
         return out
 
 
+@dataclass(frozen=True)
+class ExtraField:
+    """A custom student field from Beheer (the booking's `students[].extrafields` by id)."""
+
+    id: int
+    name: str
+    type: str  # textfield, checkbox, selectbox, radiobutton
+    options: list[str] = field(default_factory=list)
+    default_value: str = ""  # checkbox defaults are joined with |
+    is_required: bool = False
+    description: str | None = None
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "type": self.type,
+            "options": list(self.options),
+            "default_value": self.default_value,
+            "is_required": self.is_required,
+        }
+
+
 @dataclass
 class Daypart:
     id: int
@@ -355,7 +379,9 @@ class Course:
             first = self.first_date
             if first is not None:
                 out["freefields"] = {"Startdatum": first.strftime("%d-%m-%Y")}
-            out["repeating_courses"] = []
+            # What the vendor's own example shows for a course without repeats (docs, "Answer with
+            # freefield"): one link whose id and href are null.
+            out["repeating_courses"] = [{"id": None, "href": None}]
         return out
 
     def _recurrence_json(self, base: str) -> list[JSON]:
@@ -381,6 +407,7 @@ class Catalogue:
     templates: dict[int, Template]
     courses: dict[int, Course]
     dayparts: dict[int, Daypart]
+    extrafields: list[ExtraField]
 
 
 # --- the demo data ------------------------------------------------------------------------------
@@ -395,6 +422,15 @@ LABELS = [
     Label(5, "CODE95", "Nascholing beroepschauffeurs"),
     Label(6, "LOGISTIEK", None),
     Label(7, "STAP", "Scholing met STAP-budget"),
+    Label(8, "Intern transport", "Heftruck, reachtruck en EPT"),  # a label name with a space
+]
+
+EXTRA_FIELDS = [
+    ExtraField(53, "Eerder behaalde certificaten", "checkbox", ["bhv", "brand", "ehbo", "vca"],
+               description="Vink aan wat nog geldig is"),
+    ExtraField(54, "Dieetwensen", "textfield", description="Voor de lunch op de lesdag"),
+    ExtraField(55, "Hoe heeft u ons gevonden?", "selectbox", ["Google", "LinkedIn", "Via werkgever", "Anders"]),
+    ExtraField(56, "Rijbewijs", "radiobutton", ["geen", "B", "C", "CE"], default_value="B", is_required=True),
 ]
 
 UTRECHT, AMERSFOORT, ZWOLLE, ONLINE = 1, 2, 3, 4
@@ -465,7 +501,7 @@ def _templates() -> dict[int, Template]:
                  "Basis", ["VCA"], 8, 16, 325.0, 3900.0, vat=21, daypart_amount=2,
                  has_elearning=True, attributes=[EXAM_LANGUAGE, EXTRAS]),
         Template(5, "hef-#Y#M-#3C", "Heftruckchauffeur", "Theorie, praktijk en praktijkexamen.",
-                 "Basis", ["HEFTRUCK", "LOGISTIEK", "CODE95"], 3, 8, 595.0, 3570.0, vat=21,
+                 "Basis", ["HEFTRUCK", "LOGISTIEK", "CODE95", "Intern transport"], 3, 8, 595.0, 3570.0, vat=21,
                  daypart_amount=3, has_code95=True),
         Template(6, "stl-#Y#M-#3C", "Leidinggevende Logistiek (STAP)", "Alleen te boeken met STAP-budget.",
                  "Gevorderd", ["LOGISTIEK", "STAP"], 6, 14, 850.0, 9350.0, vat=0, daypart_amount=2),
@@ -534,6 +570,7 @@ def build_catalogue(today: date) -> Catalogue:
         templates=b.templates,
         courses=b.courses,
         dayparts=b.dayparts,
+        extrafields=list(EXTRA_FIELDS),
     )
 
 

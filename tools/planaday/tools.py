@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from server.times import DateTime, wall_clock
 from server.toolkit import Toolkit
 from tools.planaday.client import PlanadayClient
 from tools.planaday.models import (
-    LABEL_PATTERN,
+    BOOKING_LABEL_PATTERN,
+    ZONE,
     BookingChanged,
     BookingCreated,
     Company,
@@ -21,7 +22,9 @@ from tools.planaday.models import (
     CourseTemplateList,
     Daypart,
     DaypartPage,
+    ExtraFieldList,
     LabelList,
+    LabelName,
     Location,
     MaterialPage,
     Payment,
@@ -34,8 +37,10 @@ CourseId = Annotated[int, Field(ge=1, description="from list_planaday_courses")]
 DaypartId = Annotated[int, Field(ge=1, description="from list_planaday_course_dayparts")]
 Offset = Annotated[int, Field(ge=0, description="records to skip")]
 Limit = Annotated[int, Field(ge=1, le=100, description="page size")]
-LabelName = Annotated[str, Field(pattern=LABEL_PATTERN, max_length=100)]
 MaterialLabel = Annotated[LabelName | None, Field(description="filter by label")]
+# A course list's period is days, but a moment a result showed (a daypart's start) is accepted too:
+# it is converted to its day in Planaday's zone.
+Day = Annotated[DateTime, Field(description="YYYY-MM-DD, or a datetime (its day in Amsterdam)")]
 
 
 def register(kit: Toolkit) -> None:
@@ -55,19 +60,21 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("list_planaday_courses", title="List Planaday courses")
     async def list_planaday_courses(
-        start: Annotated[date, Field(description="first day")],
-        end: Annotated[date, Field(description="last day")],
+        start: Day,
+        end: Day,
         template_id: Annotated[Id | None, Field(description="course template id")] = None,
         label: Annotated[list[LabelName] | None, Field(description="courses with all of these", max_length=10)] = None,
         offset: Offset = 0,
         limit: Limit = 25,
     ) -> CoursePage:
-        """Planaday: courses in a period with seats left (users.available) and price per student
-        (costs.user); details via get_planaday_course."""
-        if end < start:
+        """Planaday: courses in a period (first to last day) with seats left (users.available) and
+        price per student (costs.user); details via get_planaday_course."""
+        first = wall_clock(None, start, ZONE, name="start").date()
+        last = wall_clock(None, end, ZONE, name="end").date()
+        if last < first:
             raise ToolError("Planaday: end is before start; give a period with start <= end.")
         return await client.list_courses(
-            start, end, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
+            first, last, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
         )
 
     @kit.read("get_planaday_course", title="Get a Planaday course")
@@ -78,7 +85,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("list_planaday_course_dayparts", title="List a course's dayparts")
     async def list_planaday_course_dayparts(course_id: CourseId, offset: Offset = 0, limit: Limit = 25) -> DaypartPage:
-        """Planaday: a course's dayparts (sessions) with dates, times and location ids."""
+        """Planaday: a course's dayparts (sessions) with start, end and location ids."""
         return await client.list_course_dayparts(course_id, offset=offset, limit=limit)
 
     @kit.read("list_planaday_course_materials", title="List a course's materials")
@@ -124,6 +131,12 @@ def register(kit: Toolkit) -> None:
         """Planaday: a training location: address, contact details, capacity."""
         return await client.get_location(location_id)
 
+    @kit.read("list_planaday_extrafields", title="List Planaday extra fields")
+    async def list_planaday_extrafields() -> ExtraFieldList:
+        """Planaday: the extra fields a booking can fill per student (students[].extrafields): ids,
+        types, options."""
+        return await client.list_extrafields()
+
     @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
     async def create_planaday_booking(
         course_id: CourseId,
@@ -139,7 +152,9 @@ def register(kit: Toolkit) -> None:
         company: Annotated[Company | None, Field(description="employer; leave out for private students")] = None,
         dayparts: Annotated[list[Id], Field(description="ids to book; empty = all")] = [],  # noqa: B006
         materials: Annotated[list[Id], Field(description="ids from list_planaday_course_materials")] = [],  # noqa: B006
-        label: Annotated[LabelName | None, Field(description="tag for the request")] = None,
+        label: Annotated[
+            str | None, Field(pattern=BOOKING_LABEL_PATTERN, max_length=100, description="tag for the request")
+        ] = None,
         is_payed: Annotated[bool, Field(description="already paid (give payment)")] = False,
         payment: Annotated[Payment | None, Field(description="required if is_payed")] = None,
         attributes: Annotated[
