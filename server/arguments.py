@@ -16,7 +16,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 SHOWN_CHARS = 80
-"""At most this much of an argument's value is repeated in an error."""
+"""At most this much of an argument's value is repeated in a validation message."""
+ECHO_CHARS = 200
+"""Any other message repeats at most this much of one argument value..."""
+MAX_MESSAGE_CHARS = 2000
+"""...and is at most this long: an error is read by the model, not a way to echo megabytes back."""
 MAX_LINES = 8
 
 
@@ -52,6 +56,25 @@ def closest(key: str, known: Iterable[str]) -> str | None:
     # A part of a name (`id` for `appointment_id`) is a guess too, when only one name has it.
     containing = [name for low, name in lowered.items() if normal and (normal in low or low in normal)]
     return containing[0] if len(containing) == 1 else None
+
+
+def scrub(message: str, arguments: Mapping[str, Any]) -> str:
+    """`message` with every long argument value it repeats cut short, and capped in length."""
+    for value in _long_strings(arguments):
+        if value in message:
+            message = message.replace(value, f"{value[:ECHO_CHARS]}… ({len(value):,} characters)")
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
+    return message
+
+
+def _long_strings(value: Any, depth: int = 0) -> list[str]:
+    if isinstance(value, str):
+        return [value] if len(value) > ECHO_CHARS else []
+    if depth > 4:
+        return []
+    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, list | tuple) else ()
+    return sorted({s for item in items for s in _long_strings(item, depth + 1)}, key=len, reverse=True)
 
 
 def explain(tool: str, error: ValidationError, schema: Mapping[str, Any]) -> str:

@@ -1,8 +1,12 @@
-"""No double writes: an identical create call within a window returns the first result.
+"""No double writes: an identical create call within a window returns the first result, and an
+identical repeat of any write whose outcome was uncertain is refused.
 
 An assistant retries and repeats itself; a second identical booking is never what the person
 wanted. The key is the tool plus its arguments; a concurrent duplicate waits for the first call
-and gets its result. Failed calls are not remembered, so a corrected retry goes through.
+and gets its result. Failed calls are not remembered, so a corrected retry goes through, except
+a write that may or may not have reached the vendor (it timed out, lost its connection, or got an
+answer nobody can read): its repeat within the window is refused, naming the tool that shows
+whether the first attempt happened.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
+from server.http import UncertainWrite
 
 
 class RecentWrites:
@@ -20,36 +27,57 @@ class RecentWrites:
         self.window = window_seconds
         self._clock = clock
         self._done: dict[str, tuple[float, Any]] = {}
+        self._uncertain: dict[str, tuple[float, str | None]] = {}
         self._running: dict[str, anyio.Event] = {}
 
     @staticmethod
     def key(tool: str, arguments: dict[str, Any]) -> str:
         return tool + json.dumps(arguments, sort_keys=True, default=str, ensure_ascii=False)
 
-    async def run(self, key: str, write: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
-        """The result of `write()`, and whether it is a repeat of an earlier identical call."""
+    async def run(
+        self, key: str, write: Callable[[], Awaitable[Any]], *, tool: str = "", repeat_result: bool = True
+    ) -> tuple[Any, bool]:
+        """The result of `write()`, and whether it is a repeat of an earlier identical call.
+
+        `repeat_result`: an identical call returns the first one's result (creates); otherwise only
+        uncertain outcomes are remembered."""
         if self.window <= 0:
             return await write(), False
         while True:
             self._forget_old()
-            if key in self._done:
+            if key in self._uncertain:
+                raise ToolError(self._refusal(key, tool))
+            if repeat_result and key in self._done:
                 return self._done[key][1], True
             running = self._running.get(key)
             if running is None:
                 break
-            await running.wait()
-            if key not in self._done:  # the first call failed: this one may try
-                continue
+            await running.wait()  # then look again: done, uncertain, or failed (this one may try)
         event = self._running[key] = anyio.Event()
         try:
             result = await write()
-            self._done[key] = (self._clock(), result)
+            if repeat_result:
+                self._done[key] = (self._clock(), result)
             return result, False
+        except UncertainWrite as exc:
+            self._uncertain[key] = (self._clock(), exc.verify_with)
+            raise
         finally:
             del self._running[key]
             event.set()
 
+    def _refusal(self, key: str, tool: str) -> str:
+        at, verify_with = self._uncertain[key]
+        ago = max(0, round(self._clock() - at))
+        check = f"check with {verify_with}" if verify_with else "check in the vendor's system"
+        return (
+            f"{tool or 'this write'}: an identical call {ago} s ago may or may not have happened, so this repeat "
+            f"was not sent. The first attempt may have succeeded: {check} before trying again "
+            f"(identical repeats are refused for {self.window:g} s)."
+        )
+
     def _forget_old(self) -> None:
         cutoff = self._clock() - self.window
-        for key in [k for k, (at, _) in self._done.items() if at < cutoff]:
-            del self._done[key]
+        for store in (self._done, self._uncertain):
+            for key in [k for k, (at, _) in store.items() if at < cutoff]:
+                del store[key]

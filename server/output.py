@@ -1,4 +1,5 @@
-"""Output hygiene for tool results: control characters out, size capped with a paging hint."""
+"""Output hygiene for tool results: control and invisible characters out, operator credentials
+masked, size capped with a paging hint."""
 
 from __future__ import annotations
 
@@ -6,25 +7,29 @@ import json
 import re
 from typing import Any
 
-# C0 and C1 control characters except tab and newline: vendor free text should not smuggle
-# terminal escapes or invisible instructions into the model's context.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from server.redaction import has_secret, redact
+
+# C0 and C1 control characters except tab and newline, bidi controls (which reorder what a person
+# sees) and zero-width characters (which hide text in plain sight): vendor free text should not
+# smuggle terminal escapes, reordered words or invisible instructions into the model's context.
+_INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 # The same characters as JSON text shows them (json.dumps(ensure_ascii=False) and pydantic's
 # model_dump_json agree): C0 escaped (\b, \f, \r by name), C1 as they are. A match may be a
 # false alarm (an escaped backslash before "b"); that only costs a clean() that changes nothing.
-_CONTROL_IN_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bfr]|[\x7f-\x9f]")
+_CONTROL_IN_JSON = re.compile(f"\\\\u00[01][0-9a-fA-F]|\\\\[bfr]|[\\x7f-\\x9f{_INVISIBLE}]")
 
 
 def untouched(text: str, max_bytes: int) -> bool:
-    """Whether a result, as compact JSON, needs neither cleaning nor cutting (most do not)."""
-    return not _CONTROL_IN_JSON.search(text) and len(text.encode()) <= max_bytes
+    """Whether a result, as compact JSON, needs neither cleaning, masking nor cutting (most do not)."""
+    return not _CONTROL_IN_JSON.search(text) and len(text.encode()) <= max_bytes and not has_secret(text)
 
 
 def finished(data: dict[str, Any], max_bytes: int) -> tuple[dict[str, Any], str]:
     """A tool result as the client gets it, and its JSON text: control characters out, within the
     size cap (for results `untouched` turned down)."""
     text = as_json(data)
-    if _CONTROL_IN_JSON.search(text):
+    if _CONTROL_IN_JSON.search(text) or has_secret(text):
         data = clean(data)
         text = as_json(data)
     if len(text.encode()) > max_bytes:
@@ -39,8 +44,10 @@ def as_json(value: Any) -> str:
 
 
 def clean(value: Any) -> Any:
+    """Vendor data as the model may see it: no control or invisible characters, no credential
+    (a vendor may echo one in a description or a profile)."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value)
+        return redact(_CONTROL.sub("", value))
     if isinstance(value, list):
         return [clean(item) for item in value]
     if isinstance(value, dict):

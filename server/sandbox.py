@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -69,7 +70,17 @@ class InProcessTransport(httpx2.AsyncBaseTransport):
                     answered.set()
 
         await self.app(scope, receive, send)
-        return httpx2.Response(status, headers=headers, content=b"".join(chunks))
+        # A stream, not `content=`: the HTTP layer reads (and decodes) every answer itself, as it
+        # would a real vendor's.
+        return httpx2.Response(status, headers=headers, stream=_Body(b"".join(chunks)))
+
+
+class _Body(httpx2.AsyncByteStream):
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._body
 
 
 class SandboxLatency:

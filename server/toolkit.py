@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -24,12 +25,12 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
-from server.arguments import explain, strict_model, unknown_arguments
+from server.arguments import explain, scrub, strict_model, unknown_arguments
 from server.cache import Cached, cache_seconds
 from server.config import Settings
 from server.consent import Describe, consent_parameter, require_consent
 from server.dedup import RecentWrites
-from server.http import VendorHTTP
+from server.http import VendorHTTP, call_deadline
 from server.output import clean, finished, untouched
 from server.ratelimit import TokenBucket
 from server.redaction import get_logger, redact
@@ -79,7 +80,8 @@ class Toolkit:
         A destructive tool asks the person first (see server/consent.py); `confirm` names what
         will be lost, fetching details where the tool only has an id. A create (neither
         destructive nor idempotent) is deduplicated: an identical call within the window
-        returns the first result with `repeated: true`."""
+        returns the first result with `repeated: true`. Any write whose outcome was uncertain
+        refuses an identical repeat within the window (server/dedup.py)."""
         if self.settings.read_only:
             return lambda fn: fn
         annotations = ToolAnnotations(
@@ -91,9 +93,8 @@ class Toolkit:
         )
         if destructive and confirm is None:
             confirm = self._plain_description(name)
-        return self._register(
-            name, annotations, confirm=confirm if destructive else None, dedup=not (destructive or idempotent)
-        )
+        confirm = confirm if destructive else None
+        return self._register(name, annotations, confirm=confirm, write=True, create=not (destructive or idempotent))
 
     def resource(self, uri: str, *, name: str, description: str) -> Callable[[Callable[[], Awaitable[Any]]], Any]:
         """Register read-only reference data as a JSON resource."""
@@ -124,7 +125,13 @@ class Toolkit:
     # -- internals ----------------------------------------------------------------------------
 
     def _register(
-        self, name: str, annotations: ToolAnnotations, *, confirm: Describe | None = None, dedup: bool = False
+        self,
+        name: str,
+        annotations: ToolAnnotations,
+        *,
+        confirm: Describe | None = None,
+        write: bool = False,
+        create: bool = False,
     ) -> Callable[[F], F]:
         def decorator(fn: F) -> F:
             description = inspect.cleandoc(fn.__doc__ or "")
@@ -138,10 +145,11 @@ class Toolkit:
                     require_consent(name, kwargs.pop("consent", None))
                 await self.bucket.take(self.spec.title)
                 call = functools.partial(self._guard, functools.partial(fn, **kwargs), name)
-                if dedup:
+                if write:
                     arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
                     key = RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
-                    result, repeated = await self.recent_writes.run(key, call)
+                    with call_deadline(self.settings.http_timeout):
+                        result, repeated = await self.recent_writes.run(key, call, tool=name, repeat_result=create)
                     if repeated:
                         log.info(
                             "%s: identical call within %ss; returning the first result",
@@ -150,7 +158,8 @@ class Toolkit:
                         )
                         result = _updated(result, repeated=True)
                 else:
-                    result = await call()
+                    with call_deadline(self.settings.http_timeout):
+                        result = await call()
                 if self.sandbox:
                     result = _updated(result, sandbox=True)
                 return self._finish(result)
@@ -204,21 +213,46 @@ class Toolkit:
 
 
 class StrictTool(Tool):
-    """A tool that refuses unknown arguments by name, before anything runs, and explains invalid
-    ones one field per line (see server/arguments.py)."""
+    """A tool that refuses unknown arguments by name, before anything runs, explains invalid ones
+    one field per line (see server/arguments.py), never lets a failure out bare, long or with a
+    credential in it."""
 
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
         refusal = unknown_arguments(self.name, arguments, list(self.parameters.get("properties", {})))
         if refusal is not None:
-            raise ToolError(refusal)
+            raise ToolError(scrub(refusal, arguments))
         try:
             return await super().run(arguments, context, convert_result=convert_result)
+        except UnexpectedToolError as exc:
+            reference = f"E-{secrets.token_hex(2)}"
+            cause = exc.__cause__ or exc
+            # The traceback stays here, under the reference the model can quote to whoever runs us.
+            trace = (type(cause), cause, cause.__traceback__)
+            log.error("%s crashed (reference %s)", self.name, reference, exc_info=trace)
+            raise ToolError(
+                f"{self.name}: agenda-mcp failed unexpectedly ({_what_failed(cause)}); reference {reference}. "
+                "This is a bug, not your input: do not retry the same call; report the reference."
+            ) from None
         except ToolError as exc:
             # Only argument validation raises a ToolError caused by a ValidationError: the
             # tool's own failures arrive as ToolErrors, and a bad vendor answer is _guard's.
-            if isinstance(exc.__cause__, pydantic.ValidationError) and not isinstance(exc, UnexpectedToolError):
+            if isinstance(exc.__cause__, pydantic.ValidationError):
                 raise ToolError(explain(self.name, exc.__cause__, self.parameters)) from exc.__cause__
-            raise
+            message = scrub(redact(str(exc)), arguments)
+            if message == str(exc):
+                raise
+            raise ToolError(message) from exc.__cause__
+
+
+def _what_failed(exc: BaseException) -> str:
+    """A few words on where it broke, for the model and the person it tells."""
+    if isinstance(exc, RecursionError):
+        return "an answer nested too deeply to read"
+    if isinstance(exc, OverflowError):
+        return "a date or number out of range"
+    if isinstance(exc, MemoryError):
+        return "an answer too large to hold"
+    return type(exc).__name__
 
 
 def _updated(result: Any, **changes: Any) -> Any:
