@@ -647,22 +647,41 @@ async def test_other_recurrences(api: Api, rule: dict[str, Any], expected_days: 
     assert [i["from"][5:10] for i in details["resources"][0]["instances"]] == expected_days
 
 
-async def test_multi_day_booking_is_one_span(api: Api) -> None:
+@pytest.mark.parametrize(
+    "times",
+    [{}, {"time_from": "00:00", "time_to": "23:59"}, {"time_from": "12:00", "time_to": "16:00"}],
+    ids=["without-times", "whole-day-times", "other-times"],
+)
+async def test_multi_day_is_a_full_day_booking(api: Api, times: dict[str, str]) -> None:
+    """Locaboo: multi_day "1 if it is a full day booking" (0: "a booking with from and to time").
+    Every day from date_from to date_to is booked whole; times do not make it a span."""
     fields = single(
         multi_day=1,
         date_from="2026-03-14",
         date_to="2026-03-15",
-        time_from="12:00",
-        time_to="16:00",
+        time_from=None,
+        time_to=None,
         main_resource=121,
         resource_parts=None,
     )
-    status, body = await api.post("booking_add", fields)
+    status, body = await api.post("booking_add", {**fields, **times})
     assert status == 200, body
     details = (await api.ok(f"booking/{body['data'][0]['id']}"))["data"]
     assert [(i["from"], i["to"]) for i in details["resources"][0]["instances"]] == [
-        ("2026-03-14 12:00", "2026-03-14 23:59"),
-        ("2026-03-15 00:00", "2026-03-15 16:00"),
+        ("2026-03-14 00:00", "2026-03-14 23:59"),
+        ("2026-03-15 00:00", "2026-03-15 23:59"),
+    ]
+    assert (await api.slots(121, "2026-03-15"))[121] == []  # the whole day is taken
+
+
+async def test_without_multi_day_the_times_hold_on_each_day(api: Api) -> None:
+    fields = single(date_from="2026-03-14", date_to="2026-03-15", main_resource=121, resource_parts=None)
+    status, body = await api.post("booking_add", {**fields, "time_from": "12:00", "time_to": "16:00"})
+    assert status == 200, body
+    details = (await api.ok(f"booking/{body['data'][0]['id']}"))["data"]
+    assert [(i["from"], i["to"]) for i in details["resources"][0]["instances"]] == [
+        ("2026-03-14 12:00", "2026-03-14 16:00"),
+        ("2026-03-15 12:00", "2026-03-15 16:00"),
     ]
 
 
@@ -712,6 +731,8 @@ async def test_booking_with_parts_of_two_resources_fields_inventory_and_services
         ({"time_to": None}, 400, "time_to is required if recurring is 0"),
         ({"time_to": "13:00"}, 400, "time_to must be after time_from"),
         ({"time_from": "2pm"}, 400, "time_from must be a time in format H:i"),
+        ({"multi_day": 1, "time_from": "2pm"}, 400, "time_from must be a time in format H:i"),
+        ({"multi_day": 2}, 400, "multi_day must be 0 or 1"),
         ({"recurring": 1}, 400, "recurrence_type is required if recurring is 1"),
         ({"recurring": 1, "recurrence_type": "week"}, 400, "weekly_recurrence is required if recurrence_type is week"),
         ({"recurring": 1, "recurrence_type": "day"}, 400, "daily_recurrence is required if recurrence_type is day"),

@@ -520,7 +520,7 @@ def _bookings(monday: date, ids: _Ids) -> list[Booking]:
     workshop.services = {401: 18}
     fachtagung = booked(CONGRESS, [112], single(23, 23, "09:00", "17:00"))
     fachtagung.instances[0].custom_fields = {CONGRESS: {FIELD_SEATING: "Reihe", FIELD_PERSONS: "150"}}
-    cup = booked(HALL, [HALL], rec.multi_day(day(19), day(20), time(0, 0), time(18, 0)))
+    cup = booked(HALL, [HALL], rec.span(day(19), day(20), time(0, 0), time(18, 0)))
     cup.inventory = {304: 1}
     cup.services = {402: 20, 403: 1}
 

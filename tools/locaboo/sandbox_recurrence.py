@@ -5,9 +5,12 @@ Locaboo documents the rule shapes but not the expansion (reference §2.13, L3/L4
 
 - single booking: one instance per day from ``date_from`` to ``date_to`` with the same times
   (the documented booking examples show exactly that);
-- multi-day booking (``multi_day=1``): one continuous span from ``date_from time_from`` to
-  ``date_to time_to``, cut into one instance per day (the documented example booking 312838 has
-  ``00:00-23:59, 00:00-23:59, 00:00-18:00``);
+- ``multi_day=1`` is, in Locaboo's words, "a full day booking" (``0``: "a booking with from and
+  to time"): one full-day instance per day from ``date_from`` to ``date_to``; ``time_from`` /
+  ``time_to`` are then not needed and do not change it (a full-day booking has no times);
+- a continuous span over several days (the documented booking 312838 has ``00:00-23:59,
+  00:00-23:59, 00:00-18:00``) is something a manager makes in the dashboard; the API has no way
+  to ask for one, so only the demo data use :func:`span`;
 - weekly rules count weeks from the Monday of ``date_from``'s week (``biweek`` = weeks 0, 2, 4...);
 - monthly rules count months from ``date_from``'s month; a month without the requested day
   (the 31st, a fifth Tuesday) is skipped rather than moved;
@@ -58,7 +61,8 @@ def single(date_from: date, date_to: date, start: time, end: time) -> list[Occur
     return [_at(day, start, end) for day in _days(date_from, date_to)]
 
 
-def multi_day(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
+def span(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
+    """One stretch from ``date_from start`` to ``date_to end``, cut into one instance per day."""
     days = _days(date_from, date_to)
     return [_at(day, start if day == date_from else DAY_START, end if day == date_to else DAY_END) for day in days]
 
@@ -150,11 +154,12 @@ def occurrences_from(p: Params, recurring: int, date_from: date, date_to: date) 
     """The dated instances a booking_add request asks for, enforcing the required-if rules L3/L4."""
     if recurring == 0:
         if p.flag("multi_day"):
-            start = p.time("time_from") or DAY_START
-            end = p.time("time_to") or DAY_END
-            if date_from == date_to and end <= start:
-                raise bad_request("time_to must be after time_from")
-            return multi_day(date_from, date_to, start, end)
+            # The docs name time_from/time_to required whenever recurring is 0, but a full-day
+            # booking has no times; the reference (L3) reads them as optional then [inferred].
+            # Sent times are still checked for their format, and then have no effect.
+            for name in ("time_from", "time_to"):
+                p.time(name)
+            return single(date_from, date_to, DAY_START, DAY_END)
         start = p.time("time_from")
         end = p.time("time_to")
         if start is None:
