@@ -51,7 +51,8 @@ async def test_locaboo_over_loopback_http(caplog: pytest.LogCaptureFixture) -> N
                 "locaboo_availability",
                 {"resource_id": [121], "date_from": day.isoformat(), "date_to": day.isoformat(), "duration": "02:00"},
             )
-            assert all(s["time_from"] != "18:00" for s in free["resources"][0]["slots"])
+            assert free["timezone"] == "Europe/Berlin" and free["resources"][0]["slots"]
+            assert all(s["start"][11:16] != "18:00" for s in free["resources"][0]["slots"])
             await call_ok(
                 client, "locaboo_booking_save", {"booking_id": booked["booking_id"], "booking_status": "Cancel"}
             )

@@ -108,8 +108,11 @@ def free_tuesday(state: LocabooSandbox) -> date:
 
 
 def slots_of(result: dict[str, Any], resource_id: int, day: date) -> list[str]:
+    """`HH:MM-HH:MM` of the slots on `day`, read from their moments (wall clock in Berlin)."""
     entry = next(r for r in result["resources"] if r["resource_id"] == resource_id)
-    return [f"{s['time_from']}-{s['time_to']}" for s in entry["slots"] if s["date"] == day.isoformat()]
+    moments = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in entry["slots"]]
+    assert all(start.utcoffset() == start.astimezone(BERLIN).utcoffset() for start, _end in moments)
+    return [f"{start:%H:%M}-{end:%H:%M}" for start, end in moments if start.date() == day]
 
 
 def local(day: date, clock: str, tz: ZoneInfo = BERLIN) -> str:
@@ -162,7 +165,7 @@ async def test_find_book_check_and_cancel(agenda: Agenda, client: Client) -> Non
         "Dreifeldhalle > Hallendrittel C",
     ]
     assert slots_of(free, 101, tuesday) == ["12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00", "20:00-22:00"]
-    assert free["total"] == 15
+    assert free["total"] == 15 and free["timezone"] == "Europe/Berlin"
 
     booked = await call_ok(
         client,
@@ -366,12 +369,17 @@ async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda
     instances = training["instances"]
     assert [i["start"] for i in instances[:2]] == [local(week, "18:00"), local(week, "18:00")]
     assert {i["resource_id"] for i in instances} == {101, 102}
+    stored = sandbox_of(agenda).booking(5001).instances()
+    first = next(i for i in stored if i.resource_id == 101 and i.start.date() == week)
+    # The instance id Locaboo gives in the list stays (reference L11: keyed by it), with where and when.
     assert instances[0] == {
+        "id": first.id,
         "resource_id": 101,
         "resource": "Dreifeldhalle > Hallendrittel A",
         "start": local(week, "18:00"),
         "end": local(week, "20:00"),
     }
+    assert len({i["id"] for i in instances}) == len(instances)
     assert training["custom_fields"] == [{"resource_id": 100, "field_id": 1, "label": "Personen", "value": "30"}]
     assert all(b["id"] != 5007 for b in listed["bookings"])  # cancelled
     assert not {"resources", "color", "comments", "persons"} & {key for b in listed["bookings"] for key in b}
@@ -384,6 +392,23 @@ async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda
     details = await call_ok(client, "locaboo_booking_details", {"booking_id": 5001})
     assert details["resources"][0]["resource_id"] == 100 and "id" in details["resources"][0]["instances"][0]
     assert "color" in details
+
+
+async def test_booking_list_keeps_the_field_answers_of_an_instance(agenda: Agenda, client: Client) -> None:
+    """Locaboo answers custom fields per instance as well as per booking (booking 312886 in the
+    docs); with show_details the list keeps both, each instance under its own id."""
+    day = monday(sandbox_of(agenda)) + timedelta(days=23)
+    period = {"date_from": day.isoformat(), "date_to": day.isoformat(), "resource_id": 110}
+    listed = await call_ok(client, "locaboo_booking_list", {**period, "show_details": True})
+    tagung = next(b for b in listed["bookings"] if b["id"] == 5011)
+    (instance,) = tagung["instances"]
+    assert instance["id"] == sandbox_of(agenda).booking(5011).instances()[0].id
+    assert {(f["resource_id"], f["field_id"], f["label"], f["value"]) for f in instance["custom_fields"]} == {
+        (110, 1, "Personen", "150"),
+        (110, 2, "Bestuhlung", "Reihe"),
+    }
+    plain = await call_ok(client, "locaboo_booking_list", period)
+    assert "custom_fields" not in next(b for b in plain["bookings"] if b["id"] == 5011)["instances"][0]
 
 
 async def test_availability_with_typed_conditions(agenda: Agenda, client: Client) -> None:
@@ -403,7 +428,9 @@ async def test_availability_with_typed_conditions(agenda: Agenda, client: Client
     )
     with_slots = [r for r in result["resources"] if r["slots"]]
     assert [r["resource"] for r in with_slots] == ["Großer Saal > Saal Rhein"]
-    assert result["total"] == 3 and [s["time_from"] for s in with_slots[0]["slots"]] == ["07:00", "08:00", "09:00"]
+    assert result["total"] == 3 and [s["start"] for s in with_slots[0]["slots"]] == [
+        local(day, clock) for clock in ("07:00", "08:00", "09:00")
+    ]
 
 
 async def test_resources_parts_and_details(client: Client) -> None:
@@ -468,8 +495,15 @@ async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, c
     ]
     # The list is a summary; the marketing data are in the details.
     assert not any(key.startswith("marketing_data") for e in events["events"] for key in e)
+    cup_event = sandbox_of(agenda).events[1]
+    first_day, last_day = cup_event.date_from, cup_event.date_to
+    assert (events["events"][0]["start"], events["events"][0]["end"]) == (
+        local(first_day, f"{cup_event.time_from:%H:%M}"),
+        local(last_day, f"{cup_event.time_to:%H:%M}"),
+    )
     cup = await call_ok(client, "locaboo_event_details", {"event_id": 1})
-    assert cup["marketing_data_title"] and cup["entrance_time"]
+    assert cup["marketing_data_title"]
+    assert cup["entrance_time"] == local(first_day, f"{cup_event.entrance_time:%H:%M}")
     assert cup["id"] == 1 and [d["document_type"] for d in cup["documents"]] == [
         "Offer",
         "Order confirmation",
@@ -572,12 +606,12 @@ def _raw_booking_from(body: Any) -> str:
             _raw_booking_from,
         ),
         (
-            "d.m.Y",
+            "d.m.Y + H:i",
             "locaboo_event_list",
             {},
-            lambda r: r["events"][0]["date_from"],
+            lambda r: r["events"][0]["start"],
             "event_list",
-            lambda b: b["data"][0]["date_from"],
+            lambda b: f"{b['data'][0]['date_from']} {b['data'][0]['time_from']}",
         ),
         (
             "d.m.Y H:i",
@@ -801,10 +835,22 @@ async def test_vendor_errors_are_tool_errors(
     ("tool", "arguments", "expected"),
     [
         ("locaboo_booking_add", {"time_from": None}, "give time_from and time_to, or full_day"),
-        ("locaboo_booking_add", {"time_to": "13:00"}, "time_to must be after time_from"),
+        ("locaboo_booking_add", {"time_to": "13:00"}, "time_to 13:00 is not after time_from 14:00"),
         ("locaboo_booking_add", {"date_to": "1999-01-01"}, "date_to is before date_from"),
         ("locaboo_booking_add", {"full_day": True}, "or full_day: true, not both"),
-        ("locaboo_booking_add", {"multi_day": True, "recurrence": {"type": "day"}}, "cannot be combined"),
+        # multi_day is Locaboo's flag for full_day (a full-day booking): one name for it, not two.
+        ("locaboo_booking_add", {"multi_day": True}, "unknown argument 'multi_day' (did you mean full_day?)"),
+        ("locaboo_booking_add", {"date_from": None}, "time_from 14:00 needs a day: give date_from"),
+        (
+            "locaboo_booking_add",
+            {"time_from": "2030-01-01T14:00:00+01:00"},
+            "date_from DAY and time_from 2030-01-01T14:00:00+01:00 name different days",
+        ),
+        (
+            "locaboo_booking_add",
+            {"date_from": None, "date_to": None, "time_from": "DAYT20:00", "time_to": "NEXTT09:00"},
+            "fall on different days; Locaboo books the same times on each day",
+        ),
         # The times belong to the booking, not to the rule.
         ("locaboo_booking_add", {"recurrence": {"type": "day", "time_from": "09:00"}}, "time_from"),
         ("locaboo_booking_add", {"booking_mode": "instant"}, "booking_mode"),
@@ -839,9 +885,11 @@ async def test_vendor_errors_are_tool_errors(
         ("locaboo_booking_add", {"recurrence": {"type": "year", "day": 30, "month": 2}}, "month 2 has no day 30"),
         ("locaboo_booking_add", {"recurrence": {"type": "fortnight"}}, "recurrence"),
         ("locaboo_booking_add", {"resource_parts": [{"resource_id": 100, "part_ids": [101], "x": 1}]}, "x"),
-        ("locaboo_booking_save", {"date_from": "DAY", "date_to": "DAY"}, "give resource_id, date_from and date_to"),
-        ("locaboo_booking_save", {"booking_id": 5001, "time_from": "10:00"}, "times need date_from and date_to"),
-        ("locaboo_booking_save", {"booking_id": 5001, "date_from": "DAY"}, "both date_from and date_to"),
+        ("locaboo_booking_save", {"date_from": "DAY", "date_to": "DAY"}, "give resource_id and date_from"),
+        ("locaboo_booking_save", {"resource_id": 121}, "give resource_id and date_from"),
+        ("locaboo_booking_save", {"booking_id": 5001, "time_from": "10:00"}, "time_from 10:00 needs a day"),
+        ("locaboo_booking_save", {"booking_id": 5001, "date_to": "DAY"}, "date_to needs date_from as well"),
+        ("locaboo_booking_save", {"booking_id": 5001, "date_from": "DAY", "date_to": "2000-01-01"}, "is before"),
         ("locaboo_booking_save", {"booking_id": 5001, "booking_status": "Deleted"}, "booking_status"),
         (
             "locaboo_customer_add",
@@ -882,7 +930,8 @@ async def test_invalid_requests_are_refused_before_sending(
     if tool == "locaboo_booking_add":
         arguments = _add(day, **arguments)
         arguments = {k: v for k, v in arguments.items() if v is not None}
-    arguments = {k: (day.isoformat() if v == "DAY" else v) for k, v in arguments.items()}
+    arguments = {k: _days_in(v, day) for k, v in arguments.items()}
+    expected = _days_in(expected, day)
     for key in [k for k, v in arguments.items() if v is None]:
         arguments.pop(key)
     state = sandbox_of(agenda)
@@ -890,6 +939,13 @@ async def test_invalid_requests_are_refused_before_sending(
     text = await call_error(client, tool, arguments)
     assert expected in text, text
     assert state.bookings == bookings and state.customers == customers
+
+
+def _days_in(value: Any, day: date) -> Any:
+    """`DAY` and `NEXT` in a case stand for the test's day and the day after."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("DAY", day.isoformat()).replace("NEXT", (day + timedelta(days=1)).isoformat())
 
 
 # --- consent before a booking is cancelled, no double bookings -------------------------------

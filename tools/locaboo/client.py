@@ -19,6 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from server.config import ConfigError
 from server.http import ErrorDetail, VendorHTTP
 from server.redaction import redact
+from server.times import zone_name
 from server.vendor import Connection
 from tools.locaboo import dates, phpform
 from tools.locaboo.models import (
@@ -205,7 +206,9 @@ class LocabooClient:
         }
         body = await self._get("availability", "get availability", params)
         resources = _data_list(body)
-        availability = parse(Availability, {"resources": resources, "total": 0}, self.tz)
+        availability = parse(
+            Availability, {"timezone": zone_name(self.tz), "resources": resources, "total": 0}, self.tz
+        )
         # `total` is unreliable at Locaboo (reference §4): count what came back.
         availability.total = sum(len(r.slots) for r in availability.resources)
         return availability

@@ -2,8 +2,10 @@
 
 Locaboo answers in five different notations depending on the endpoint (see the reference,
 section 1.3): ``Y-m-d``, ``Y-m-d H:i``, ``d.m.Y``, ``d.m.Y H:i`` and ISO 8601 with an offset.
-Everything that leaves this package is ISO 8601; wall-clock values carry the offset of the
-configured zone (``LOCABOO_TIMEZONE``).
+Everything that leaves this package is ISO 8601; wall-clock values become moments with the offset
+of the configured zone (``LOCABOO_TIMEZONE``) through ``server.times.moment``. What a model sends is
+resolved by ``server.times`` (offsets, DST gaps and folds); this module only writes the request in
+Locaboo's notation.
 
 The reference does not state Locaboo's time zone; the offsets in its examples (+02:00 in summer,
 +01:00 in winter) point at Europe/Berlin, so that is the default (SAFE CHOICE, reference §4).
@@ -14,8 +16,10 @@ All functions are pure: the zone is always an argument.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server.times import moment
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 
@@ -72,16 +76,6 @@ def parse_vendor_time(value: str) -> time:
         raise ValueError(f"not a valid Locaboo time: {value!r}") from exc
 
 
-def localise(naive: datetime, tz: tzinfo) -> datetime:
-    """Attach ``tz`` to a wall-clock value.
-
-    An ambiguous autumn hour resolves to its first (summer-time) occurrence; a wall time that
-    does not exist (the spring gap) moves forward by the gap, as a clock on the wall would.
-    """
-    aware = naive.replace(tzinfo=tz, fold=0)
-    return aware.astimezone(UTC).astimezone(tz)
-
-
 def parse_vendor_datetime(value: str, tz: tzinfo) -> datetime:
     """Any Locaboo timestamp -> aware datetime in ``tz``.
 
@@ -95,7 +89,7 @@ def parse_vendor_datetime(value: str, tz: tzinfo) -> datetime:
         except ValueError as exc:
             raise ValueError(f"not a valid ISO 8601 timestamp: {value!r}") from exc
         if parsed.tzinfo is None:
-            return localise(parsed, tz)
+            return moment(parsed.date(), parsed.time(), tz)
         return parsed.astimezone(tz)
     date_text, _, time_text = text.partition(" ")
     time_match = _H_M.fullmatch(time_text.strip())
@@ -108,7 +102,7 @@ def parse_vendor_datetime(value: str, tz: tzinfo) -> datetime:
         raise ValueError(f"not a valid Locaboo date-time: {value!r}") from exc
     if day is None:
         raise ValueError(f"not a Locaboo date-time (expected Y-m-d H:i, d.m.Y H:i or ISO 8601): {value!r}")
-    return localise(datetime.combine(day, clock), tz)
+    return moment(day, clock, tz)
 
 
 def iso_date(value: str | None) -> str | None:

@@ -1,18 +1,24 @@
 """Typed tool inputs for Locaboo's writes and filters, and their translation to vendor fields.
 
-The model sends ISO dates and ``HH:MM`` times and structured lists; Locaboo wants ``Y-m-d``,
-``H:i`` and PHP arrays keyed by id. The documented required-if rules of booking_add (reference
-§2.13, L3-L7) are checked here, before anything is sent.
+The model sends ISO dates, times in the shared vocabulary (``server.times``: ``HH:MM``, with an
+offset, or a result's full ``start``) and structured lists; Locaboo wants ``Y-m-d``, ``H:i`` wall
+clock in its zone and PHP arrays keyed by id. The documented required-if rules of booking_add
+(reference §2.13, L3-L7) are checked here, before anything is sent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from server.times import Clock, wall_clock, wall_span, zone_name
 from tools.locaboo.dates import to_vendor_date, to_vendor_time
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -27,6 +33,87 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class _Input(BaseModel):
     # A misspelt key is refused rather than silently dropped.
     model_config = ConfigDict(extra="forbid")
+
+
+# -- when: days and daily times ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Days:
+    """Days and the wall-clock times (in Locaboo's zone) that hold on each of them: how Locaboo
+    takes the time of a booking, a booking list and an availability search."""
+
+    date_from: date
+    date_to: date
+    time_from: time | None = None
+    time_to: time | None = None
+
+
+def days_and_times(
+    zone: ZoneInfo,
+    date_from: date | None,
+    date_to: date | None,
+    time_from: Clock | None,
+    time_to: Clock | None,
+) -> Days | None:
+    """Resolve what the model sent (raises ToolError); None when it named no day at all.
+
+    A time may carry its own date (a slot's `start`), which then stands for date_from; date_to
+    defaults to the first day. A time with an offset is converted into `zone`, and the days move
+    with it when the conversion crosses midnight. Locaboo repeats the same wall-clock times on
+    every day, so each of them must exist on every day (a DST gap or fold on any day is refused)
+    and a time with an offset must mean the same wall-clock time on all of them."""
+    names = ("time_from", "time_to")
+    if time_from is None and time_to is None:
+        if date_from is None:
+            if date_to is not None:
+                raise ToolError("Locaboo: date_to needs date_from as well.")
+            return None
+        return _days(date_from, date_to or date_from)
+    if time_from is not None and time_to is not None:
+        first, last = wall_span(date_from, time_from, time_to, zone, names=names, day_name="date_from")
+    elif time_from is not None:
+        first, last = wall_clock(date_from, time_from, zone, name="time_from", day_name="date_from"), None
+    else:
+        assert time_to is not None
+        first, last = None, wall_clock(date_from, time_to, zone, name="time_to", day_name="date_from")
+    day = (first or last).date()  # type: ignore[union-attr]
+    if first is not None and last is not None and last.date() != day:
+        raise ToolError(
+            f"Locaboo: time_from {time_from} and time_to {time_to} fall on different days; Locaboo books "
+            "the same times on each day from date_from to date_to: give both times on one day."
+        )
+    shift = day - date_from if date_from is not None else timedelta(0)
+    days = _days(day, date_to + shift if date_to is not None else day)
+    for clock, resolved, name in ((time_from, first, names[0]), (time_to, last, names[1])):
+        if clock is not None and resolved is not None and days.date_to > days.date_from:
+            # The day the model's clock was read on (as wall_span reads it), so the later days
+            # are read the same way: an offset may move the wall-clock day.
+            origin = clock.day or (time_from.day if time_from else None) or date_from or resolved.date()
+            shift = resolved.date() - origin if clock.offset is not None else timedelta(0)
+            _same_every_day(zone, days, clock, resolved, name, shift)
+    return dataclasses.replace(days, time_from=first.time() if first else None, time_to=last.time() if last else None)
+
+
+def _days(date_from: date, date_to: date) -> Days:
+    if date_to < date_from:
+        raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+    return Days(date_from, date_to)
+
+
+def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime, name: str, shift: timedelta) -> None:
+    # The first day was resolved already; the others can differ only around a change of the clocks.
+    bare = dataclasses.replace(clock, day=None)
+    day = days.date_from + timedelta(days=1)
+    while day <= days.date_to:
+        local = wall_clock(day - shift, bare, zone, name=name)
+        if local.time() != resolved.time():
+            raise ToolError(
+                f"Locaboo: {name} {clock} is {resolved:%H:%M} in {zone_name(zone)} on {days.date_from} but "
+                f"{local:%H:%M} on {day} (the clocks change in between), and Locaboo books the same "
+                "wall-clock time each day: give it as local HH:MM, or book the days either side apart."
+            )
+        day += timedelta(days=1)
 
 
 # -- booking_add ------------------------------------------------------------------------------
@@ -128,12 +215,8 @@ def booking_add_fields(
     *,
     booking_mode: str,
     main_resource: int,
-    date_from: date,
-    date_to: date,
-    time_from: time | None,
-    time_to: time | None,
+    days: Days,
     full_day: bool,
-    multi_day: bool,
     recurrence: Recurrence | None,
     resource_parts: list[ResourceParts],
     category_fields: list[CategoryField],
@@ -145,36 +228,36 @@ def booking_add_fields(
     """booking_add's POST fields, after the documented required-if rules (raises ValueError).
 
     One set of times serves every kind of booking: Locaboo wants them as top-level fields for a
-    single or multi-day booking and inside the rule (``from``/``to``/``full_day``) for a recurrence.
+    single booking and inside the rule (``from``/``to``/``full_day``) for a recurrence; whole days
+    are ``multi_day=1`` without a rule (Locaboo: "1 if it is a full day booking") and
+    ``full_day=1`` inside one.
     """
-    if date_to < date_from:
-        raise ValueError("date_to is before date_from")
-    timed = time_from is not None or time_to is not None
+    timed = days.time_from is not None or days.time_to is not None
     if full_day and timed:
         raise ValueError("give time_from and time_to, or full_day: true, not both")
-    if recurrence is not None and multi_day:
-        raise ValueError("multi_day is one span; it cannot be combined with a recurrence")
-    if not (full_day or multi_day) and (time_from is None or time_to is None):
+    if not full_day and (days.time_from is None or days.time_to is None):
         raise ValueError("give time_from and time_to, or full_day: true")
-    spans_days = multi_day and date_from != date_to
-    if time_from is not None and time_to is not None and time_to <= time_from and not spans_days:
-        raise ValueError("time_to must be after time_from")
     fields: dict[str, Any] = {
         "booking_mode": booking_mode,
         "main_resource": main_resource,
-        "date_from": to_vendor_date(date_from),
-        "date_to": to_vendor_date(date_to),
+        "date_from": to_vendor_date(days.date_from),
+        "date_to": to_vendor_date(days.date_to),
     }
     if recurrence is None:
-        # Whole days without a rule: Locaboo's multi-day booking without times (00:00-23:59).
-        fields.update(recurring=0, multi_day=int(multi_day or full_day))
-        fields["time_from"] = to_vendor_time(time_from) if time_from else None
-        fields["time_to"] = to_vendor_time(time_to) if time_to else None
+        fields.update(recurring=0, multi_day=int(full_day))
+        if full_day:
+            # SAFE CHOICE: the docs require time_from/time_to whenever recurring is 0 and also
+            # call multi_day=1 a full-day booking; the whole day's times (Locaboo's full-day
+            # instances run 00:00-23:59) satisfy both readings and book the same thing.
+            fields.update(time_from="00:00", time_to="23:59")
+        else:
+            assert days.time_from is not None and days.time_to is not None
+            fields.update(time_from=to_vendor_time(days.time_from), time_to=to_vendor_time(days.time_to))
     else:
         times: dict[str, Any] = {"full_day": 1}
         if not full_day:
-            assert time_from is not None and time_to is not None
-            times = {"from": to_vendor_time(time_from), "to": to_vendor_time(time_to), "full_day": 0}
+            assert days.time_from is not None and days.time_to is not None
+            times = {"from": to_vendor_time(days.time_from), "to": to_vendor_time(days.time_to), "full_day": 0}
         fields.update(recurring=1, **recurrence.vendor(times))
     mains = [main_resource, *(p.resource_id for p in resource_parts)]
     if len(set(mains[1:])) != len(mains) - 1:
@@ -289,7 +372,7 @@ class CustomerFields(_Input):
     customer_number: str | None = None
     customer_newsletter: bool | None = None
     other_fields: dict[str, str] | None = Field(
-        None, description="other Locaboo customer fields, e.g. mobile, website, ust_id, iban, internal_comment"
+        None, description="other customer fields, e.g. mobile, website, ust_id, iban, internal_comment"
     )
 
     @model_validator(mode="after")

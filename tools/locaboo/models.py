@@ -2,8 +2,9 @@
 
 Locaboo answers in PHP shapes: five date notations, ``[]`` for an empty object, ids as strings
 in some places and numbers in others, instances keyed by id in one endpoint and listed in the
-next. The models read all of those and give back one shape: ISO dates, datetimes with the
-offset of ``LOCABOO_TIMEZONE``, lists instead of id-keyed objects, numbers as numbers.
+next. The models read all of those and give back one shape: ISO dates, moments (``Moment``: ISO 8601
+with the offset of ``LOCABOO_TIMEZONE``) wherever a date and a clock time belong together, lists
+instead of id-keyed objects, numbers as numbers.
 
 The zone reaches the validators through the validation context (``{"tz": ZoneInfo}``); see
 :func:`parse`.
@@ -18,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationInfo, model_validator
 
 from server.models import HHMM, ResultModel, WriteResult
+from server.times import Moment, moment
 from tools.locaboo import dates
 
 M = TypeVar("M", bound=ResultModel)
@@ -88,9 +90,8 @@ def _none_if_empty(value: Any) -> Any:
     return None if _blank(value) or value == {} else value
 
 
-VDateTime = Annotated[datetime | None, BeforeValidator(_datetime)]
+VDateTime = Annotated[Moment | None, BeforeValidator(_datetime)]
 VDate = Annotated[date | None, BeforeValidator(_date)]
-VTime = Annotated[HHMM | None, BeforeValidator(_time)]
 Text = Annotated[str | None, BeforeValidator(_text)]
 Number = Annotated[float | None, BeforeValidator(_number)]
 OptInt = Annotated[int | None, BeforeValidator(_number)]
@@ -134,21 +135,18 @@ def _custom_fields(value: Any) -> Any:
 CustomFields = Annotated[list[CustomFieldValue] | None, BeforeValidator(_custom_fields)]
 
 
-# When and where a booking takes place, as lists show it: `resource` is "Hall > Part" for a part.
-class BookedTime(ResultModel):
-    resource_id: int
-    resource: Text = None
-    start: VDateTime = Field(None, validation_alias=AliasChoices("start", "from"))
-    end: VDateTime = Field(None, validation_alias=AliasChoices("end", "to"))
-
-
-# One dated occurrence of a booking on a resource or part, with its id and field answers.
-class Instance(ResultModel):
+# One dated occurrence of a booking on a resource or part ("Hall > Part"), with its id as Locaboo
+# writes it in every answer.
+class Occurrence(ResultModel):
     id: int
     resource_id: int
     resource: Text = None
     start: VDateTime = Field(None, validation_alias=AliasChoices("start", "from"))
     end: VDateTime = Field(None, validation_alias=AliasChoices("end", "to"))
+
+
+# An occurrence of a booking with its own field answers (booking_list with show_details, booking/{id}).
+class Instance(Occurrence):
     custom_fields: CustomFields = None
 
 
@@ -162,7 +160,7 @@ def _one_or_many(value: Any) -> Any:
 
 
 def _times_of(data: Any) -> Any:
-    """`resources[].instances` (keyed by id or listed) -> one `instances` list of when and where.
+    """`resources[].instances` (keyed by id or listed) -> one `instances` list.
 
     Each instance names its own resource ("Hall > Part"), so the grouping by main resource
     repeats what the instances say."""
@@ -233,7 +231,7 @@ class BookingSummary(ResultModel):
     title: Text = None
     customer_id: OptInt = None
     customer: Text = None
-    instances: list[BookedTime] = []
+    instances: list[Instance] = []
     custom_fields: CustomFields = None  # with show_details
 
     @model_validator(mode="before")
@@ -250,10 +248,18 @@ class BookingList(ResultModel):
 # -- availability ------------------------------------------------------------------------------
 
 
+# A free slot: its start and end are what locaboo_booking_add takes as time_from / time_to.
 class Slot(ResultModel):
-    date: date
-    time_from: HHMM
-    time_to: HHMM
+    start: Moment
+    end: Moment
+
+
+def _slot(day: str, found: Any, zone: tzinfo) -> dict[str, Any]:
+    when = dates.parse_vendor_date(day)
+    return {
+        "start": moment(when, dates.parse_vendor_time(str(found["time_from"])), zone),
+        "end": moment(when, dates.parse_vendor_time(str(found["time_to"])), zone),
+    }
 
 
 class ResourceAvailability(ResultModel):
@@ -263,20 +269,22 @@ class ResourceAvailability(ResultModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _flatten(cls, data: Any) -> Any:
+    def _flatten(cls, data: Any, info: ValidationInfo) -> Any:
         # {"dates": {"2018-11-01": [{"time_from", "time_to"}]}} or {"dates": []} when nothing is free.
         if not isinstance(data, dict) or "slots" in data:
             return data
         by_date = data.get("dates") or {}
         slots = [
-            {"date": day, **slot}
-            for day, found in (by_date.items() if isinstance(by_date, dict) else [])
-            for slot in _list(found)
+            _slot(day, found, _tz(info))
+            for day, listed in (by_date.items() if isinstance(by_date, dict) else [])
+            for found in _list(listed)
+            if isinstance(found, dict)
         ]
         return {**data, "slots": slots}
 
 
 class Availability(ResultModel):
+    timezone: str  # the zone of every moment below, once
     resources: list[ResourceAvailability]
     total: int  # free slots in the answer
 
@@ -507,14 +515,39 @@ class InvoiceList(ResultModel):
 # -- events -----------------------------------------------------------------------------------
 
 
+def _event_moment(day: Any, clock: Any, zone: tzinfo, *, end: bool) -> datetime | None:
+    """An event's `d.m.Y` date and `H:i` time as one moment; without a time the day's start or,
+    for an end, its last minute (23:59, as Locaboo ends full-day instances)."""
+    when = _date(day)
+    if when is None:
+        return None
+    return moment(when, _time(clock) or (time(23, 59) if end else None), zone)
+
+
 # An event as event_list shows it; locaboo_event_details has its marketing data and documents.
 class EventSummary(ResultModel):
     id: int
     event_title: Text = None
-    date_from: VDate = None
-    date_to: VDate = None
-    time_from: VTime = None
-    time_to: VTime = None
+    start: Moment | None = None  # Locaboo: date_from + time_from
+    end: Moment | None = None  # Locaboo: date_to + time_to
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moments(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or "start" in data or "end" in data:
+            return data
+        zone = _tz(info)
+        extra: dict[str, Any] = {
+            "start": _event_moment(data.get("date_from"), data.get("time_from"), zone, end=False),
+            "end": _event_moment(data.get("date_to"), data.get("time_to"), zone, end=True),
+        }
+        # [inferred] The docs give the doors-open and beginning times as bare clock times next to
+        # the event's dates; they are read as times on its first day.
+        first = _date(data.get("date_from"))
+        for name in ("entrance_time", "beginning_time"):
+            clock = _time(data.get(name))
+            extra[name] = moment(first, clock, zone) if clock and first else None
+        return {**data, **extra}
 
 
 class EventList(ResultModel):
@@ -524,7 +557,7 @@ class EventList(ResultModel):
 class DocumentBooking(ResultModel):
     id: int
     title: Text = None
-    instances: list[BookedTime] = []
+    instances: list[Occurrence] = []  # event answers carry no field answers
 
     @model_validator(mode="before")
     @classmethod
@@ -543,8 +576,8 @@ class EventDocument(ResultModel):
 
 
 class EventDetails(EventSummary):
-    entrance_time: VTime = None
-    beginning_time: VTime = None
+    entrance_time: Moment | None = None  # doors open
+    beginning_time: Moment | None = None
     marketing_data_title: Text = None
     marketing_data_description: Text = None
     marketing_data_price: Text = None

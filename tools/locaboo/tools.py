@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from server.times import Clock, TimeOfDay
 from server.toolkit import Toolkit
 from tools.locaboo.client import LocabooClient, timezone
 from tools.locaboo.dates import to_vendor_date, to_vendor_time
@@ -17,12 +19,14 @@ from tools.locaboo.inputs import (
     CategoryField,
     CustomerAddress,
     CustomerFields,
+    Days,
     FieldCondition,
     Recurrence,
     ResourceParts,
     SaveCustomer,
     booking_add_fields,
     condition_params,
+    days_and_times,
 )
 from tools.locaboo.models import (
     AddressesAdded,
@@ -48,23 +52,40 @@ BookingId = Annotated[int, Field(ge=1, description="from locaboo_booking_list")]
 CustomerId = Annotated[int, Field(ge=1, description="from locaboo_customer_list")]
 DateFrom = Annotated[date, Field(description="first day")]
 DateTo = Annotated[date, Field(description="last day")]
-TimeFrom = Annotated[time | None, Field(description="HH:MM local")]
-TimeTo = Annotated[time | None, Field(description="HH:MM local")]
+# Times in the shared vocabulary (server/times.py): HH:MM in the venue's zone, with an offset, or
+# a result's full `start`/`end`; a date in them may stand in for date_from.
+TimeFrom = Annotated[TimeOfDay | None, Field(description="HH:MM or a slot's start")]
+TimeTo = Annotated[TimeOfDay | None, Field(description="HH:MM or a slot's end")]
+FirstDay = Annotated[date | None, Field(description="first day; default time_from's date")]
+LastDay = Annotated[date | None, Field(description="last day; default date_from")]
 
 
 def _fail(error: ValueError) -> ToolError:
     return ToolError(f"Locaboo: {error}")
 
 
+def _when(
+    zone: ZoneInfo, date_from: date | None, date_to: date | None, time_from: Clock | None, time_to: Clock | None
+) -> Days | None:
+    """The days and wall-clock times Locaboo is sent; every failure names Locaboo."""
+    try:
+        return days_and_times(zone, date_from, date_to, time_from, time_to)
+    except ToolError as error:
+        text = str(error)
+        raise ToolError(text if text.startswith("Locaboo") else f"Locaboo: {text}") from None
+
+
 def register(kit: Toolkit) -> None:
-    client = LocabooClient(kit.http, timezone(kit.settings.env))
+    zone = timezone(kit.settings.env)
+    client = LocabooClient(kit.http, zone)
 
     async def describe_save(**arguments: Any) -> str | None:
         """What the person is asked before locaboo_booking_save changes an existing booking."""
         booking_id = arguments.get("booking_id")
         if booking_id is None:
             return None  # a new booking takes nothing away
-        moving = arguments.get("date_from") is not None or arguments.get("resource_id") is not None
+        when = [arguments.get(name) for name in ("date_from", "date_to", "time_from", "time_to")]
+        moving = any(value is not None for value in when) or arguments.get("resource_id") is not None
         status = arguments.get("booking_status")
         if status is None and not moving:
             return None  # only the customer changes
@@ -72,8 +93,7 @@ def register(kit: Toolkit) -> None:
         if status == "Cancel":
             return f"Cancel Locaboo booking {what}? Its time becomes free for others."
         if moving:
-            when = f"{arguments.get('date_from')} to {arguments.get('date_to')}"
-            return f"Move Locaboo booking {what} to {when}? Its current times are replaced."
+            return f"Move Locaboo booking {what} to {_described(zone, *when)}? Its current times are replaced."
         return f"Set Locaboo booking {what} to {status}?"
 
     @kit.read("locaboo_resource_list", title="List Locaboo resources")
@@ -91,15 +111,20 @@ def register(kit: Toolkit) -> None:
         date_from: DateFrom,
         date_to: DateTo,
         resource_id: Annotated[Id | None, Field(description="only this resource or part")] = None,
-        time_from: TimeFrom = None,
-        time_to: TimeTo = None,
+        time_from: Annotated[TimeOfDay | None, Field(description="HH:MM")] = None,
+        time_to: Annotated[TimeOfDay | None, Field(description="HH:MM")] = None,
         show_details: Annotated[bool, Field(description="with custom field answers")] = False,
     ) -> BookingList:
         """Locaboo: bookings in a period (not cancelled): customer, where and when; more in locaboo_booking_details."""
-        if date_to < date_from:
-            raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+        days = _when(zone, date_from, date_to, time_from, time_to)
+        assert days is not None
         return await client.booking_list(
-            date_from, date_to, resource_id=resource_id, time_from=time_from, time_to=time_to, show_details=show_details
+            days.date_from,
+            days.date_to,
+            resource_id=resource_id,
+            time_from=days.time_from,
+            time_to=days.time_to,
+            show_details=show_details,
         )
 
     @kit.read("locaboo_booking_details", title="Get a Locaboo booking")
@@ -115,8 +140,8 @@ def register(kit: Toolkit) -> None:
             list[Id] | None,
             Field(max_length=50, description="resources or parts; default all; a hall answers per part"),
         ] = None,
-        time_from: Annotated[time | None, Field(description="earliest start, HH:MM")] = None,
-        time_to: Annotated[time | None, Field(description="latest end, HH:MM")] = None,
+        time_from: Annotated[TimeOfDay | None, Field(description="earliest start, HH:MM")] = None,
+        time_to: Annotated[TimeOfDay | None, Field(description="latest end, HH:MM")] = None,
         duration: Annotated[str, Field(pattern=r"^\d{2}:[0-5]\d$", description="slot length HH:MM")] = "01:00",
         limit: Annotated[int | None, Field(ge=1, le=500, description="max slots")] = None,
         conditions: Annotated[
@@ -125,8 +150,8 @@ def register(kit: Toolkit) -> None:
         ] = [],  # noqa: B006
     ) -> Availability:
         """Locaboo: free slots of a given length per resource, from opening hours, holidays and bookings."""
-        if date_to < date_from:
-            raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+        days = _when(zone, date_from, date_to, time_from, time_to)
+        assert days is not None
         if duration == "00:00":
             raise ToolError("Locaboo: duration must be longer than 00:00.")
         try:
@@ -134,11 +159,11 @@ def register(kit: Toolkit) -> None:
         except ValueError as error:
             raise _fail(error) from None
         availability = await client.availability(
-            date_from,
-            date_to,
+            days.date_from,
+            days.date_to,
             resource_ids=resource_id,
-            time_from=time_from,
-            time_to=time_to,
+            time_from=days.time_from,
+            time_to=days.time_to,
             duration=duration,
             limit=limit,
             conditions=filters,
@@ -158,9 +183,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("locaboo_customer_list", title="List Locaboo customers")
     async def locaboo_customer_list(
-        search: Annotated[
-            str | None, Field(max_length=100, description="only customers whose name, company or e-mail contains this")
-        ] = None,
+        search: Annotated[str | None, Field(max_length=100, description="part of name, company or e-mail")] = None,
     ) -> CustomerList:
         """Locaboo: customers with their group, contact details and customer number."""
         customers = await client.customer_list()
@@ -194,34 +217,27 @@ def register(kit: Toolkit) -> None:
     async def locaboo_booking_save(
         booking_id: Annotated[Id | None, Field(description="booking to change; leave out to create")] = None,
         resource_id: Annotated[Id | None, Field(description="resource or part; required to create")] = None,
-        date_from: Annotated[date | None, Field(description="first day; required to create")] = None,
-        date_to: Annotated[date | None, Field(description="last day; required to create")] = None,
+        date_from: FirstDay = None,
+        date_to: LastDay = None,
         time_from: TimeFrom = None,
         time_to: TimeTo = None,
         booking_status: Annotated[
             Literal["Live", "Draft", "Complete", "Cancel"] | None,
-            Field(description="Cancel cancels and frees the time; new bookings default to Live"),
+            Field(description="Cancel frees the time; new ones default to Live"),
         ] = None,
         customer: Annotated[SaveCustomer | None, Field(description="customer of a new booking")] = None,
     ) -> BookingWritten:
         """Locaboo: create a simple booking (same times each day), or change or cancel one by booking_id."""
-        if booking_id is None and (resource_id is None or date_from is None or date_to is None):
-            raise ToolError("Locaboo: to create a booking give resource_id, date_from and date_to (or a booking_id).")
-        if (date_from is None) != (date_to is None):
-            raise ToolError("Locaboo: give both date_from and date_to, or neither.")
-        if date_from and date_to and date_to < date_from:
-            raise ToolError("Locaboo: date_to is before date_from.")
-        if (time_from or time_to) and date_from is None:
-            raise ToolError("Locaboo: times need date_from and date_to as well.")
-        if time_from and time_to and time_to <= time_from:
-            raise ToolError("Locaboo: time_to must be after time_from.")
+        days = _when(zone, date_from, date_to, time_from, time_to)
+        if booking_id is None and (resource_id is None or days is None):
+            raise ToolError("Locaboo: to create a booking give resource_id and date_from (or a booking_id).")
         params = {
             "booking_id": booking_id,
             "resource_id": resource_id,
-            "date_from": to_vendor_date(date_from) if date_from else None,
-            "date_to": to_vendor_date(date_to) if date_to else None,
-            "time_from": to_vendor_time(time_from) if time_from else None,
-            "time_to": to_vendor_time(time_to) if time_to else None,
+            "date_from": to_vendor_date(days.date_from) if days else None,
+            "date_to": to_vendor_date(days.date_to) if days else None,
+            "time_from": to_vendor_time(days.time_from) if days and days.time_from else None,
+            "time_to": to_vendor_time(days.time_to) if days and days.time_to else None,
             "booking_status": booking_status,
             **(customer.vendor() if customer else {}),
         }
@@ -241,7 +257,7 @@ def register(kit: Toolkit) -> None:
     async def locaboo_event_details(
         event_id: Annotated[int, Field(ge=1, description="from locaboo_event_list")],
     ) -> EventDetails:
-        """Locaboo: one event with marketing data, its offers, order confirmations and invoices, and their bookings."""
+        """Locaboo: one event with marketing data, offers, order confirmations, invoices and their bookings."""
         return await client.event_details(event_id)
 
     @kit.write("locaboo_booking_add", destructive=False, idempotent=False, title="Book a Locaboo resource")
@@ -251,14 +267,11 @@ def register(kit: Toolkit) -> None:
             Field(description="direct_booking books now; booking_request waits for the manager"),
         ],
         main_resource: Annotated[int, Field(ge=1, description="main resource id (not a part)")],
-        date_from: DateFrom,
-        date_to: Annotated[date, Field(description="last day; same as date_from for one day")],
-        time_from: Annotated[time | None, Field(description="HH:MM; needed unless full_day")] = None,
-        time_to: Annotated[time | None, Field(description="HH:MM; needed unless full_day")] = None,
-        full_day: Annotated[bool, Field(description="whole days instead of times")] = False,
-        multi_day: Annotated[
-            bool, Field(description="one span from date_from time_from to date_to time_to, not daily times")
-        ] = False,
+        date_from: FirstDay = None,
+        date_to: LastDay = None,
+        time_from: TimeFrom = None,
+        time_to: TimeTo = None,
+        full_day: Annotated[bool, Field(description="whole days, no times")] = False,
         recurrence: Annotated[Recurrence | None, Field(description="repeat rule from date_from to date_to")] = None,
         resource_parts: Annotated[
             list[ResourceParts], Field(max_length=20, description="parts to book; empty = whole main_resource")
@@ -279,18 +292,17 @@ def register(kit: Toolkit) -> None:
         comments: Annotated[str | None, Field(max_length=2000, description="public")] = None,
         internal_comments: Annotated[str | None, Field(max_length=2000, description="staff only")] = None,
     ) -> BookingWritten:
-        """Locaboo: book a resource or its parts on one or more days, as one multi-day span, or recurring;
-        times are local. Check locaboo_availability first."""
+        """Locaboo: book a resource or its parts on one or more days, or recurring. Check locaboo_availability
+        first."""
+        days = _when(zone, date_from, date_to, time_from, time_to)
+        if days is None:
+            raise ToolError("Locaboo: give date_from (or time_from as a slot's start).")
         try:
             fields = booking_add_fields(
                 booking_mode=booking_mode,
                 main_resource=main_resource,
-                date_from=date_from,
-                date_to=date_to,
-                time_from=time_from,
-                time_to=time_to,
+                days=days,
                 full_day=full_day,
-                multi_day=multi_day,
                 recurrence=recurrence,
                 resource_parts=resource_parts,
                 category_fields=category_fields,
@@ -368,6 +380,21 @@ async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
     if booking.customer:
         parts.append(f"for {booking.customer}")
     return " ".join([str(booking_id), *parts])
+
+
+def _described(zone: ZoneInfo, *when: Any) -> str:
+    """`2026-11-24 14:00-16:00` (or `... to 2026-11-25`) for the consent question."""
+    try:
+        days = days_and_times(zone, *when)
+    except ToolError:
+        return " ".join(str(value) for value in when if value is not None)  # the save will say what is wrong
+    if days is None:
+        return "another resource"
+    text = str(days.date_from) + (f" to {days.date_to}" if days.date_to != days.date_from else "")
+    if days.time_from or days.time_to:
+        clocks = (f"{clock:%H:%M}" if clock else "" for clock in (days.time_from, days.time_to))
+        text += " " + "-".join(clocks)
+    return text
 
 
 def _haystack(customer: object) -> str:
