@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Europe/Amsterdam")
+from .models import VENDOR_TZ
+
+# The vendor's zone (reference 1.4), the same constant the client reads the answers in.
+TZ = VENDOR_TZ
 
 # Weekday numbers as datetime.weekday(): Monday 0 ... Sunday 6.
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
