@@ -49,6 +49,10 @@ class Settings:
     max_result_kb: int = 64
     listing_cache: str | None = None
     """Folder where tool lists are kept between starts (server/listing_cache.py); None: build every start."""
+    attachments_dir: str | None = None
+    """AGENDA_MCP_ATTACHMENTS_DIR: the one folder local files may be sent from (stdio only)."""
+    transport: Literal["stdio", "http"] = "stdio"
+    """How the server is reached; over HTTP no tool reads a local file (server/attachments.py)."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -75,6 +79,7 @@ class Settings:
             rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
             max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),
             listing_cache=cache_directory(env),
+            attachments_dir=env.get("AGENDA_MCP_ATTACHMENTS_DIR", "").strip() or None,
             env=env,
         )
         return settings.with_overrides(**overrides)
@@ -172,6 +177,10 @@ class HttpSettings:
     """AGENDA_MCP_ALLOWED_HOSTS: public host names accepted in the Host header, besides loopback."""
     stateless: bool = False
     """AGENDA_MCP_STATELESS / --stateless: no sessions, so any replica can answer any request."""
+    sessions_per_client: int = 100
+    """AGENDA_MCP_SESSIONS_PER_CLIENT: open sessions one client (address + token) may hold."""
+    session_idle_seconds: int = 600
+    """AGENDA_MCP_SESSION_IDLE_SECONDS: a session unused this long is closed."""
 
     @property
     def loopback(self) -> bool:
@@ -184,6 +193,8 @@ class HttpSettings:
             token=parse_http_token(env.get("AGENDA_MCP_HTTP_TOKEN", "")),
             allowed_hosts=parse_allowed_hosts(env.get("AGENDA_MCP_ALLOWED_HOSTS", "")),
             stateless=_flag(env, "AGENDA_MCP_STATELESS"),
+            sessions_per_client=_int(env, "AGENDA_MCP_SESSIONS_PER_CLIENT", 100, 1, 10_000),
+            session_idle_seconds=_int(env, "AGENDA_MCP_SESSION_IDLE_SECONDS", 600, 10, 86_400),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.check()

@@ -25,6 +25,7 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
+from server.attachments import FilePolicy
 from server.arguments import explain, scrub, strict_model, unknown_arguments
 from server.cache import Cached, cache_seconds
 from server.config import Settings
@@ -58,6 +59,11 @@ class Toolkit:
     @property
     def tz(self) -> ZoneInfo:
         return self.settings.tz
+
+    @property
+    def files(self) -> FilePolicy:
+        """Where a tool may read a local file it sends to the vendor (server/attachments.py)."""
+        return FilePolicy.from_settings(self.settings.attachments_dir, transport=self.settings.transport)
 
     def read(self, name: str, *, title: str | None = None) -> Callable[[F], F]:
         """Register a tool that only reads."""

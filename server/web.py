@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.app import build_agenda
 from server.config import HttpSettings, Settings
 from server.redaction import get_logger, register_secrets
+from server.sessions import SessionQuota
 
 log = get_logger("agenda_mcp.web")
 
@@ -94,6 +95,7 @@ def transport_security(http: HttpSettings) -> TransportSecuritySettings:
 
 def create_app(settings: Settings, http: HttpSettings) -> Starlette:
     """The whole HTTP service: /mcp and /healthz. `app.state.agenda` is the assembled server."""
+    settings = settings.with_overrides(transport="http")
     if http.token:
         register_secrets([http.token])
         agenda = build_agenda(settings, auth=auth_settings(http), token_verifier=StaticTokenVerifier(http.token))
@@ -110,8 +112,13 @@ def create_app(settings: Settings, http: HttpSettings) -> Starlette:
         stateless_http=http.stateless,
         transport_security=transport_security(http),
         host=http.host,
+        session_idle_timeout=http.session_idle_seconds,
     )
     app.state.agenda = agenda
+    if not http.stateless:
+        app.add_middleware(
+            SessionQuota, path=MCP_PATH, per_client=http.sessions_per_client, idle_seconds=http.session_idle_seconds
+        )
     return app
 
 
