@@ -83,7 +83,7 @@ class FilePolicy:
 
 def decoded(content_base64: str, filename: str, content_type: str | None) -> Upload:
     if len(content_base64) > MAX_ATTACHMENT_BYTES * 4 // 3 + 4:
-        raise ToolError(f"{_shown(filename)} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB; it is not sent.")
+        raise ToolError(f"{_shown(filename)} is larger than {MAX_ATTACHMENT_BYTES // 2**20} MB; it is not sent.")
     try:
         content = base64.b64decode(content_base64, validate=True)
     except (binascii.Error, ValueError):

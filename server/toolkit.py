@@ -25,8 +25,8 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
-from server.attachments import FilePolicy
 from server.arguments import explain, scrub, strict_model, unknown_arguments
+from server.attachments import FilePolicy
 from server.cache import Cached, cache_seconds
 from server.config import Settings
 from server.consent import Describe, consent_parameter, require_consent
