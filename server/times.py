@@ -33,6 +33,7 @@ __all__ = [
     "DateTime",
     "Moment",
     "TimeOfDay",
+    "check_period",
     "moment",
     "wall_clock",
     "wall_span",
@@ -222,6 +223,29 @@ def _exists(local: datetime, zone: ZoneInfo) -> bool:
 def _iso_offset(aware: datetime) -> str:
     text = aware.isoformat()
     return text[-6:]
+
+
+def check_period(
+    first: date,
+    last: date | None,
+    *,
+    max_days: int,
+    names: tuple[str, str] = ("date_from", "date_to"),
+) -> None:
+    """Refuse a period that ends before it starts or spans more than `max_days` days, before any
+    request or computation: one call over centuries would stall the vendor (or the simulator) and
+    every call waiting behind it."""
+    if last is None:
+        return
+    if last < first:
+        raise ToolError(
+            f"{names[1]} {last.isoformat()} is before {names[0]} {first.isoformat()}; give {names[1]} on or after it."
+        )
+    if (last - first).days >= max_days:
+        raise ToolError(
+            f"{names[0]} to {names[1]} spans {(last - first).days + 1:,} days; at most {max_days} per call, "
+            "so split the period or narrow it."
+        )
 
 
 # -- what a model gets back ---------------------------------------------------------------------
