@@ -1,4 +1,6 @@
-"""Planaday's part of `agenda-mcp demo`: find a course with seats, enrol a student, undo it."""
+"""Planaday's part of `agenda-mcp demo`: find a course with seats, see its sessions, enrol a
+student, undo it. It prints actual records (a course, a daypart with its start and end, the
+booking), not only totals."""
 
 from __future__ import annotations
 
@@ -12,16 +14,19 @@ async def run(step: DemoStep) -> None:
     labels = await step("list_planaday_labels", {}, show=["labels"])
     label = labels["labels"][0]["name"]
     today = date.today()
-    courses = await step(
-        "list_planaday_courses",
-        {"start": today.isoformat(), "end": (today + timedelta(weeks=8)).isoformat(), "label": [label], "limit": 5},
-        show=["page"],
-    )
+    period = {"start": today.isoformat(), "end": (today + timedelta(weeks=8)).isoformat()}
+    courses = await step("list_planaday_courses", {**period, "label": [label], "limit": 5}, show=["page"])
     course = next(c for c in courses["courses"] if c["users"].get("available", 0) > 1)
-    dayparts = await step("list_planaday_course_dayparts", {"course_id": course["id"]}, show=["page"])
+    await step("get_planaday_course", {"course_id": course["id"]}, show=["id", "name", "users", "costs", "level"])
+    dayparts = await step("list_planaday_course_dayparts", {"course_id": course["id"]}, show=["timezone", "dayparts"])
     first = dayparts["dayparts"][0]
+    # A result's moment is accepted verbatim: the courses on that daypart's day.
+    same_day = await step("list_planaday_courses", {"start": first["start"], "end": first["start"]}, show=["page"])
+    if course["id"] not in {c["id"] for c in same_day["courses"]}:
+        raise RuntimeError(f"course {course['id']} is not listed on the day of its own daypart {first['start']}")
     if first.get("location_ids"):
         await step("get_planaday_location", {"location_id": first["location_ids"][0]}, show=["name", "address"])
+    await step("list_planaday_extrafields", {}, show=["student"])
     student = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "f"}
     booking = await step("create_planaday_booking", {"course_id": course["id"], "students": [student]})
     booked = await step("get_planaday_course", {"course_id": course["id"]}, show=["name", "users"])

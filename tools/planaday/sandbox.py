@@ -230,7 +230,6 @@ class PlanadaySandbox:
         self.requests: list[Received] = []
         """Every request received, refused ones included, in order."""
         self._rng = random.Random(5113)
-        self._sequence = 0
         self._next_option = 70001
         self._next_person = 20001
         self._next_company = 501
@@ -486,8 +485,9 @@ class PlanadaySandbox:
         label: str | None,
     ) -> JSON:
         moment = self.now()
-        self._sequence += 1
-        booking_id = f"API{int(moment.timestamp()):08x}{self._sequence:05x}.{self._rng.randrange(10**7, 10**8)}"
+        # The vendor's shape ("API" + a uniqid-like token), but from the seeded generator, not the
+        # clock: a fresh simulator hands out the same ids, so demo transcripts can be compared.
+        booking_id = f"API{self._rng.getrandbits(56):014x}.{self._rng.randrange(10**7, 10**8)}"
         company_detail = self._company_detail(company)
         details: list[JSON] = []
         option_ids: list[int] = []
