@@ -162,6 +162,17 @@ async def test_salt_failure_is_retried_only_once() -> None:
     assert "ONLINEAFSPRAKEN_API_SECRET" in str(error.value)  # salt trouble reads as a credentials problem
 
 
+async def test_a_taken_slot_is_not_re_signed_whatever_the_server_clock() -> None:
+    """`Geen vrij tijdslot` comes only after the signature was accepted: sending the booking again
+    with the server's time would be a second write for nothing (the documented failure answer
+    carries a Timestamp years from any client's clock)."""
+    taken = envelope(status="failed", message="Geen vrij tijdslot voor afspraak.", timestamp=LOCAL_NOW + 10_000)
+    async with fake_vendor(lambda q: (200, taken)) as (client, seen):
+        with pytest.raises(ToolError, match="Geen vrij tijdslot"):
+            await client.call("setAppointment", {"AgendaId": 1}, action="book appointment", write=True)
+    assert len(seen) == 1
+
+
 async def test_requests_carry_the_documented_parameters() -> None:
     async with fake_vendor(lambda q: (200, envelope("<Objects></Objects>"))) as (client, seen):
         await client.get_customers(limit=10, email="jan@example.nl")

@@ -147,7 +147,12 @@ class OnlineAfsprakenClient:
         params = dict(params or {})
         salt = int(self._clock()) + self.clock_offset
         envelope = await self._send(method, params, salt, action, write, verify_with)
-        if not envelope.ok and envelope.timestamp is not None and not salt_in_window(salt, envelope.timestamp):
+        if (
+            not envelope.ok
+            and envelope.timestamp is not None
+            and not salt_in_window(salt, envelope.timestamp)
+            and not _after_authentication(envelope.message)
+        ):
             # Rejected for the salt: authentication comes before anything is executed, so nothing
             # happened and re-signing once with the server's own time is safe, writes included.
             salt = envelope.timestamp
@@ -573,6 +578,13 @@ _ID_HINT = {
     "customer": "Check the id with get_customers.",
 }
 _AVAILABILITY_HINT = "Check agenda_id and appointment_type_id with get_agendas and get_appointment_types."
+
+
+def _after_authentication(message: str) -> bool:
+    """A refusal only a signed-in request can get (the slot is taken): our salt was accepted, so
+    re-signing would only send the same request again. The documented failure answer carries a
+    Timestamp far from any client's clock, which once made a refused booking go out twice."""
+    return message.strip().startswith("Geen vrij tijdslot")
 
 
 def _one(envelope: Envelope, tag: str, action: str) -> dict[str, Any]:
