@@ -1,4 +1,6 @@
-"""OnlineAfspraken.nl's part of `agenda-mcp demo`: find a free time, book it, see it, cancel it."""
+"""OnlineAfspraken.nl's part of `agenda-mcp demo`: find a free time, book it, see it, cancel it.
+
+The free time is booked by passing its `start` on as it came, as a model should."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from server.vendor import DemoStep
 
 
 def _slot_key(slot: dict[str, Any]) -> tuple[Any, ...]:
-    return slot["date"], slot["start_time"], slot.get("resource_id")
+    return slot["start"], slot.get("resource_id")
 
 
 async def run(step: DemoStep) -> None:
@@ -20,7 +22,7 @@ async def run(step: DemoStep) -> None:
     days = await step("get_bookable_days", target, show=["days"])
     # Tomorrow or later, so a cancellation as the customer is still within the deadline.
     day = days["days"][min(2, len(days["days"]) - 1)]
-    times = await step("get_bookable_times", {**target, "date": day})
+    times = await step("get_bookable_times", {**target, "date": day}, show=["timezone", "times"])
     slot = times["times"][0]
     customer = await step(
         "set_customer",
@@ -36,8 +38,7 @@ async def run(step: DemoStep) -> None:
         {
             **target,
             "customer_id": customer["customer_id"],
-            "date": slot["date"],
-            "start_time": slot["start_time"],
+            "start_time": slot["start"],
             "resource_id": slot["resource_id"],
             "description": "Geboekt via agenda-mcp demo",
         },

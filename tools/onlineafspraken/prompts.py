@@ -34,11 +34,13 @@ def book_appointment(
         "Call get_appointment_types and pick the appointment_type_id that matches the service; note its duration.",
         "Call get_bookable_days with agenda_id and appointment_type_id (start_date/end_date as YYYY-MM-DD) to "
         "see which days still have room.",
-        "Call get_bookable_times for a chosen day; times are Europe/Amsterdam. Offer the person two or three "
-        "times that fit the preference and let them choose. Keep the resource_id of the chosen time.",
+        "Call get_bookable_times for a chosen day; each time's start carries its offset (Europe/Amsterdam). "
+        "Offer the person two or three times that fit the preference and let them choose. Keep the chosen "
+        "time's start and resource_id as they are.",
         "Find the customer with get_customers (by e-mail); only if there is none, create them with set_customer.",
         "Repeat the appointment back (type, day, time, customer) and book it only after the person agrees: "
-        "set_appointment with agenda_id, appointment_type_id, date, start_time, customer_id and resource_id.",
+        "set_appointment with agenda_id, appointment_type_id, customer_id, resource_id and the time's start "
+        "as start_time, unchanged.",
         "If the appointment stays pending (see requires_confirmation), it is confirmed with "
         "confirm_appointment and the code the customer receives; tell the person so.",
     )
