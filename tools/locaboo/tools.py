@@ -84,8 +84,11 @@ def register(kit: Toolkit) -> None:
         booking_id = arguments.get("booking_id")
         if booking_id is None:
             return None  # a new booking takes nothing away
-        when = [arguments.get(name) for name in ("date_from", "date_to", "time_from", "time_to")]
-        moving = any(value is not None for value in when) or arguments.get("resource_id") is not None
+        try:
+            when = _when(zone, *(arguments.get(name) for name in ("date_from", "date_to", "time_from", "time_to")))
+        except ToolError:
+            return None  # the call itself refuses these times, before anything is sent
+        moving = when is not None or arguments.get("resource_id") is not None
         status = arguments.get("booking_status")
         if status is None and not moving:
             return None  # only the customer changes
@@ -93,7 +96,7 @@ def register(kit: Toolkit) -> None:
         if status == "Cancel":
             return f"Cancel Locaboo booking {what}? Its time becomes free for others."
         if moving:
-            return f"Move Locaboo booking {what} to {_described(zone, *when)}? Its current times are replaced."
+            return f"Move Locaboo booking {what} to {_described(when)}? Its current times are replaced."
         return f"Set Locaboo booking {what} to {status}?"
 
     @kit.read("locaboo_resource_list", title="List Locaboo resources")
@@ -382,12 +385,8 @@ async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
     return " ".join([str(booking_id), *parts])
 
 
-def _described(zone: ZoneInfo, *when: Any) -> str:
+def _described(days: Days | None) -> str:
     """`2026-11-24 14:00-16:00` (or `... to 2026-11-25`) for the consent question."""
-    try:
-        days = days_and_times(zone, *when)
-    except ToolError:
-        return " ".join(str(value) for value in when if value is not None)  # the save will say what is wrong
     if days is None:
         return "another resource"
     text = str(days.date_from) + (f" to {days.date_to}" if days.date_to != days.date_from else "")
