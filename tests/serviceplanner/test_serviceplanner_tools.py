@@ -248,7 +248,7 @@ async def test_appointment_create_get_delete_then_404(agenda: Agenda, client: Cl
             "services": [item["id"]],
         },
     )
-    assert created["sandbox"] is True and "time_from" not in created  # not planned: waits in the window
+    assert created["sandbox"] is True and "start" not in created  # not planned: waits in the window
     window = offset_datetime(created["plan_from"]), offset_datetime(created["plan_to"])
     assert window[0] <= window[1] and window[0].date() == amsterdam_today()
 
@@ -282,7 +282,7 @@ async def test_planned_appointment_has_a_time_with_offset(agenda: Agenda, client
             "users": [technician],
         },
     )
-    start, end = offset_datetime(created["time_from"]), offset_datetime(created["time_to"])
+    start, end = offset_datetime(created["start"]), offset_datetime(created["end"])
     assert (end - start).total_seconds() == kind["time"] * 60 and start.date() > amsterdam_today()
     assert created["planned_at"] == amsterdam_today().isoformat()
     shown = await call_ok(client, "sp_get_appointment", {"appointment_id": created["id"]})
@@ -332,7 +332,7 @@ async def test_appointment_list_filters_and_order(agenda: Agenda, client: Client
     assert rows and all(r["appointment_type"] == "Onderhoud cv-ketel" for r in rows)
     assert all(state.appointments[r["id"]]["appointment_type_id"] == kind for r in rows)
     assert all(technician in state.appointments[r["id"]]["users"] for r in rows)
-    starts = [offset_datetime(r["time_from"]) for r in rows]
+    starts = [offset_datetime(r["start"]) for r in rows]
     assert starts == sorted(starts, reverse=True)
 
 
@@ -427,11 +427,15 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
     changed = await call_ok(
         client, "sp_update_client_item", {"client_id": owner["id"], "item_id": created["id"], "plan_cycle": 24}
     )
-    assert (changed["plan_cycle"], changed["address_id"]) == (24, address_id)
-    assert (changed["appointment_type_id"], changed["appointment_or_invite"]) == (kind["id"], "appointment")
+    # The result says what the vendor made of it, not the fields sent back again.
+    assert (changed["id"], changed["appointment_or_invite"]) == (created["id"], "appointment")
+    assert "plan_cycle" not in changed and "address_id" not in changed
+    stored = state.items[created["id"]]
+    assert (stored["plan_cycle"], stored["address_id"], stored["appointment_type_id"]) == (24, address_id, kind["id"])
     detail = await call_ok(client, "sp_get_client_item", {"client_id": owner["id"], "item_id": created["id"]})
     assert (detail["time"], detail["date_from"], detail["recurring"]) == (kind["time"], "2025-03-13", True)
     assert (detail["plan_cycle"], detail["appointment_or_invite"]) == (24, "appointment")
+    assert changed["plan_next_date"] == detail["plan_next_date"]
 
     werkbon = tmp_path / "werkbon.pdf"
     werkbon.write_bytes(b"%PDF-1.4 werkbon 2026")

@@ -2,8 +2,8 @@
 
 Answers are parsed leniently (the vendor mixes strings and numbers: `"time": "60"`,
 `"plan_cycle": "12"`, tinyint flags) into the shapes tools return: ints, booleans, ISO dates,
-and datetimes with their UTC offset. Lists are flattened to what a planner reads (a client's
-name, an address on one line) to keep tool results small.
+and moments as ISO 8601 datetimes with their offset (server/times.py). Lists are flattened to
+what a planner reads (a client's name, an address on one line) to keep tool results small.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from server.models import ResultModel, WriteResult
+from server.times import Moment, moment
 
 VENDOR_TZ = ZoneInfo("Europe/Amsterdam")
+"""ServicePlanner's zone: the one place it is named (a Dutch planning tool; reference 1.3)."""
 AddressType = Literal["invoice", "work"]
 AppointmentOrInvite = Literal["appointment", "invite"]
 SendMail = Literal["default", "direct"]
@@ -32,15 +34,17 @@ def _blank(value: Any) -> bool:
 
 
 def _parse(value: Any) -> datetime | None:
+    """The vendor's stamps: `2021-02-23T15:14:13.000000Z`, and `2016-11-16 09:00:00` in the
+    `*_order` helpers (Python 3.11's ISO reader takes both)."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(str(value).strip().replace(" ", "T", 1).replace("Z", "+00:00"))
+    return datetime.fromisoformat(str(value).strip())
 
 
 def instant(value: Any) -> datetime | None:
-    """created_at and friends: real UTC instants ("…Z"), shown in Amsterdam time."""
+    """created_at and friends: real UTC instants ("…Z"), shown in the vendor's zone."""
     parsed = _parse(value)
     if parsed is None:
         return None
@@ -49,14 +53,19 @@ def instant(value: Any) -> datetime | None:
 
 def wall_time(value: Any) -> datetime | None:
     """Planning times (time_from, plan_from, ...). The vendor tags them "Z", but its own
-    `*_order` fields show the same digits as local time. SAFE CHOICE (reference 1.3): read the
-    digits as Europe/Amsterdam wall-clock time; this is the one place that decides it."""
+    `*_order` fields show the same digits as local time (`2016-11-16T09:00:00.000000Z` next to
+    `2016-11-16 09:00:00`). SAFE CHOICE (reference 1.3): read the digits as Europe/Amsterdam
+    wall-clock time. This is the one place that decides it; a value that already carries a real
+    offset (our own result, read back) keeps its digits too, so reading is idempotent."""
     parsed = _parse(value)
-    return None if parsed is None else parsed.replace(tzinfo=None).replace(tzinfo=VENDOR_TZ)
+    if parsed is None:
+        return None
+    return moment(parsed.date(), parsed.time().replace(tzinfo=None), VENDOR_TZ)
 
 
 def day(value: Any) -> date | None:
-    """Dates arrive as `2016-11-16`, and in some answers as full timestamps."""
+    """Dates arrive as `2016-11-16`, and in some answers as full timestamps (`date_from`
+    `2019-03-01T00:00:00.000000Z`): their wall-clock date, as with wall_time."""
     if _blank(value):
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -97,9 +106,30 @@ def text(value: Any) -> str | None:
     return None if _blank(value) else str(value)
 
 
-Instant = Annotated[datetime | None, BeforeValidator(instant)]
-WallTime = Annotated[datetime | None, BeforeValidator(wall_time)]
-Day = Annotated[date | None, BeforeValidator(day)]
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def stamps(value: Any) -> Any:
+    """Vendor stamps inside records we pass on as they come (the undocumented user and invoice
+    objects), as moments with their offset: "…Z" ones are instants like created_at, zoneless
+    ones are wall-clock time like the `*_order` helpers."""
+    if isinstance(value, dict):
+        return {key: stamps(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [stamps(item) for item in value]
+    if isinstance(value, str) and _STAMP.match(value):
+        try:
+            parsed = _parse(value)
+        except ValueError:
+            return value
+        return instant(parsed) if parsed is not None and parsed.tzinfo is not None else wall_time(parsed)
+    return value
+
+
+Instant = Annotated[Moment | None, BeforeValidator(instant)]
+WallTime = Annotated[Moment | None, BeforeValidator(wall_time)]
+# A result's dates say what they are (`2016-11-16`); the schema does not repeat it on every field.
+Day = Annotated[date | None, BeforeValidator(day), WithJsonSchema({"type": "string"})]
 Num = Annotated[int | None, BeforeValidator(number)]
 Dec = Annotated[float | None, BeforeValidator(decimal)]
 Flag = Annotated[bool | None, BeforeValidator(flag)]
@@ -146,12 +176,20 @@ class VendorPage(BaseModel):
 class Address(ResultModel):
     id: int
     client_id: Num = None
+    client_name: Text = None  # the vendor embeds the client in an address it shows
     type: str | None = None
     street: Text = None
     house_number: Text = None
     house_number_addition: Text = None
     zipcode: Text = None
     city: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _client(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("client"), dict):
+            return {**value, "client_name": client_name(value["client"])}
+        return value
 
 
 def one_line(address: dict[str, Any] | None) -> str | None:
@@ -220,10 +258,22 @@ class AppointmentTypeList(ResultModel):
     appointment_types: list[AppointmentType]
 
 
-class User(ResultModel):
-    # The vendor does not document its user object: known fields plus whatever else it sends.
+class PassedOn(ResultModel):
+    """A record the vendor does not document: the known fields, plus whatever else it sends, with
+    any stamps among the rest made moments with their offset like every other time we show."""
+
     model_config = ConfigDict(extra="allow")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stamps(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {key: item if key in cls.model_fields else stamps(item) for key, item in value.items()}
+
+
+class User(PassedOn):
+    # The vendor does not document its user object (reference 2.8).
     id: int
     name: Text = None
 
@@ -288,17 +338,30 @@ class ContactPersonInput(BaseModel):
     phone: str | None = None
 
 
-class AppointmentSummary(ResultModel):
+class Visit(ResultModel):
+    """An appointment's visit time is a span, so it is `start`/`end` (the vendor's time_from /
+    time_to), as every vendor's results name a span; the planning window keeps the vendor's
+    plan_from/plan_to."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_end(cls, value: Any) -> Any:
+        if isinstance(value, dict) and ("time_from" in value or "time_to" in value):
+            value = dict(value)
+            value.setdefault("start", value.pop("time_from", None))
+            value.setdefault("end", value.pop("time_to", None))
+        return value
+
+
+class AppointmentSummary(Visit):
     id: int
-    time_from: WallTime = None
+    start: WallTime = None
     plan_from: WallTime = None
     visited_at: Day = None
     canceled_at: Day = None
 
 
-class InvoiceSummary(ResultModel):
-    model_config = ConfigDict(extra="allow")
-
+class InvoiceSummary(PassedOn):
     id: int
 
 
@@ -390,15 +453,16 @@ class ItemDetail(Item):
     attachments: list[Attachment] = []
 
 
-class ItemSaved(ItemSummary, WriteResult):
-    appointment_or_invite: Text = None
-
-
 class ItemCreated(WriteResult):
     # The new id and the next service date the vendor worked out; the fields sent are not repeated.
     id: int
     name: Text = None
     plan_next_date: Day = None
+
+
+class ItemSaved(ItemCreated):
+    # As ItemCreated, plus the mode the invitation flow sets first (sp_create_appointment says so).
+    appointment_or_invite: Text = None
 
 
 class AttachmentsSaved(WriteResult):
@@ -432,15 +496,15 @@ class Ref(ResultModel):
     name: Text = None
 
 
-class Appointment(ResultModel):
+class Appointment(Visit):
     id: int
     client_id: Num = None
     client_name: Text = None
     address: Text = None
     appointment_type: Text = None
     appointment_or_invite: Text = None
-    time_from: WallTime = None
-    time_to: WallTime = None
+    start: WallTime = None  # the visit, once planned
+    end: WallTime = None
     plan_from: WallTime = None  # the planning window
     plan_to: WallTime = None
     visited_at: Day = None
@@ -460,7 +524,8 @@ class Appointment(ResultModel):
         flat["address"] = one_line(address) if isinstance(address, dict) else address
         kind = flat.pop("appointment_type", None)
         flat["appointment_type"] = kind.get("name") if isinstance(kind, dict) else kind
-        flat["services"] = [s for s in flat.get("services") or [] if isinstance(s, dict) and "id" in s]
+        # The docs' examples hold placeholders (`"services": [{}]`, `"id": ,`): only real records.
+        flat["services"] = [s for s in flat.get("services") or [] if isinstance(s, dict) and number(s.get("id"))]
         return flat
 
 
@@ -483,7 +548,7 @@ class AppointmentDetail(Appointment):
             users = [
                 {"id": user["id"], "name": client_name(user)}
                 for user in value["users"]
-                if isinstance(user, dict) and "id" in user
+                if isinstance(user, dict) and number(user.get("id"))
             ]
             value = {**value, "users": users}
         return value
@@ -494,12 +559,12 @@ class AppointmentPage(ResultModel):
     page: PageInfo
 
 
-class AppointmentCreated(WriteResult):
+class AppointmentCreated(Visit, WriteResult):
     id: int
     appointment_or_invite: Text = None
     time: Num = None
-    time_from: WallTime = None
-    time_to: WallTime = None
+    start: WallTime = None
+    end: WallTime = None
     plan_from: WallTime = None
     plan_to: WallTime = None
     planned_at: Day = None
@@ -509,10 +574,8 @@ class AppointmentCreated(WriteResult):
 # -- invoices ---------------------------------------------------------------------------------
 
 
-class Invoice(ResultModel):
-    # The vendor does not document its invoice object: known fields plus whatever it sends.
-    model_config = ConfigDict(extra="allow")
-
+class Invoice(PassedOn):
+    # The vendor does not document its invoice object (reference 2.7).
     id: int
     client_id: Num = None
     created_at: Instant = None

@@ -58,7 +58,7 @@ AppointmentId = Annotated[int, Field(ge=1, description="from sp_list_appointment
 TypeId = Annotated[int, Field(ge=1, description="from sp_list_appointment_types")]
 Page = Annotated[int, Field(ge=1, description="from 1")]
 PerPage = Annotated[int, Field(ge=1, le=100, description="page size")]
-AllPages = Annotated[bool, Field(description="also the next pages, max 50")]
+AllPages = Annotated[bool, Field(description="next pages too, max 50")]
 Order = Annotated[Direction | None, Field(description="sort direction")]
 Minutes = Annotated[int | None, Field(ge=1, le=1440, description="minutes")]
 Text = Annotated[str | None, Field(description="new value")]
@@ -134,7 +134,10 @@ class Confirmations:
         try:
             found = await self.api.get_address(address_id)
             line = one_line(found.model_dump()) or f"address {address_id}"
-            what = f"the {found.type or ''} address {line} of client {found.client_id}".replace("  ", " ")
+            owner = f"client {found.client_id}"
+            if found.client_name:
+                owner = f"{found.client_name} ({owner})"
+            what = f"the {found.type or ''} address {line} of {owner}".replace("  ", " ")
         except ToolError:
             what = f"address {address_id}"
         return f"Delete {what} in ServicePlanner? This cannot be undone."
@@ -142,8 +145,8 @@ class Confirmations:
     async def appointment(self, appointment_id: int) -> str:
         try:
             found = await self.api.get_appointment(appointment_id)
-            if found.time_from is not None:
-                when = f"on {found.time_from:%a %d %b %Y %H:%M}"
+            if found.start is not None:
+                when = f"on {found.start:%a %d %b %Y %H:%M}"
             elif found.plan_from is not None and found.plan_to is not None:
                 when = f"to be planned {found.plan_from:%d %b} - {found.plan_to:%d %b %Y}"
             else:
@@ -272,7 +275,7 @@ def register(kit: Toolkit) -> None:
         confirm=confirmations.client,
     )
     async def sp_delete_client(client_id: ClientId) -> Deleted:
-        """ServicePlanner: delete a client; its addresses, items and appointments are likely removed too."""
+        """ServicePlanner: delete a client, likely with its addresses, items and appointments."""
         return await client.delete_client(client_id)
 
     # -- addresses ------------------------------------------------------------------------
@@ -388,7 +391,7 @@ def register(kit: Toolkit) -> None:
         per_page: PerPage = 25,
         all_pages: AllPages = False,
     ) -> AppointmentPage:
-        """ServicePlanner: appointments and invitations; times are Europe/Amsterdam."""
+        """ServicePlanner: appointments and invitations."""
         return await client.list_appointments(
             users=users,
             appointment_type=appointment_type,
