@@ -52,7 +52,15 @@ VENDOR_ENV: dict[str, dict[str, str]] = {
         "ONLINEAFSPRAKEN_BASE_URL": "{url}/APIREST",
     },
     "locaboo": {"LOCABOO_API_KEY": "documented-locaboo-key", "LOCABOO_BASE_URL": "{url}/api/v2"},
-    "serviceplanner": {"SERVICEPLANNER_API_TOKEN": "documented-sp-token", "SERVICEPLANNER_BASE_URL": "{url}"},
+    "serviceplanner": {
+        "SERVICEPLANNER_API_TOKEN": "documented-sp-token",
+        "SERVICEPLANNER_BASE_URL": "{url}",
+        # The paths the docs do not print are refused until an operator confirms them; here the
+        # documented answers are served at the client's defaults, so they are confirmed as those.
+        "SERVICEPLANNER_PATHS": "appointment_types=appointment/types,client_items=client/{{client_id}}/item,"
+        "client_item=client/{{client_id}}/item/{{item_id}},"
+        "client_item_attachments=client/{{client_id}}/item/{{item_id}}/attachments",
+    },
 }
 
 
