@@ -1,5 +1,5 @@
-"""ServicePlanner's part of `agenda-mcp demo`: find a client and their boiler, queue a
-maintenance visit for it, look at it, and remove it again."""
+"""ServicePlanner's part of `agenda-mcp demo`: look at the planning, find a client and their
+boiler, queue a maintenance visit for it, look at it, and remove it again."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from server.vendor import DemoStep
 
 async def run(step: DemoStep) -> None:
     await step("sp_list_appointment_types", {}, show=["appointment_types"])
+    # The planning as a technician sees it: the latest visits first (visits not yet given a time
+    # sort first the other way round), each with its time as an ISO datetime with offset.
+    planning = await step("sp_list_appointments", {"ordertype": "desc", "per_page": 2}, show=["appointments"])
+    if not planning["appointments"] or "start" not in planning["appointments"][0]:
+        raise RuntimeError(f"the planning shows no visit with a time: {planning}")
     found = await step("sp_list_clients", {"search": "Utrecht", "per_page": 3}, show=["clients", "page"])
     client = found["clients"][0]
     detail = await step("sp_get_client", {"client_id": client["id"]}, show=["name", "addresses"])
