@@ -250,7 +250,7 @@ def register(kit: Toolkit) -> None:
             int | None, Field(ge=1, description="customer (get_customers, set_customer); required to book")
         ] = None,
         appointment_type_id: Annotated[int | None, Field(ge=1, description="required to book")] = None,
-        resource_id: Annotated[int | None, Field(ge=1, description="resource from get_bookable_times")] = None,
+        resource_id: Annotated[int | None, Field(ge=1, description="from get_bookable_times")] = None,
         end_time: Annotated[
             TimeOfDay | None, Field(description="only with booking_mode=customer; default start + duration")
         ] = None,
@@ -383,7 +383,7 @@ def register(kit: Toolkit) -> None:
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> CustomerPage:
-        """OnlineAfspraken.nl: customers, optionally found by e-mail, birth date or account number."""
+        """OnlineAfspraken.nl: customers, optionally by e-mail, birth date or account number."""
         return await client.get_customers(
             limit=limit,
             offset=offset,
@@ -465,8 +465,8 @@ def register(kit: Toolkit) -> None:
     @kit.write("add_availability_block", destructive=False, idempotent=False, title="Open extra bookable time")
     async def add_availability_block(
         agenda_id: AgendaId,
-        start_time: Annotated[TimeOfDay, Field(description="HH:MM or ISO datetime")],
-        end_time: Annotated[TimeOfDay, Field(description="HH:MM or ISO datetime, same day")],
+        start_time: Annotated[TimeOfDay, Field(description="HH:MM or a datetime")],
+        end_time: Annotated[TimeOfDay, Field(description="as start_time, same day")],
         date: OnDay = None,
         appointment_type: Annotated[int | None, Field(ge=1, description="appointment type id; omit for all")] = None,
         resource_id: Annotated[int | None, Field(ge=1, description="resource id; omit for all")] = None,
