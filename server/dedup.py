@@ -12,6 +12,7 @@ whether the first attempt happened.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,6 +21,9 @@ import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 
 from server.http import UncertainWrite
+
+UNCERTAIN_WORDS = "may or may not have happened"
+_CHECK_WITH = re.compile(r"check with (.{1,120}?) (?:before|whether)")
 
 
 class RecentWrites:
@@ -61,6 +65,14 @@ class RecentWrites:
             return result, False
         except UncertainWrite as exc:
             self._uncertain[key] = (self._clock(), exc.verify_with)
+            raise
+        except ToolError as exc:
+            # A tool that words its own uncertain outcome (rather than raising UncertainWrite) has
+            # told the model the write may have happened: its repeat is just as dangerous.
+            said = str(exc)
+            if UNCERTAIN_WORDS in said:
+                found = _CHECK_WITH.search(said)
+                self._uncertain[key] = (self._clock(), found.group(1) if found else None)
             raise
         finally:
             del self._running[key]
