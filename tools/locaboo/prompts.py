@@ -17,7 +17,8 @@ def _find(need: str, when: str) -> list[str]:
         "Call locaboo_resource_list: rooms and halls with their parts and custom fields (capacity, equipment). "
         f"Pick the resources that fit: {need}.",
         "Call locaboo_availability with date_from and date_to (YYYY-MM-DD), resource_id of those resources, "
-        f"time_from/time_to and a duration (HH:MM) for: {when}. Times are the venue's local time.",
+        f"time_from/time_to and a duration (HH:MM) for: {when}. Times without an offset are the venue's "
+        "local time; each slot's start and end say it with the offset, in the result's timezone.",
     ]
 
 
@@ -50,8 +51,9 @@ def book_room(
         *_find(need, when),
         "Find the customer_id with locaboo_customer_list (search by name); ask the person if it is unclear.",
         "Repeat the booking back (room, part, day, times, customer) and book only after the person agrees: "
-        "locaboo_booking_add with main_resource, date_from, date_to, time_from, time_to, resource_parts for "
-        "a part of a hall, and booking_mode (booking_request unless the person may book directly).",
+        "locaboo_booking_add with main_resource, the chosen slot's start and end as time_from and time_to "
+        "(unchanged; they carry the day), resource_parts for a part of a hall, and booking_mode "
+        "(booking_request unless the person may book directly).",
         "Tell the person the booking id and whether it is booked or a request waiting for the manager.",
     )
 
