@@ -84,6 +84,8 @@ def _label_name(value: str) -> str:
     # list takes several labels as one comma-separated value.
     if "," in value:
         raise ValueError("a label name cannot contain a comma; give each label as its own item")
+    if not value.strip() or len(value) > 100:
+        raise ValueError("give a label name from list_planaday_labels (1 to 100 characters)")
     return value
 
 
@@ -101,7 +103,8 @@ def _id_of(value: Any) -> Any:
 
 
 PDate = Annotated[date | None, BeforeValidator(parse_date)]
-LabelName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_label_name)]
+# Checked by the validator, not schema keywords: its messages say more, and tools/list stays short.
+LabelName = Annotated[str, AfterValidator(_label_name)]
 """A label filter: a name from list_planaday_labels (spaces allowed)."""
 
 
@@ -432,7 +435,7 @@ class Student(BaseModel):
     remark: str | None = None
     stap_regulation: bool | None = None
     extrafields: dict[str, str] | None = Field(
-        None, description="field id (list_planaday_extrafields) -> value; several joined with |"
+        None, description="id from list_planaday_extrafields -> value (several: a|b)"
     )
 
     @field_validator("email")

@@ -26,8 +26,8 @@ def enrol_student(
         "Call list_planaday_courses with start and end (YYYY-MM-DD) for the period and that label; keep "
         "courses whose users.available is above 0. Page with offset if there are more.",
         "Call get_planaday_course for the best match (price, seats left, and any attributes of the course or "
-        "its dayparts a student must choose), and list_planaday_course_dayparts for its dates, times and "
-        "location ids (get_planaday_location gives the address).",
+        "its dayparts a student must choose), and list_planaday_course_dayparts for its sessions (start and "
+        "end, with their offset) and location ids (get_planaday_location gives the address).",
         "Show the person the course (name, dates, location, price) and ask them to confirm. Do not book without a yes.",
         "Call create_planaday_booking with course_id and students=[{first_name, last_name, email}]; add "
         "company when an employer pays, and attributes ({code: [option names]}) when there are choices.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from server.times import DateTime, wall_clock
 from server.toolkit import Toolkit
@@ -35,12 +35,12 @@ from tools.planaday.models import (
 Id = Annotated[int, Field(ge=1)]
 CourseId = Annotated[int, Field(ge=1, description="from list_planaday_courses")]
 DaypartId = Annotated[int, Field(ge=1, description="from list_planaday_course_dayparts")]
-Offset = Annotated[int, Field(ge=0, description="records to skip")]
+Offset = Annotated[int, Field(ge=0, description="rows to skip")]
 Limit = Annotated[int, Field(ge=1, le=100, description="page size")]
 MaterialLabel = Annotated[LabelName | None, Field(description="filter by label")]
-# A course list's period is days, but a moment a result showed (a daypart's start) is accepted too:
-# it is converted to its day in Planaday's zone.
-Day = Annotated[DateTime, Field(description="YYYY-MM-DD, or a datetime (its day in Amsterdam)")]
+# A course list's period is days, but a moment a result showed (a daypart's start) is accepted too,
+# as its day in Planaday's zone. No "format": a date is the usual value and date-time would refuse it.
+Day = Annotated[DateTime, WithJsonSchema({"type": "string"})]
 
 
 def register(kit: Toolkit) -> None:
@@ -58,17 +58,17 @@ def register(kit: Toolkit) -> None:
         """Planaday: check the connection and the API key."""
         return PingResult(ok=await client.ping())
 
-    @kit.read("list_planaday_courses", title="List Planaday courses")
+    @kit.read("list_planaday_courses", title="List courses")
     async def list_planaday_courses(
-        start: Day,
-        end: Day,
+        start: Annotated[Day, Field(description="first day: YYYY-MM-DD or a datetime")],
+        end: Annotated[Day, Field(description="last day")],
         template_id: Annotated[Id | None, Field(description="course template id")] = None,
         label: Annotated[list[LabelName] | None, Field(description="courses with all of these", max_length=10)] = None,
         offset: Offset = 0,
         limit: Limit = 25,
     ) -> CoursePage:
-        """Planaday: courses in a period (first to last day) with seats left (users.available) and
-        price per student (costs.user); details via get_planaday_course."""
+        """Planaday: courses in a period, with seats left (users.available) and price per student
+        (costs.user)."""
         first = wall_clock(None, start, ZONE, name="start").date()
         last = wall_clock(None, end, ZONE, name="end").date()
         if last < first:
@@ -77,7 +77,7 @@ def register(kit: Toolkit) -> None:
             first, last, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
         )
 
-    @kit.read("get_planaday_course", title="Get a Planaday course")
+    @kit.read("get_planaday_course", title="Get a course")
     async def get_planaday_course(course_id: CourseId) -> CourseDetail:
         """Planaday: one course: seats, costs, and the attributes (its own, its dayparts') a booking
         chooses from."""
@@ -85,31 +85,31 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("list_planaday_course_dayparts", title="List a course's dayparts")
     async def list_planaday_course_dayparts(course_id: CourseId, offset: Offset = 0, limit: Limit = 25) -> DaypartPage:
-        """Planaday: a course's dayparts (sessions) with start, end and location ids."""
+        """Planaday: a course's dayparts (sessions): times and location ids."""
         return await client.list_course_dayparts(course_id, offset=offset, limit=limit)
 
     @kit.read("list_planaday_course_materials", title="List a course's materials")
     async def list_planaday_course_materials(
         course_id: CourseId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
     ) -> MaterialPage:
-        """Planaday: materials (books, kits) to order with a course, with prices."""
+        """Planaday: materials (books, kits) to order with a course."""
         return await client.list_course_materials(course_id, label=label, offset=offset, limit=limit)
 
-    @kit.read("list_planaday_course_templates", title="List Planaday course templates")
+    @kit.read("list_planaday_course_templates", title="List course templates")
     async def list_planaday_course_templates() -> CourseTemplateList:
-        """Planaday: the course catalogue (templates that courses are planned from)."""
+        """Planaday: the course catalogue (templates courses are planned from)."""
         return CourseTemplateList(course_templates=await client.list_course_templates())
 
-    @kit.read("get_planaday_course_template", title="Get a Planaday course template")
+    @kit.read("get_planaday_course_template", title="Get a course template")
     async def get_planaday_course_template(
         template_id: Annotated[int, Field(ge=1, description="from list_planaday_course_templates")],
     ) -> CourseTemplateDetail:
         """Planaday: one course template with group size, costs and level."""
         return await client.get_course_template(template_id)
 
-    @kit.read("get_planaday_daypart", title="Get a Planaday daypart")
+    @kit.read("get_planaday_daypart", title="Get a daypart")
     async def get_planaday_daypart(daypart_id: DaypartId) -> Daypart:
-        """Planaday: one daypart (session) with seats taken, instructors and costs."""
+        """Planaday: one daypart (session): seats taken, instructors, costs."""
         return await client.get_daypart(daypart_id)
 
     @kit.read("list_planaday_daypart_materials", title="List a daypart's materials")
@@ -119,22 +119,21 @@ def register(kit: Toolkit) -> None:
         """Planaday: materials that belong to one daypart."""
         return await client.list_daypart_materials(daypart_id, label=label, offset=offset, limit=limit)
 
-    @kit.read("list_planaday_labels", title="List Planaday labels")
+    @kit.read("list_planaday_labels", title="List course labels")
     async def list_planaday_labels() -> LabelList:
         """Planaday: course labels, to filter list_planaday_courses with."""
         return LabelList(labels=await client.list_labels())
 
-    @kit.read("get_planaday_location", title="Get a Planaday location")
+    @kit.read("get_planaday_location", title="Get a training location")
     async def get_planaday_location(
         location_id: Annotated[int, Field(ge=1, description="from a daypart's location_ids")],
     ) -> Location:
         """Planaday: a training location: address, contact details, capacity."""
         return await client.get_location(location_id)
 
-    @kit.read("list_planaday_extrafields", title="List Planaday extra fields")
+    @kit.read("list_planaday_extrafields", title="List student extra fields")
     async def list_planaday_extrafields() -> ExtraFieldList:
-        """Planaday: the extra fields a booking can fill per student (students[].extrafields): ids,
-        types, options."""
+        """Planaday: the ids and options for a booking's students[].extrafields."""
         return await client.list_extrafields()
 
     @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
@@ -145,26 +144,24 @@ def register(kit: Toolkit) -> None:
             Field(
                 min_length=1,
                 max_length=50,
-                description="people to enrol. STAP (course has_stap; stap_only: mandatory): stap_regulation=true "
-                "plus date_of_birth, address, house_number, postal_code, city",
+                description="STAP (course has_stap; stap_only: required): stap_regulation=true plus "
+                "date_of_birth, address, house_number, postal_code, city",
             ),
         ],
-        company: Annotated[Company | None, Field(description="employer; leave out for private students")] = None,
+        company: Annotated[Company | None, Field(description="employer; none for private students")] = None,
         dayparts: Annotated[list[Id], Field(description="ids to book; empty = all")] = [],  # noqa: B006
         materials: Annotated[list[Id], Field(description="ids from list_planaday_course_materials")] = [],  # noqa: B006
-        label: Annotated[
-            str | None, Field(pattern=BOOKING_LABEL_PATTERN, max_length=100, description="tag for the request")
-        ] = None,
+        label: Annotated[str | None, Field(pattern=BOOKING_LABEL_PATTERN, description="tag for the request")] = None,
         is_payed: Annotated[bool, Field(description="already paid (give payment)")] = False,
         payment: Annotated[Payment | None, Field(description="required if is_payed")] = None,
         attributes: Annotated[
             dict[str, list[str]] | None,
-            Field(description="attribute code -> chosen option names (see get_planaday_course); one student only"),
+            Field(description="code -> option names (get_planaday_course); one student only"),
         ] = None,
         notes: Annotated[str | None, Field(max_length=2000, description="shown with the request")] = None,
     ) -> BookingCreated:
-        """Planaday: enrol students on a course (a seat each): a booking request the institute still
-        accepts in Planaday."""
+        """Planaday: enrol students on a course (a seat each) as a booking request the institute still
+        accepts."""
         if is_payed and payment is None:
             raise ToolError("Planaday: is_payed is true, so give payment with party and transaction_id.")
         if attributes and len(students) > 1:
@@ -195,7 +192,7 @@ def register(kit: Toolkit) -> None:
     async def mark_planaday_booking_paid(
         booking_id: Annotated[str, Field(min_length=1, max_length=100, description="from create_planaday_booking")],
         party: Annotated[str, Field(min_length=1, max_length=100, description="provider, e.g. ideal")],
-        transaction_id: Annotated[str, Field(min_length=1, max_length=200, description="the provider's reference")],
+        transaction_id: Annotated[str, Field(min_length=1, max_length=200, description="provider's reference")],
     ) -> BookingChanged:
         """Planaday: record that a booking has been paid."""
         return await client.mark_booking_paid(booking_id, party, transaction_id)
