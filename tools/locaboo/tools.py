@@ -251,7 +251,7 @@ def register(kit: Toolkit) -> None:
         date_from: Annotated[date | None, Field(description="first day")] = None,
         date_to: Annotated[date | None, Field(description="last day")] = None,
     ) -> EventList:
-        """Locaboo: public events (tournaments, conferences, ...) with dates and times."""
+        """Locaboo: public events (tournaments, conferences, ...): when and what."""
         if date_from and date_to and date_to < date_from:
             raise ToolError("Locaboo: date_to is before date_from.")
         return await client.event_list(date_from, date_to)
@@ -295,8 +295,7 @@ def register(kit: Toolkit) -> None:
         comments: Annotated[str | None, Field(max_length=2000, description="public")] = None,
         internal_comments: Annotated[str | None, Field(max_length=2000, description="staff only")] = None,
     ) -> BookingWritten:
-        """Locaboo: book a resource or its parts on one or more days, or recurring. Check locaboo_availability
-        first."""
+        """Locaboo: book a resource or parts, on one or more days or recurring. Check locaboo_availability first."""
         days = _when(zone, date_from, date_to, time_from, time_to)
         if days is None:
             raise ToolError("Locaboo: give date_from (or time_from as a slot's start).")
