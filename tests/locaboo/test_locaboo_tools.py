@@ -982,6 +982,23 @@ async def test_cancelling_asks_first_and_names_the_booking(agenda: Agenda, answe
     assert sandbox_of(agenda).booking(created["booking_id"]).status == "Draft"
 
 
+async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> None:
+    """The question names the Berlin wall-clock times the move sends, not the offset the model wrote."""
+    state = sandbox_of(agenda)
+    day = free_day(state, 2)
+    start = datetime.combine(day, datetime.strptime("13:00", "%H:%M").time(), BERLIN)
+    utc_from, utc_to = (moment.astimezone(ZoneInfo("UTC")) for moment in (start, start + timedelta(hours=1)))
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+        arguments = {"booking_id": 5004, "time_from": f"{utc_from:%Y-%m-%dT%H:%M}Z", "time_to": f"{utc_to:%H:%M}Z"}
+        await call_ok(client, "locaboo_booking_save", arguments)
+    (question,) = person.asked
+    assert "Move Locaboo booking 5004" in question and f"to {day} 13:00-14:00?" in question
+    assert [(i.start, i.end) for i in state.booking(5004).instances()] == [
+        (start.replace(tzinfo=None), start.replace(tzinfo=None) + timedelta(hours=1))
+    ]
+
+
 async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda: Agenda, client: Client) -> None:
     day = free_tuesday(sandbox_of(agenda))
     arguments = _add(day, time_from="17:00", time_to="18:00")
