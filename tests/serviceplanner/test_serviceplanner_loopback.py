@@ -35,9 +35,9 @@ class WireLog:
         await self.app(scope, receive, send)
 
 
-def settings(url: str, **extra: str) -> Settings:
+def settings(url: str, attachments_dir: str | None = None, **extra: str) -> Settings:
     env = {**sp_sandbox.SANDBOX_ENV, "SERVICEPLANNER_BASE_URL": url, **extra}
-    return Settings(env=env, retry_backoff=0.0, toolsets=("serviceplanner",))
+    return Settings(env=env, retry_backoff=0.0, toolsets=("serviceplanner",), attachments_dir=attachments_dir)
 
 
 async def test_serviceplanner_over_loopback_http(caplog: pytest.LogCaptureFixture) -> None:
@@ -114,8 +114,9 @@ async def test_attachments_travel_as_multipart_over_http(tmp_path: Any) -> None:
     werkbon = tmp_path / "werkbon.pdf"
     werkbon.write_bytes(b"%PDF-1.4 onderhoudsrapport")
     paths = "client_item_attachments=client/{client_id}/item/{item_id}/attachments"
-    arguments = {"client_id": item["client_id"], "item_id": item["id"], "attachments": [{"file_path": str(werkbon)}]}
-    async with serve_loopback(wire) as url, Client(build_server(settings(url, SERVICEPLANNER_PATHS=paths))) as client:
+    arguments = {"client_id": item["client_id"], "item_id": item["id"], "attachments": [{"file_path": "werkbon.pdf"}]}
+    served = settings(url="", attachments_dir=str(tmp_path), SERVICEPLANNER_PATHS=paths)
+    async with serve_loopback(wire) as url, Client(build_server(_at(served, url))) as client:
         result = await call_ok(client, "sp_add_client_item_attachments", arguments)
     assert [a["name"] for a in result["attachments"]] == ["werkbon.pdf"]
     upload = next(r for r in wire.requests if r[":path"].endswith("/attachments"))
@@ -123,6 +124,10 @@ async def test_attachments_travel_as_multipart_over_http(tmp_path: Any) -> None:
     assert upload["authorization"] == f"Bearer {TOKEN}"
     stored = item["attachments"][0]["id"]
     assert app.state.sandbox.attachment_content[stored] == b"%PDF-1.4 onderhoudsrapport"
+
+
+def _at(base: Settings, url: str) -> Settings:
+    return base.with_overrides(env={**base.env, "SERVICEPLANNER_BASE_URL": url})
 
 
 @pytest.mark.parametrize(

@@ -34,8 +34,9 @@ READ_TOOLS = {
 
 
 @pytest.fixture
-def agenda() -> Agenda:
-    return build_agenda(sandbox_settings(toolsets=("serviceplanner",)))
+def agenda(tmp_path: Path) -> Agenda:
+    # Uploads read local files only inside the operator's folder (server/attachments.py).
+    return build_agenda(sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path)))
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ async def test_every_operation_is_a_tool_with_the_right_annotations(client: Clie
     attach = tools["sp_add_client_item_attachments"]
     assert "multipart" in (attach.description or "")
     files = attach.input_schema["properties"]["attachments"]["description"]
-    assert "absolute file_path" in files and "content_base64 with filename" in files
+    assert "file_path inside AGENDA_MCP_ATTACHMENTS_DIR" in files and "content_base64 with filename" in files
 
 
 async def test_read_only_mode_registers_no_writes() -> None:
@@ -446,7 +447,7 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
         {
             "client_id": owner["id"],
             "item_id": created["id"],
-            "attachments": [{"file_path": str(werkbon)}, {"content_base64": photo, "filename": "ketel.jpg"}],
+            "attachments": [{"file_path": "werkbon.pdf"}, {"content_base64": photo, "filename": "ketel.jpg"}],
         },
     )
     assert [(a["name"], a["mime_type"]) for a in attached["attachments"]] == [
@@ -476,18 +477,20 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
 @pytest.mark.parametrize(
     ("attachment", "expected"),
     [
-        ({"file_path": "/home/someone/.ssh/id_rsa"}, "hidden file or folder"),
-        ({"file_path": "relative/werkbon.pdf"}, "absolute path"),
-        ({"file_path": "/nonexistent/werkbon.pdf"}, "no file at"),
+        ({"file_path": ".ssh/id_rsa"}, "hidden file or in a hidden folder"),
+        ({"file_path": "/etc/passwd"}, "outside the attachments folder"),
+        ({"file_path": "werkbon.pdf"}, "No file 'werkbon.pdf' in the attachments folder"),
         ({"content_base64": "not base64!", "filename": "x.pdf"}, "not valid base64"),
         ({"content_base64": "YQ=="}, "filename"),
         ({"file_path": "/tmp/a.pdf", "content_base64": "YQ==", "filename": "a.pdf"}, "exactly one"),
     ],
-    ids=["hidden", "relative", "missing", "bad-base64", "no-filename", "both"],
+    ids=["hidden", "outside", "missing", "bad-base64", "no-filename", "both"],
 )
 async def test_attachments_that_cannot_be_sent_are_refused(
-    agenda: Agenda, client: Client, attachment: dict[str, Any], expected: str
+    agenda: Agenda, client: Client, attachment: dict[str, Any], expected: str, tmp_path: Path
 ) -> None:
+    (tmp_path / ".ssh").mkdir()
+    (tmp_path / ".ssh" / "id_rsa").write_text("-----BEGIN KEY-----")
     item = next(iter(state_of(agenda).items.values()))
     text = await call_error(
         client,
@@ -669,4 +672,5 @@ async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
         files["attachments"] = [{"content_base64": "YQ==", "filename": "a.txt"}]  # type: ignore[assignment]
         asked.clear()
         await call_ok(client, "sp_add_client_item_attachments", files)
-        assert asked == []  # only adding files: nothing to confirm
+        # Files leave the machine: the person is asked, and told each file and its size.
+        assert asked == [f"Send to ServicePlanner item {item['id']} (client {item['client_id']}): a.txt (1 bytes)?"]

@@ -469,15 +469,29 @@ class AttachmentsSaved(WriteResult):
     attachments: list[Attachment] = []
 
 
-class AttachmentInput(BaseModel):
-    # One file: a local path, or base64 content with a filename.
+class AttachmentContent(BaseModel):
+    # One file as base64 content with a filename: all a team server (HTTP) accepts, since a path
+    # would name a file on the server's machine (server/attachments.py).
     model_config = ConfigDict(extra="forbid")
 
     # The rules are in the tool's `attachments` description (said once, not per field).
-    file_path: str | None = None
-    content_base64: str | None = None
-    filename: str | None = None
+    content_base64: str = Field(max_length=14_000_000)
+    filename: str = Field(min_length=1, max_length=255)
     content_type: str | None = None  # guessed from the file name if left out
+
+    @property
+    def file_path(self) -> str | None:
+        return None
+
+
+class AttachmentInput(BaseModel):
+    # One file: a path inside AGENDA_MCP_ATTACHMENTS_DIR (stdio only), or base64 content with a filename.
+    model_config = ConfigDict(extra="forbid")
+
+    file_path: str | None = Field(None, max_length=1000)
+    content_base64: str | None = Field(None, max_length=14_000_000)
+    filename: str | None = Field(None, max_length=255)
+    content_type: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> AttachmentInput:

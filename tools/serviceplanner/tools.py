@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import mimetypes
 from datetime import date
-from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-import anyio
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from server.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
+from server.consent import Describe
 from server.toolkit import Toolkit
 from tools.serviceplanner.client import Progress, ServicePlannerClient, resolve_paths
 from tools.serviceplanner.models import (
@@ -27,6 +24,7 @@ from tools.serviceplanner.models import (
     AppointmentOrInvite,
     AppointmentPage,
     AppointmentTypeList,
+    AttachmentContent,
     AttachmentInput,
     AttachmentsSaved,
     ClientDetail,
@@ -48,8 +46,6 @@ from tools.serviceplanner.models import (
     one_line,
     vendor_datetime,
 )
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 ClientId = Annotated[int, Field(ge=1, description="from sp_list_clients")]
 AddressId = Annotated[int, Field(ge=1, description="from sp_get_client")]
@@ -84,32 +80,53 @@ def _one_change(changes: dict[str, Any], tool: str) -> dict[str, Any]:
     return changes
 
 
-async def load_attachment(spec: AttachmentInput) -> tuple[str, bytes, str]:
-    """(filename, bytes, content type) for one upload, from a local file or base64 content."""
+async def load_attachment(files: FilePolicy, spec: AttachmentInput | AttachmentContent) -> tuple[str, bytes, str]:
+    """(filename, bytes, content type) for one upload, under the server's file policy."""
     if spec.file_path is not None:
-        path = PurePath(spec.file_path)
-        if any(part.startswith(".") and part not in (".", "..") for part in path.parts):
-            # Keeps credentials (~/.ssh, .env, ...) from being uploaded by a confused request.
-            raise ToolError(f"ServicePlanner: {spec.file_path} is in a hidden file or folder; it is not uploaded.")
-        if not path.is_absolute() or not await anyio.Path(path).is_file():
-            raise ToolError(
-                f"ServicePlanner: no file at {spec.file_path}; give the absolute path of a file on this machine, "
-                "or send the bytes as content_base64."
-            )
-        if (await anyio.Path(path).stat()).st_size > MAX_ATTACHMENT_BYTES:
-            raise ToolError(f"ServicePlanner: {path.name} is larger than 10 MB; it is not uploaded.")
-        content = await anyio.Path(path).read_bytes()
-        name = spec.filename or path.name
+        upload = await files.read(spec.file_path, spec.filename, spec.content_type)
     else:
-        try:
-            content = base64.b64decode(spec.content_base64 or "", validate=True)
-        except (binascii.Error, ValueError):
-            raise ToolError(f"ServicePlanner: content_base64 of {spec.filename} is not valid base64.") from None
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise ToolError(f"ServicePlanner: {spec.filename} is larger than 10 MB; it is not uploaded.")
-        name = spec.filename or "bestand"
-    content_type = spec.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return name, content, content_type
+        upload = decoded(spec.content_base64 or "", spec.filename or "bestand", spec.content_type)
+    return upload.name, upload.content, upload.content_type
+
+
+def describe_uploads(files: FilePolicy, attachments: list[AttachmentInput] | list[AttachmentContent]) -> str:
+    """`werkbon.pdf (12 KB, from /srv/uploads/werkbon.pdf), ketel.jpg (3 KB)`, checked, not read."""
+    shown = []
+    for spec in attachments:
+        if spec.file_path is not None:
+            path, size = files.locate(spec.file_path)
+            shown.append(f"{spec.filename or path.name} ({_size(size)}, from {path})")
+        else:
+            shown.append(f"{spec.filename} ({_size(base64_size(spec.content_base64 or ''))})")
+    return ", ".join(shown)
+
+
+def _size(size: int) -> str:
+    return f"{size} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
+
+
+def _attachments_tool(files: FilePolicy, client: ServicePlannerClient) -> Any:
+    """The upload tool; over HTTP its attachments take content only (no file_path at all)."""
+
+    async def sp_add_client_item_attachments(
+        client_id: ClientId,
+        item_id: ItemId,
+        attachments: list[AttachmentInput],
+        delete_attachments: Annotated[bool, Field(description="first remove the item's current files")] = False,
+    ) -> AttachmentsSaved:
+        """ServicePlanner: upload files (multipart, max 10 MB each) to a client's item; asks the person first."""
+        loaded = [await load_attachment(files, spec) for spec in attachments]
+        return await client.add_client_item_attachments(client_id, item_id, loaded, delete_attachments)
+
+    if files.local_files:
+        shape: Any = list[AttachmentInput]
+        about = f"each a file_path inside {ATTACHMENTS_ENV} (if the operator set it), or content_base64 with filename"
+    else:
+        shape, about = list[AttachmentContent], "each content_base64 with filename"
+    sp_add_client_item_attachments.__annotations__["attachments"] = Annotated[
+        shape, Field(min_length=1, max_length=10, description=about)
+    ]
+    return sp_add_client_item_attachments
 
 
 class Confirmations:
@@ -163,10 +180,16 @@ class Confirmations:
     async def item(self, item_id: int) -> str:
         return f"Delete item {item_id} in ServicePlanner (and its service planning)? This cannot be undone."
 
-    async def attachments(self, client_id: int, item_id: int, delete_attachments: bool = False) -> str | None:
-        if not delete_attachments:
-            return None  # only adding files: nothing is lost
-        return f"Remove all current files of item {item_id} (client {client_id}) before uploading the new ones?"
+    def attachments(self, files: FilePolicy) -> Describe:
+        async def describe(
+            client_id: int, item_id: int, attachments: list[AttachmentInput], delete_attachments: bool = False
+        ) -> str:
+            # Files leave this machine: always ask, naming each one and its size (nothing is read yet).
+            first = " Its current files are removed first." if delete_attachments else ""
+            sent = describe_uploads(files, attachments)
+            return f"Send to ServicePlanner item {item_id} (client {client_id}): {sent}?{first}"
+
+        return describe
 
 
 def register(kit: Toolkit) -> None:
@@ -533,30 +556,13 @@ def register(kit: Toolkit) -> None:
         )
         return await client.update_client_item(client_id, item_id, _one_change(changes, "sp_update_client_item"))
 
-    @kit.write(
+    kit.write(
         "sp_add_client_item_attachments",
         destructive=True,
         idempotent=False,
         title="Attach files to a client's item",
-        confirm=confirmations.attachments,
-    )
-    async def sp_add_client_item_attachments(
-        client_id: ClientId,
-        item_id: ItemId,
-        attachments: Annotated[
-            list[AttachmentInput],
-            Field(
-                min_length=1,
-                max_length=10,
-                description="each an absolute file_path on the machine running agenda-mcp, or content_base64 "
-                "with filename",
-            ),
-        ],
-        delete_attachments: Annotated[bool, Field(description="first remove the item's current files")] = False,
-    ) -> AttachmentsSaved:
-        """ServicePlanner: upload files (multipart, max 10 MB each) to a client's item."""
-        files = [await load_attachment(spec) for spec in attachments]
-        return await client.add_client_item_attachments(client_id, item_id, files, delete_attachments)
+        confirm=confirmations.attachments(kit.files),
+    )(_attachments_tool(kit.files, client))
 
     # -- items ----------------------------------------------------------------------------
 
