@@ -39,8 +39,9 @@ Offset = Annotated[int, Field(ge=0, description="rows to skip")]
 Limit = Annotated[int, Field(ge=1, le=100, description="page size")]
 MaterialLabel = Annotated[LabelName | None, Field(description="filter by label")]
 # A course list's period is days, but a moment a result showed (a daypart's start) is accepted too,
-# as its day in Planaday's zone. No "format": a date is the usual value and date-time would refuse it.
-Day = Annotated[DateTime, WithJsonSchema({"type": "string"})]
+# as its day in Planaday's zone. The schema names the usual value: format date-time would tell a
+# validating client to refuse a plain date.
+Day = Annotated[DateTime, WithJsonSchema({"type": "string", "format": "date"})]
 
 
 def register(kit: Toolkit) -> None:
@@ -60,7 +61,7 @@ def register(kit: Toolkit) -> None:
 
     @kit.read("list_planaday_courses", title="List courses")
     async def list_planaday_courses(
-        start: Annotated[Day, Field(description="first day: YYYY-MM-DD or a datetime")],
+        start: Annotated[Day, Field(description="first day, or a datetime")],
         end: Annotated[Day, Field(description="last day")],
         template_id: Annotated[Id | None, Field(description="course template id")] = None,
         label: Annotated[list[LabelName] | None, Field(description="courses with all of these", max_length=10)] = None,
@@ -116,12 +117,12 @@ def register(kit: Toolkit) -> None:
     async def list_planaday_daypart_materials(
         daypart_id: DaypartId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
     ) -> MaterialPage:
-        """Planaday: materials that belong to one daypart."""
+        """Planaday: a daypart's materials."""
         return await client.list_daypart_materials(daypart_id, label=label, offset=offset, limit=limit)
 
     @kit.read("list_planaday_labels", title="List course labels")
     async def list_planaday_labels() -> LabelList:
-        """Planaday: course labels, to filter list_planaday_courses with."""
+        """Planaday: course labels, the filters of list_planaday_courses."""
         return LabelList(labels=await client.list_labels())
 
     @kit.read("get_planaday_location", title="Get a training location")
