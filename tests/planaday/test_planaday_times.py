@@ -22,7 +22,7 @@ from server.app import Agenda, build_agenda
 from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
 from tools.planaday import sandbox as planaday_sandbox
-from tools.planaday.models import ZONE
+from tools.planaday.models import ZONE, DaypartSummary
 from tools.planaday.sandbox import PlanadaySandbox
 
 pytestmark = pytest.mark.anyio
@@ -162,3 +162,21 @@ async def test_a_fold_time_with_an_offset_picks_its_day(agenda: Agenda, client: 
     for written in (f"{FALL_BACK}T02:30:00+02:00", f"{FALL_BACK}T02:30:00+01:00"):
         _, query = await courses_on(client, sandbox, written, written)
         assert query["start"] == query["end"] == "20271031", written
+
+
+def test_a_daypart_without_times_keeps_its_date_and_24_00_ends_the_day() -> None:
+    # An e-learning daypart may come without times: its day stays a date, since a date alone is
+    # not a moment (and check_moments accepts it, as nothing pairs it with a bare clock time).
+    untimed = DaypartSummary.model_validate(
+        {"id": 2, "date": "20270301", "start_time": "", "end_time": None, "is_elearning": 1}
+    ).model_dump(mode="json")
+    assert untimed["date"] == "2027-03-01" and "start" not in untimed and "end" not in untimed
+    check_moments(untimed)
+    whole_day = DaypartSummary.model_validate({"id": 3, "date": "20270301", "start_time": "00:00", "end_time": "24:00"})
+    assert (whole_day.start, whole_day.end) == (
+        datetime(2027, 3, 1, tzinfo=ZONE),
+        datetime(2027, 3, 2, tzinfo=ZONE),
+    )
+    # A result validated again from its own JSON (the size cap does that) keeps its moments.
+    again = DaypartSummary.model_validate(whole_day.model_dump(mode="json"))
+    assert again == whole_day and again.date is None

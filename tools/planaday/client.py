@@ -93,7 +93,9 @@ class PlanadayClient:
             "offset": offset,
             "limit": limit,
         }
-        # The docs list "404 Course not found" for this list: nothing matched (or a wrong base URL).
+        # SAFE CHOICE: the docs list "404 Course not found" for this list without saying when. It is
+        # reported with advice that fits a filter (and a wrong base URL, which answers 404 too), not
+        # turned into an empty page that would hide a misconfiguration.
         missing = (
             "No course matches this period and these filters: widen start/end or drop label/template_id "
             "(if every call answers 404, check PLANADAY_BASE_URL)."
