@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 
 import httpx2
 import pytest
@@ -226,6 +227,31 @@ async def test_appointment_resources_accept_both_child_spellings() -> None:
     assert appointment.start is not None and appointment.start.isoformat() == "2026-07-01T10:00:00+02:00"
     assert appointment.label is None  # an undocumented code is left out, not guessed
     assert appointment.fields == {"Klachten": "Rug"}
+
+
+SLOT = (
+    "<BookableTime><Date>2026-10-25</Date><StartTime>02:30</StartTime><EndTime>{end}</EndTime>{stamp}"
+    "<AppointmentTypeId>5</AppointmentTypeId><ResourceId>7</ResourceId></BookableTime>"
+)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "end", "start_at", "end_at"),
+    [
+        # 02:30 happens twice that night: the wall clock alone is read as the first one...
+        ("", "02:45", "2026-10-25T02:30:00+02:00", "2026-10-25T02:45:00+02:00"),
+        # ...and the vendor's Timestamp (01:30 UTC) says it is the second (SAFE CHOICE, reference 1.4).
+        ("<Timestamp>1792891800</Timestamp>", "02:45", "2026-10-25T02:30:00+01:00", "2026-10-25T02:45:00+01:00"),
+        # An end at or before the start clock is on the next day.
+        ("", "00:00", "2026-10-25T02:30:00+02:00", "2026-10-26T00:00:00+01:00"),
+    ],
+    ids=["wall-clock", "timestamp", "midnight"],
+)
+async def test_bookable_times_become_moments(stamp: str, end: str, start_at: str, end_at: str) -> None:
+    payload = f"<Objects>{SLOT.format(stamp=stamp, end=end)}</Objects>"
+    async with fake_vendor(lambda q: (200, envelope(payload))) as (client, _):
+        (slot,) = await client.get_bookable_times(1, 5, date(2026, 10, 25), None, None)
+    assert (slot.start.isoformat(), slot.end and slot.end.isoformat(), slot.resource_id) == (start_at, end_at, 7)
 
 
 def test_connection_defaults_and_settings() -> None:

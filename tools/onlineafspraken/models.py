@@ -216,6 +216,9 @@ def vendor_span(item: dict[str, Any]) -> dict[str, Any]:
     if end_clock is not None:
         end_day = start.date() + timedelta(days=1) if end_clock <= start.time() else start.date()
         end = moment(end_day, end_clock, VENDOR_TZ)
+        if end.timestamp() <= start.timestamp():  # as instants: within one zone Python compares wall clocks
+            # The autumn night's repeated hour: a start in its second pass ends in it too.
+            end = datetime.combine(end_day, end_clock, tzinfo=VENDOR_TZ).replace(fold=1)
     return {"start": start, "end": end}
 
 
