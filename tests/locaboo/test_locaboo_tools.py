@@ -836,7 +836,7 @@ async def test_vendor_errors_are_tool_errors(
     [
         ("locaboo_booking_add", {"time_from": None}, "give time_from and time_to, or full_day"),
         ("locaboo_booking_add", {"time_to": "13:00"}, "time_to 13:00 is not after time_from 14:00"),
-        ("locaboo_booking_add", {"date_to": "1999-01-01"}, "date_to is before date_from"),
+        ("locaboo_booking_add", {"date_to": "1999-01-01"}, "date_to 1999-01-01 is before date_from"),
         ("locaboo_booking_add", {"full_day": True}, "or full_day: true, not both"),
         # multi_day is Locaboo's flag for full_day (a full-day booking): one name for it, not two.
         ("locaboo_booking_add", {"multi_day": True}, "unknown argument 'multi_day' (did you mean full_day?)"),
@@ -919,7 +919,13 @@ async def test_vendor_errors_are_tool_errors(
             },
             "condition",
         ),
-        ("locaboo_booking_list", {"date_from": "DAY", "date_to": "2000-01-01"}, "date_to is before date_from"),
+        ("locaboo_booking_list", {"date_from": "DAY", "date_to": "2000-01-01"}, "2000-01-01 is before date_from"),
+        ("locaboo_availability", {"date_from": "DAY", "date_to": "9999-12-31"}, "at most 731 per call"),
+        (
+            "locaboo_booking_add",
+            {"recurrence": {"type": "day"}, "date_to": "9999-12-31"},
+            "at most 731 per call",
+        ),
     ],
 )
 async def test_invalid_requests_are_refused_before_sending(

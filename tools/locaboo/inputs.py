@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from server.times import Clock, wall_clock, wall_span, zone_name
+from server.times import Clock, check_period, wall_clock, wall_span, zone_name
 from tools.locaboo.dates import to_vendor_date, to_vendor_time
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -36,6 +36,10 @@ class _Input(BaseModel):
 
 
 # -- when: days and daily times ---------------------------------------------------------------
+
+MAX_DAYS = 731
+"""The longest period one call may name: two years hold a season's or a school year's recurring
+booking with room to spare; a period of centuries would stall Locaboo (and the per-day checks)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,7 @@ def days_and_times(
 
 
 def _days(date_from: date, date_to: date) -> Days:
-    if date_to < date_from:
-        raise ToolError("Locaboo: date_to is before date_from; give a period with date_from <= date_to.")
+    check_period(date_from, date_to, max_days=MAX_DAYS)
     return Days(date_from, date_to)
 
 
