@@ -94,8 +94,8 @@ def days_and_times(
             # The day the model's clock was read on (as wall_span reads it), so the later days
             # are read the same way: an offset may move the wall-clock day.
             origin = clock.day or (time_from.day if time_from else None) or date_from or resolved.date()
-            shift = resolved.date() - origin if clock.offset is not None else timedelta(0)
-            _same_every_day(zone, days, clock, resolved, name, shift)
+            moved = resolved.date() - origin if clock.offset is not None else timedelta(0)
+            _same_every_day(zone, days, clock, resolved, name, moved)
     return dataclasses.replace(days, time_from=first.time() if first else None, time_to=last.time() if last else None)
 
 
@@ -104,12 +104,13 @@ def _days(date_from: date, date_to: date) -> Days:
     return Days(date_from, date_to)
 
 
-def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime, name: str, shift: timedelta) -> None:
+def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime, name: str, moved: timedelta) -> None:
     # The first day was resolved already; the others can differ only around a change of the clocks.
+    # `moved`: how far the offset moved the model's day into Locaboo's (23:30Z is tomorrow in Berlin).
     bare = dataclasses.replace(clock, day=None)
     day = days.date_from + timedelta(days=1)
     while day <= days.date_to:
-        local = wall_clock(day - shift, bare, zone, name=name)
+        local = wall_clock(day - moved, bare, zone, name=name)
         if local.time() != resolved.time():
             raise ToolError(
                 f"Locaboo: {name} {clock} is {resolved:%H:%M} in {zone_name(zone)} on {days.date_from} but "
