@@ -261,9 +261,10 @@ def _instructions(settings: Settings, specs: list[VendorSpec], missing: Mapping[
     if specs:
         titles = ", ".join(spec.title for spec in specs)
         lines.append(
-            f"agenda-mcp gives tools for {titles}. Dates are ISO 8601 (YYYY-MM-DD), times HH:MM; "
-            f"times without an offset are in {settings.timezone}. Look things up before you book, "
-            "and confirm bookings and cancellations with the person first."
+            f"agenda-mcp gives tools for {titles}. Dates are ISO 8601 (YYYY-MM-DD). A time with an offset "
+            "or Z is converted to the vendor's zone; one without (HH:MM) is the vendor's own wall-clock time. "
+            "Every moment a tool returns carries its offset; pass a returned start/end on to a booking tool "
+            "as it is. Look things up before you book, and confirm bookings and cancellations with the person first."
         )
     else:
         lines.append(
