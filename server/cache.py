@@ -17,6 +17,10 @@ import anyio
 from mcp.server.caching import CacheableMethod, CacheHint
 
 from server.config import ConfigError
+from server.redaction import get_logger
+from server.shared_state import SharedCache, SharedStateDown
+
+log = get_logger("agenda_mcp.cache")
 
 T = TypeVar("T")
 
@@ -53,18 +57,47 @@ class Cached(Generic[T]):
     Concurrent reads of a cold entry share one vendor call. Failures are not cached: the next
     read asks the vendor again."""
 
-    def __init__(self, fetch: Callable[[], Awaitable[T]], seconds: float) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[T]],
+        seconds: float,
+        *,
+        shared: SharedCache | None = None,
+        key: str = "",
+    ) -> None:
         self._fetch = fetch
         self._seconds = seconds
         self._lock = anyio.Lock()
         self._value: T | None = None
         self._expires: float | None = None
+        self._shared = shared
+        """Redis shared by the replicas (server/shared_state.py): one vendor call per entry for all."""
+        self._key = key
 
     async def __call__(self) -> T:
         if self._seconds <= 0:
             return await self._fetch()
         async with self._lock:
             if self._expires is None or clock() >= self._expires:
-                self._value = await self._fetch()
-                self._expires = clock() + self._seconds
+                self._value, fresh_for = await self._load()
+                self._expires = clock() + fresh_for
             return self._value  # type: ignore[return-value]  # set above whenever _expires is
+
+    async def _load(self) -> tuple[T, float]:
+        """From the shared cache for as long as it stays fresh there, else from the vendor. Without
+        Redis the vendor answers: reads go on, a little slower."""
+        if self._shared is not None:
+            try:
+                hit = await self._shared.get(self._key)
+            except SharedStateDown as exc:
+                log.info("reference cache %s: %s; asking the vendor", self._key, exc)
+                return await self._fetch(), self._seconds
+            if hit is not None:
+                return hit[0], min(hit[1], self._seconds)  # type: ignore[return-value]  # JSON of a T
+        value = await self._fetch()
+        if self._shared is not None:
+            try:
+                await self._shared.put(self._key, value, self._seconds)
+            except SharedStateDown as exc:
+                log.info("reference cache %s: %s; not shared this time", self._key, exc)
+        return value, self._seconds

@@ -66,6 +66,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(f"agenda-mcp demo failed: {exc}")
         return
 
+    # Replicas share their duplicate guard through Redis: serving without it would let a booking
+    # repeated on another replica through, so an unreachable Redis stops the start.
+    from server.shared_state import check_reachable
+
+    try:
+        unreachable = anyio.run(check_reachable, settings.env)
+    except ConfigError as exc:
+        sys.exit(f"agenda-mcp: {exc}")
+    if unreachable:
+        sys.exit(f"agenda-mcp: {unreachable}")
+
     if args.transport == "http":
         try:
             http = HttpSettings.from_env(host=args.host, port=args.port, stateless=args.stateless)

@@ -181,6 +181,12 @@ class HttpSettings:
     """AGENDA_MCP_SESSIONS_PER_CLIENT: open sessions one client (address + token) may hold."""
     session_idle_seconds: int = 600
     """AGENDA_MCP_SESSION_IDLE_SECONDS: a session unused this long is closed."""
+    auth_issuer: str | None = None
+    """AGENDA_MCP_AUTH_ISSUER: accept JWT access tokens of this OAuth issuer (server/oauth.py)."""
+    auth_audience: str | None = None
+    """AGENDA_MCP_AUTH_AUDIENCE: the `aud` tokens must carry; default the public /mcp URL."""
+    auth_jwks_url: str | None = None
+    """AGENDA_MCP_AUTH_JWKS_URL: the issuer's keys, when its metadata does not name them."""
 
     @property
     def loopback(self) -> bool:
@@ -195,6 +201,9 @@ class HttpSettings:
             stateless=_flag(env, "AGENDA_MCP_STATELESS"),
             sessions_per_client=_int(env, "AGENDA_MCP_SESSIONS_PER_CLIENT", 100, 1, 10_000),
             session_idle_seconds=_int(env, "AGENDA_MCP_SESSION_IDLE_SECONDS", 600, 10, 86_400),
+            auth_issuer=_url(env, "AGENDA_MCP_AUTH_ISSUER"),
+            auth_audience=env.get("AGENDA_MCP_AUTH_AUDIENCE", "").strip() or None,
+            auth_jwks_url=_url(env, "AGENDA_MCP_AUTH_JWKS_URL"),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         settings.check()
@@ -206,10 +215,10 @@ class HttpSettings:
         if self.loopback:
             return
         # Off loopback anyone who reaches the address could drive the vendor accounts.
-        if self.token is None:
+        if self.token is None and self.auth_issuer is None:
             raise ConfigError(
-                f"refusing to serve on {self.host} without AGENDA_MCP_HTTP_TOKEN: anyone who can reach it could "
-                "use your vendor accounts (set a token, or keep --host 127.0.0.1)"
+                f"refusing to serve on {self.host} without AGENDA_MCP_HTTP_TOKEN or AGENDA_MCP_AUTH_ISSUER: anyone "
+                "who can reach it could use your vendor accounts (set one, or keep --host 127.0.0.1)"
             )
         if not self.allowed_hosts:
             raise ConfigError(
@@ -225,6 +234,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise ConfigError(f"{name} must be an http(s) URL without query, e.g. https://sso.example.com/realms/team")
+    if raw.startswith("http://") and not is_loopback(raw.split("/")[2].rsplit(":", 1)[0]):
+        # Keys fetched over plain HTTP could be swapped on the way: anyone could mint tokens.
+        raise ConfigError(f"{name} must use https (plain http only for a loopback issuer in tests)")
+    return raw
 
 
 def parse_http_token(raw: str) -> str | None:

@@ -21,50 +21,75 @@ import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 
 from server.http import UncertainWrite
+from server.redaction import get_logger
+from server.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
+
+log = get_logger("agenda_mcp.dedup")
 
 UNCERTAIN_WORDS = "may or may not have happened"
 _CHECK_WITH = re.compile(r"check with (.{1,120}?) (?:before|whether)")
 
 
 class RecentWrites:
-    def __init__(self, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """The rules of the duplicate guard; where claims and outcomes are kept is the store's business
+    (server/shared_state.py: this process, or Redis shared by every replica)."""
+
+    def __init__(
+        self,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        store: WriteStore | None = None,
+        *,
+        wait_limit: float = 30.0,
+    ) -> None:
         self.window = window_seconds
-        self._clock = clock
-        self._done: dict[str, tuple[float, Any]] = {}
-        self._uncertain: dict[str, tuple[float, str | None]] = {}
-        self._running: dict[str, anyio.Event] = {}
+        self._store: WriteStore = store if store is not None else MemoryWrites(clock)
+        self._wait_limit = wait_limit
+        """How long a repeat waits for an identical write running elsewhere before it is refused."""
 
     @staticmethod
     def key(tool: str, arguments: dict[str, Any]) -> str:
         return tool + json.dumps(arguments, sort_keys=True, default=str, ensure_ascii=False)
 
     async def run(
-        self, key: str, write: Callable[[], Awaitable[Any]], *, tool: str = "", repeat_result: bool = True
+        self,
+        key: str,
+        write: Callable[[], Awaitable[Any]],
+        *,
+        tool: str = "",
+        repeat_result: bool = True,
+        result_type: Any = None,
     ) -> tuple[Any, bool]:
         """The result of `write()`, and whether it is a repeat of an earlier identical call.
 
         `repeat_result`: an identical call returns the first one's result (creates); otherwise only
-        uncertain outcomes are remembered."""
+        uncertain outcomes are remembered. `result_type` rebuilds a result kept outside this
+        process. When the shared store cannot be reached, nothing is sent: the write is refused."""
         if self.window <= 0:
             return await write(), False
-        while True:
-            self._forget_old()
-            if key in self._uncertain:
-                raise ToolError(self._refusal(key, tool))
-            if repeat_result and key in self._done:
-                return self._done[key][1], True
-            running = self._running.get(key)
-            if running is None:
-                break
-            await running.wait()  # then look again: done, uncertain, or failed (this one may try)
-        event = self._running[key] = anyio.Event()
+        try:
+            with anyio.fail_after(self._wait_limit):
+                while True:
+                    seen = await self._store.claim(key, self.window)
+                    if seen is None:
+                        break
+                    if seen.state == "uncertain":
+                        raise ToolError(self._refusal(seen, tool))
+                    if seen.state == "done" and repeat_result:
+                        return self._store.load(seen.result, result_type), True
+                    # then look again: done, uncertain, or failed (this one may try)
+                    await self._store.wait(key)
+        except TimeoutError:
+            raise ToolError(
+                f"{tool or 'this write'}: an identical call is still running (or was interrupted) on agenda-mcp, "
+                "so this repeat was not sent. Check in the vendor's system whether it happened before trying again."
+            ) from None
+        except SharedStateDown as exc:
+            raise ToolError(_store_down(tool, exc)) from None
         try:
             result = await write()
-            if repeat_result:
-                self._done[key] = (self._clock(), result)
-            return result, False
         except UncertainWrite as exc:
-            self._uncertain[key] = (self._clock(), exc.verify_with)
+            await self._settle(self._store.uncertain(key, exc.verify_with, self.window), tool)
             raise
         except ToolError as exc:
             # A tool that words its own uncertain outcome (rather than raising UncertainWrite) has
@@ -72,15 +97,32 @@ class RecentWrites:
             said = str(exc)
             if UNCERTAIN_WORDS in said:
                 found = _CHECK_WITH.search(said)
-                self._uncertain[key] = (self._clock(), found.group(1) if found else None)
+                verify_with = found.group(1) if found else None
+                await self._settle(self._store.uncertain(key, verify_with, self.window), tool)
+            else:
+                await self._settle(self._store.release(key), tool)
             raise
-        finally:
-            del self._running[key]
-            event.set()
+        except BaseException:
+            await self._settle(self._store.release(key), tool)
+            raise
+        if repeat_result:
+            await self._settle(self._store.done(key, result, self.window), tool)
+        else:
+            await self._settle(self._store.release(key), tool)
+        return result, False
 
-    def _refusal(self, key: str, tool: str) -> str:
-        at, verify_with = self._uncertain[key]
-        ago = max(0, round(self._clock() - at))
+    async def _settle(self, step: Awaitable[None], tool: str) -> None:
+        """Record the outcome even while the call is being cancelled. If the store is gone, the
+        claim stays until it expires: identical repeats are refused, never sent twice."""
+        with anyio.CancelScope(shield=True):
+            try:
+                await step
+            except SharedStateDown as exc:
+                log.warning("%s: the outcome could not be recorded (%s); identical repeats stay refused", tool, exc)
+
+    def _refusal(self, seen: Seen, tool: str) -> str:
+        at, verify_with = seen.at, seen.verify_with
+        ago = max(0, round(self._store.now() - at))
         check = f"check with {verify_with}" if verify_with else "check in the vendor's system"
         return (
             f"{tool or 'this write'}: an identical call {ago} s ago may or may not have happened, so this repeat "
@@ -88,8 +130,10 @@ class RecentWrites:
             f"(identical repeats are refused for {self.window:g} s)."
         )
 
-    def _forget_old(self) -> None:
-        cutoff = self._clock() - self.window
-        for store in (self._done, self._uncertain):
-            for key in [k for k, (at, _) in store.items() if at < cutoff]:
-                del store[key]
+
+def _store_down(tool: str, exc: SharedStateDown) -> str:
+    return (
+        f"{tool or 'this write'} was not sent: agenda-mcp keeps its duplicate guard in shared storage, and {exc}. "
+        "Writes are refused until it is back, so nothing is booked twice; reads still work. Try again in a minute, "
+        "or tell whoever runs agenda-mcp."
+    )

@@ -14,7 +14,7 @@ import functools
 import inspect
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
+from server import audit, shared_state
 from server.arguments import explain, scrub, strict_model, unknown_arguments
 from server.attachments import FilePolicy
 from server.cache import Cached, cache_seconds
@@ -49,8 +50,12 @@ class Toolkit:
         self.settings = settings
         self.tools: list[Tool] = []
         self.resources: list[Resource] = []
-        self.bucket = TokenBucket(settings.rate_limit)
-        self.recent_writes = RecentWrites(settings.dedup_seconds)
+        # In this process, or through Redis for replicas (AGENDA_MCP_REDIS_URL, server/shared_state.py).
+        self.shared = shared_state.from_env(settings.env)
+        self.bucket = TokenBucket(settings.rate_limit, shared=self.shared.budget, name=spec.name)
+        self.recent_writes = RecentWrites(
+            settings.dedup_seconds, store=self.shared.writes, wait_limit=settings.http_timeout + 10
+        )
 
     @property
     def sandbox(self) -> bool:
@@ -110,7 +115,7 @@ class Toolkit:
                 await self.bucket.take(self.spec.title)  # only reads that reach the vendor count
                 return await fn()
 
-            fetch = Cached(from_vendor, cache_seconds(self.settings.env))
+            fetch = Cached(from_vendor, cache_seconds(self.settings.env), shared=self.shared.cache, key=uri)
 
             @functools.wraps(fn)
             async def read() -> str:
@@ -147,6 +152,15 @@ class Toolkit:
 
             @functools.wraps(fn)
             async def tool(**kwargs: Any) -> Any:
+                if not write:
+                    return await run(kwargs)
+                # Every write and every refusal of one: a line in the audit log (server/audit.py).
+                arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context) and k != "consent"}
+                with audit.recorded(self.settings.env, name, self.spec.name, arguments) as entry:
+                    result = await run(kwargs, entry)
+                    return result
+
+            async def run(kwargs: dict[str, Any], entry: audit.Entry | None = None) -> Any:
                 if confirm is not None:
                     require_consent(name, kwargs.pop("consent", None))
                 await self.bucket.take(self.spec.title)
@@ -155,7 +169,11 @@ class Toolkit:
                     arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
                     key = RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
                     with call_deadline(self.settings.http_timeout):
-                        result, repeated = await self.recent_writes.run(key, call, tool=name, repeat_result=create)
+                        result, repeated = await self.recent_writes.run(
+                            key, call, tool=name, repeat_result=create, result_type=signature.return_annotation
+                        )
+                    if entry is not None:
+                        entry.finished(result, repeated=repeated)
                     if repeated:
                         log.info(
                             "%s: identical call within %ss; returning the first result",
@@ -176,6 +194,7 @@ class Toolkit:
                 tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
 
             registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations)
+            registered.vendor, registered.audit_env = self.spec.name, self.settings.env
             arguments = strict_model(registered.fn_metadata.arg_model)
             registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
             registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
@@ -223,7 +242,20 @@ class StrictTool(Tool):
     one field per line (see server/arguments.py), never lets a failure out bare, long or with a
     credential in it."""
 
+    vendor: str = pydantic.Field(default="", exclude=True)
+    """The vendor package that registered the tool, and where its audit lines go (server/audit.py)."""
+    audit_env: Mapping[str, str] = pydantic.Field(default_factory=dict, exclude=True)
+
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        if self.annotations is not None and self.annotations.read_only_hint is False and not audit.caller().may_write:
+            # Before anything else, consent included: nobody is asked to confirm what will be refused.
+            who = audit.caller().subject
+            audit.write_line(self.audit_env, audit.Entry(self.name, self.vendor, who, {}, "refused", "scope"))
+            raise ToolError(
+                f"{self.name} was not run: your access to agenda-mcp is read-only (the token lacks the "
+                f"{audit.WRITE_SCOPE} scope). Ask the person to make this change themselves, or to ask "
+                "their administrator for write access."
+            )
         refusal = unknown_arguments(self.name, arguments, list(self.parameters.get("properties", {})))
         if refusal is not None:
             raise ToolError(scrub(refusal, arguments))

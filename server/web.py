@@ -20,14 +20,17 @@ request that still arrives on an open connection.
 from __future__ import annotations
 
 import hmac
+from typing import Any
 from urllib.parse import urlunsplit
 
 import anyio
 import uvicorn
-from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.provider import AccessToken, TokenVerifier
+from mcp.server.auth.routes import create_protected_resource_routes
 from mcp.server.auth.settings import AuthSettings
+from mcp.server.context import CallNext, HandlerResult
 from mcp.server.transport_security import TransportSecuritySettings
-from pydantic import AnyHttpUrl
+from pydantic import AnyHttpUrl, BaseModel
 from sse_starlette.sse import AppStatus
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,7 +38,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.app import build_agenda
+from server.audit import READ_SCOPE, STATIC_SUBJECT, WRITE_SCOPE, caller
 from server.config import HttpSettings, Settings
+from server.oauth import JwtVerifier
 from server.redaction import get_logger, register_secrets
 from server.sessions import SessionQuota
 
@@ -58,8 +63,11 @@ class StaticTokenVerifier:
     async def verify_token(self, token: str) -> AccessToken | None:
         if not hmac.compare_digest(token.encode(), self._token):
             return None
-        # One principal for everyone holding the token; a session stays with the token that opened it.
-        return AccessToken(token=token, client_id="agenda-mcp-team", scopes=[])
+        # One principal for everyone holding the token (the simple mode: it may read and write); a
+        # session stays with the token that opened it.
+        return AccessToken(
+            token=token, client_id="agenda-mcp-team", scopes=[READ_SCOPE, WRITE_SCOPE], subject=STATIC_SUBJECT
+        )
 
 
 def public_url(http: HttpSettings) -> str:
@@ -74,6 +82,15 @@ def public_url(http: HttpSettings) -> str:
 
 def auth_settings(http: HttpSettings) -> AuthSettings:
     url = AnyHttpUrl(public_url(http))
+    if http.auth_issuer:
+        # The protected-resource metadata names the team's identity provider, so an OAuth client
+        # that follows the 401 gets its token there. JwtVerifier checks the audience itself.
+        return AuthSettings(
+            issuer_url=AnyHttpUrl(http.auth_issuer),
+            resource_server_url=url,
+            required_scopes=[READ_SCOPE],
+            validate_token_resource=False,
+        )
     # The token is issued by the operator, not by an OAuth server; the issuer is required by the
     # SDK's settings and names this server. The verifier checks the token itself, hence no
     # resource (audience) check.
@@ -96,12 +113,20 @@ def transport_security(http: HttpSettings) -> TransportSecuritySettings:
 def create_app(settings: Settings, http: HttpSettings) -> Starlette:
     """The whole HTTP service: /mcp and /healthz. `app.state.agenda` is the assembled server."""
     settings = settings.with_overrides(transport="http")
-    if http.token:
+    verifier: TokenVerifier | None = None
+    if http.auth_issuer:
+        audience = http.auth_audience or public_url(http)
+        verifier = JwtVerifier(http.auth_issuer, audience, http.auth_jwks_url)
+    elif http.token:
         register_secrets([http.token])
-        agenda = build_agenda(settings, auth=auth_settings(http), token_verifier=StaticTokenVerifier(http.token))
+        verifier = StaticTokenVerifier(http.token)
+    if verifier is not None:
+        agenda = build_agenda(settings, auth=auth_settings(http), token_verifier=verifier)
     else:
         agenda = build_agenda(settings)
     server = agenda.server
+    # A token without agenda:write does not see the tools it may not use (StrictTool refuses them).
+    server.middleware.append(hide_write_tools)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -115,11 +140,41 @@ def create_app(settings: Settings, http: HttpSettings) -> Starlette:
         session_idle_timeout=http.session_idle_seconds,
     )
     app.state.agenda = agenda
+    app.state.token_verifier = verifier
+    if http.auth_issuer:
+        _list_both_scopes(app, http)
     if not http.stateless:
         app.add_middleware(
             SessionQuota, path=MCP_PATH, per_client=http.sessions_per_client, idle_seconds=http.session_idle_seconds
         )
     return app
+
+
+async def hide_write_tools(ctx: Any, call_next: CallNext) -> HandlerResult:
+    """tools/list for a caller without agenda:write: the read-only tools only."""
+    result = await call_next(ctx)
+    if ctx.method != "tools/list" or caller().may_write:
+        return result
+    listed = result.model_dump(by_alias=True, exclude_none=True) if isinstance(result, BaseModel) else result
+    if not isinstance(listed, dict):
+        return result
+    tools = [tool for tool in listed.get("tools", []) if (tool.get("annotations") or {}).get("readOnlyHint") is True]
+    return {**listed, "tools": tools}
+
+
+def _list_both_scopes(app: Starlette, http: HttpSettings) -> None:
+    """The SDK lists only the required scope (agenda:read) as supported; list agenda:write too, so
+    a client can ask for the scope a planner needs."""
+    url = AnyHttpUrl(public_url(http))
+    [metadata] = create_protected_resource_routes(
+        resource_url=url,
+        authorization_servers=[AnyHttpUrl(http.auth_issuer or "")],
+        scopes_supported=[READ_SCOPE, WRITE_SCOPE],
+    )
+    app.router.routes[:] = [
+        metadata if getattr(route, "path", None) == getattr(metadata, "path", "") else route
+        for route in app.router.routes
+    ]
 
 
 class Drain:

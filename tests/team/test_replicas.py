@@ -1,0 +1,115 @@
+"""Issue 15: two stateless agenda-mcp replicas sharing state through a real Redis server, in front
+of one recording vendor, over real loopback HTTP. A booking repeated on the other replica, and
+twenty identical bookings sent at once to both, reach the vendor once; the replicas together keep
+one rate budget; with Redis gone, writes are refused clearly and reads go on; without Redis at
+the start, the server does not start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import pytest
+
+from server import cli
+from server.cache import CACHE_ENV
+from server.shared_state import REDIS_ENV
+from tests.support import call_error, call_ok
+from tests.team.kit import BOOKING, RedisServer, mcp_client, redis_server, replicas, vendor_on_loopback
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    with redis_server() as server:
+        yield server
+
+
+async def test_a_booking_repeated_on_the_other_replica_reaches_the_vendor_once(redis: RedisServer) -> None:
+    async with vendor_on_loopback() as (vendor, vendor_url), replicas(2, vendor_url, **{REDIS_ENV: redis.url}) as urls:
+        async with mcp_client(urls[0]) as first:
+            booked = await call_ok(first, "create_planaday_booking", BOOKING)
+        async with mcp_client(urls[1]) as second:
+            again = await call_ok(second, "create_planaday_booking", BOOKING)
+    assert vendor.count("POST", "/v1/booking") == 1 and len(vendor.bookings) == 1
+    assert not booked.get("repeated") and again["repeated"] is True
+    # The other replica rebuilt the first result from Redis exactly, `repeated` aside.
+    assert {k: v for k, v in again.items() if k != "repeated"} == booked
+
+
+async def test_twenty_identical_bookings_at_once_on_two_replicas_reach_the_vendor_once(redis: RedisServer) -> None:
+    results: list[dict[str, Any]] = []
+    async with (
+        vendor_on_loopback() as (vendor, vendor_url),
+        replicas(2, vendor_url, **{REDIS_ENV: redis.url}) as urls,
+        mcp_client(urls[0]) as first,
+        mcp_client(urls[1]) as second,
+    ):
+
+        async def book(client: Any) -> None:
+            results.append(await call_ok(client, "create_planaday_booking", BOOKING))
+
+        async with anyio.create_task_group() as tg:
+            for i in range(20):
+                tg.start_soon(book, first if i % 2 else second)
+    assert vendor.count("POST", "/v1/booking") == 1 and len(vendor.bookings) == 1
+    assert len({r["booking_id"] for r in results}) == 1
+    assert sum(1 for r in results if r.get("repeated")) == 19
+
+
+async def test_two_replicas_keep_one_rate_budget(redis: RedisServer) -> None:
+    # 10 calls/s with a burst of 30: 45 reads through two replicas need at least 1.5 s between
+    # them. Two separate budgets (60 at once) would send them all in the first moment.
+    env = {REDIS_ENV: redis.url, "AGENDA_MCP_RATE_LIMIT": "10"}
+    async with (
+        vendor_on_loopback() as (vendor, vendor_url),
+        replicas(2, vendor_url, **env) as urls,
+        mcp_client(urls[0]) as first,
+        mcp_client(urls[1]) as second,
+    ):
+        vendor.requests.clear()  # only the reads below
+
+        async def ping(client: Any) -> None:
+            await call_ok(client, "ping_planaday")
+
+        async with anyio.create_task_group() as tg:
+            for i in range(45):
+                tg.start_soon(ping, first if i % 2 else second)
+    times = sorted(at for at, _, path in vendor.requests if path == "/v1/ping")
+    assert len(times) == 45
+    in_first_second = sum(1 for at in times if at - times[0] < 1.0)
+    # One budget: the burst (30) plus what refills in that second (10).
+    assert in_first_second <= 41, f"{in_first_second} vendor requests in the first second"
+    assert times[-1] - times[0] >= 1.3, "the reads were not paced by a shared budget"
+
+
+async def test_redis_stopped_mid_run_refuses_writes_clearly_and_keeps_serving_reads(redis: RedisServer) -> None:
+    env = {REDIS_ENV: redis.url, CACHE_ENV: "300"}
+    async with (
+        vendor_on_loopback() as (vendor, vendor_url),
+        replicas(2, vendor_url, **env) as urls,
+        mcp_client(urls[0]) as client,
+    ):
+        assert (await call_ok(client, "list_planaday_labels"))["labels"]
+        redis.stop()
+        refused = await call_error(client, "create_planaday_booking", BOOKING)
+        labels = await call_ok(client, "list_planaday_labels")
+        course = await call_ok(client, "get_planaday_course", {"course_id": 104})
+        resource = await client.read_resource("planaday://labels")
+    assert "was not sent" in refused and "cannot reach Redis at redis://127.0.0.1:" in refused
+    assert "reads still work" in refused
+    assert vendor.count("POST", "/v1/booking") == 0 and not vendor.bookings
+    assert labels["labels"] and course["id"] == 104 and resource.contents
+
+
+def test_the_server_does_not_start_without_redis(capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
+    with redis_server() as stopped:
+        url = stopped.url.replace("127.0.0.1", "user:hunter2-secret@127.0.0.1")
+    monkeypatch.setenv(REDIS_ENV, url)
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--sandbox", "--transport", "http", "--stateless"])
+    message = str(exit.value.code)
+    assert exit.value.code != 0 and message.startswith("agenda-mcp: cannot reach Redis at redis://user:***@127.0.0.1")
+    assert "hunter2" not in message and "\n" not in message
