@@ -231,9 +231,14 @@ class RedisState:
     """Writes, budget and cache in Redis (or Valkey), shared by every replica that uses it."""
 
     def __init__(self, url: str) -> None:
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
+        try:  # the `team` extra: a single process does not need it
+            from redis.asyncio import Redis
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+        except ImportError:
+            raise ConfigError(
+                f"{REDIS_ENV} needs the redis client: pip install 'agenda-mcp[team]' (or uvx --with redis)"
+            ) from None
 
         self.url = url
         # Short timeouts and one immediate retry: a call waits on Redis for a second or two at
