@@ -51,7 +51,7 @@ async def test_a_valid_token_works_and_the_metadata_names_the_issuer(tmp_path: P
         async with httpx2.AsyncClient() as http:
             missing = await http.post(f"{url}/mcp", json=INITIALIZE, headers=MCP_HEADERS)
             metadata = (await http.get(f"{url}/.well-known/oauth-protected-resource/mcp")).json()
-    assert WRITE_TOOLS <= names and labels["labels"]
+    assert names >= WRITE_TOOLS and labels["labels"]
     assert missing.status_code == 401 and "resource_metadata=" in missing.headers["www-authenticate"]
     assert metadata["authorization_servers"] == [issuer.url]
     assert metadata["resource"] == audience and metadata["scopes_supported"] == ["agenda:read", "agenda:write"]
