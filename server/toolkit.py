@@ -275,7 +275,9 @@ class StrictTool(Tool):
             # Only argument validation raises a ToolError caused by a ValidationError: the
             # tool's own failures arrive as ToolErrors, and a bad vendor answer is _guard's.
             if isinstance(exc.__cause__, pydantic.ValidationError):
-                raise ToolError(explain(self.name, exc.__cause__, self.parameters)) from exc.__cause__
+                # A validator's own message may repeat the value (a 1 MB e-mail): cut it like any other.
+                message = scrub(explain(self.name, exc.__cause__, self.parameters), arguments)
+                raise ToolError(message) from exc.__cause__
             message = scrub(redact(str(exc)), arguments)
             if message == str(exc):
                 raise
