@@ -22,6 +22,7 @@ ECHO_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 """...and is at most this long: an error is read by the model, not a way to echo megabytes back."""
 MAX_LINES = 8
+_SECRET_WORDS = ("password", "secret", "token")
 
 
 def strict_model(model: type[BaseModel]) -> type[BaseModel]:
@@ -104,6 +105,8 @@ def _line(item: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
         hint = f" (did you mean {guess}?)" if guess else (f" (known: {', '.join(known)})" if known else "")
         return f"{where}: not a known field{hint}"
     message = _words(kind, str(item.get("msg", "")), context)
+    if any(word in where.lower() for word in _SECRET_WORDS):
+        return f"{where}: {message}"  # a password is never repeated, not even a wrong one
     if value is None or isinstance(value, dict | list) or kind.startswith("value_error"):
         return f"{where}: {message}"
     return f"{where}: {_shown(value)} {message}"

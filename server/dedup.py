@@ -11,6 +11,7 @@ whether the first attempt happened.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -49,7 +50,10 @@ class RecentWrites:
 
     @staticmethod
     def key(tool: str, arguments: dict[str, Any]) -> str:
-        return tool + json.dumps(arguments, sort_keys=True, default=str, ensure_ascii=False)
+        # A digest, not the arguments: they hold personal data and passwords (set_customer), and
+        # the key may be kept in a shared store.
+        text = json.dumps(arguments, sort_keys=True, default=str, ensure_ascii=False)
+        return f"{tool}:{hashlib.sha256(text.encode()).hexdigest()}"
 
     async def run(
         self,

@@ -20,7 +20,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from server.config import ConfigError
 from server.http import ErrorDetail, VendorHTTP
-from server.redaction import redact, register_secrets
+from server.redaction import call_secrets, redact
 from server.vendor import Connection
 from tools.onlineafspraken.models import (
     CONFIRMATION_CODES,
@@ -478,26 +478,27 @@ class OnlineAfsprakenClient:
         if status is not None:
             params["Status"] = STATUS_CODES[status]
         password = values.get("Password")
-        if isinstance(password, str):
-            register_secrets([password])  # keeps it out of any debug log of the request URL
-        envelope = await self.call(
-            "setCustomer",
-            with_fields(params, fields or {}),
-            action="change customer" if customer_id else "create customer",
-            write=True,
-            verify_with="get_customers (filter by email)",
-        )
+        # The customer's password is masked in this call's logs and errors only: a caller's secret
+        # never joins the operator's (server/redaction.py), so it cannot change what others see.
+        with call_secrets([password] if isinstance(password, str) else []):
+            envelope = await self.call(
+                "setCustomer",
+                with_fields(params, fields or {}),
+                action="change customer" if customer_id else "create customer",
+                write=True,
+                verify_with="get_customers (filter by email)",
+            )
         saved = _one(envelope, "Customer", "save customer")
         return int(saved.get("Id") or customer_id or 0), _text(saved.get("Status"))
 
     async def login_customer(self, username: str, password: str) -> Customer:
-        register_secrets([password])  # keeps it out of any debug log of the request URL
-        envelope = await self.call(
-            "loginCustomer",
-            {"Username": username, "Password": password},
-            action="check customer login",
-            hint="The username or password is wrong; the customer can reset it in the booking widget.",
-        )
+        with call_secrets([password]):  # this call's logs and errors only, see set_customer
+            envelope = await self.call(
+                "loginCustomer",
+                {"Username": username, "Password": password},
+                action="check customer login",
+                hint="The username or password is wrong; the customer can reset it in the booking widget.",
+            )
         return Customer.model_validate(_one(envelope, "Customer", "check customer login"))
 
     # -- availability administration ----------------------------------------------------------
