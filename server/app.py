@@ -31,6 +31,9 @@ from server.listing_cache import ListingCache, Listings
 from server.redaction import get_logger
 from server.registry import VENDOR_NAMES, load_vendor
 from server.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
+from server.slots import SlotService, app_extension, slot_vendors
+from server.slots import register as register_slots
+from server.slots import tools as slot_tools
 from server.toolkit import Toolkit
 from server.vendor import VendorSpec
 
@@ -191,6 +194,12 @@ def build_agenda(
                 DeferredResource.listed(entry, vendor=name, find=agenda.resource) for entry in listing["resources"]
             ]
 
+    # find_slots / book_slot span the vendors that have availability (server/slots.py).
+    with_slots = slot_vendors(specs)
+    slot_service = SlotService(agenda, with_slots) if with_slots else None
+    if slot_service is not None:
+        tools += slot_tools(slot_service, read_only=settings.read_only)
+
     agenda.server = MCPServer(
         name="agenda-mcp",
         title="agenda-mcp",
@@ -201,9 +210,12 @@ def build_agenda(
         cache_hints=cache_hints(settings.env),
         tools=tools,
         resources=resources,
+        extensions=[app_extension()] if slot_service is not None else None,
         auth=auth,
         token_verifier=token_verifier,
     )
+    if slot_service is not None:
+        register_slots(slot_service, agenda.server)
     for spec in specs:
         for prompt in spec.prompts({entry["name"] for entry in listings[spec.name]["tools"]}):
             agenda.server.add_prompt(prompt)

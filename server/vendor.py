@@ -9,6 +9,8 @@ only when the vendor is enabled:
 - `sandbox.py`: `SANDBOX_BASE_URL`, `SANDBOX_ENV`, `create_app()`
 - `demo.py`:    `async run(step)` (optional), the vendor's part of `agenda-mcp demo`
 - `prompts.py`: `PROMPTS: list[server.prompts.Workflow]` (optional), prompts for the common jobs
+- `slots.py`:   `find`, `book`, `reference`, `COMPLETES` (optional), the vendor's part of find_slots
+  and book_slot (see server/slotkit.py); a vendor without availability has none
 """
 
 from __future__ import annotations
@@ -107,6 +109,15 @@ class VendorSpec:
             return []
         workflows: Sequence[Workflow] = module.PROMPTS
         return [workflow.prompt for workflow in workflows if workflow.usable(registered)]
+
+    def slots(self) -> Any | None:
+        """The vendor's slots module (server/slotkit.py), or None when it offers no availability."""
+        try:
+            return self._module("slots")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{self.package}.slots":
+                raise  # slots.py exists but imports something missing: a real bug
+            return None
 
     def _module(self, part: str) -> Any:
         return importlib.import_module(f"{self.package}.{part}")

@@ -17,12 +17,35 @@ from tests.support import sandbox_settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 pytestmark = pytest.mark.anyio
+CROSS_VENDOR = ("find_slots", "book_slot")
+"""Tools over every vendor with availability (server/slots.py): their own snapshot, `agenda.json`."""
 
 
 async def tools_of(vendor: str) -> list[dict[str, object]]:
     async with Client(build_server(sandbox_settings(toolsets=(vendor,)))) as client:
         tools = (await client.list_tools()).tools
-    return [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools]
+    dumped = [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools]
+    return [tool for tool in dumped if tool["name"] not in CROSS_VENDOR]
+
+
+async def cross_vendor_tools() -> list[dict[str, object]]:
+    async with Client(build_server(sandbox_settings())) as client:
+        tools = (await client.list_tools()).tools
+    dumped = [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in tools]
+    return sorted((tool for tool in dumped if tool["name"] in CROSS_VENDOR), key=lambda tool: str(tool["name"]))
+
+
+async def test_cross_vendor_tools_match_snapshot() -> None:
+    current = await cross_vendor_tools()
+    assert [tool["name"] for tool in current] == sorted(CROSS_VENDOR)
+    path = SNAPSHOTS / "agenda.json"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+    assert current == json.loads(path.read_text()), "tools/list of find_slots/book_slot changed; see module docstring"
+    for tool in current:
+        assert str(tool["description"]).startswith("agenda-mcp"), tool["name"]
+        for param, schema in tool["inputSchema"].get("properties", {}).items():  # type: ignore[attr-defined]
+            assert "description" in schema, f"{tool['name']}.{param} has no description"
 
 
 @pytest.mark.parametrize("vendor", VENDOR_NAMES)

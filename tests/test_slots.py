@@ -1,0 +1,390 @@
+"""find_slots + book_slot: a question answered and booked in two calls, across three vendors, through
+a real MCP client against the sandboxes.
+
+Each scenario also makes the same booking with the vendor's own tools in a second, fresh sandbox and
+compares what the two vendors hold: same wall-clock time, resource, type (or course) and customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import mcp_types
+import pytest
+from mcp import Client
+
+from server.app import Agenda, build_agenda
+from server.slots import decode
+from tests.support import call_error, call_ok, sandbox_settings
+
+pytestmark = pytest.mark.anyio
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def state(agenda: Agenda, vendor: str) -> Any:
+    return agenda.vendors[vendor].sandbox_app.state.sandbox  # type: ignore[union-attr]
+
+
+def ref_of(slot: dict[str, Any]) -> dict[str, Any]:
+    return decode(slot["slot"].rpartition("~")[0])["r"]
+
+
+def next_weekday(weekday: int, weeks: int = 1) -> date:
+    today = date.today()
+    return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks)
+
+
+def next_month(month: int) -> date:
+    """The first Tuesday of the next `month` at least two weeks away (Tuesday: no Sunday closing)."""
+    today = date.today()
+    year = today.year if (month, 1) > (today.month, today.day + 14) else today.year + 1
+    day = date(year, month, 1)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+
+    @property
+    def split(self) -> tuple[str, str]:
+        first, last = self.name.split(maxsplit=1)
+        return first, last
+
+
+ANNA = Person("Anna de Vries", "anna.devries@example.nl")
+ZOE = Person("Zoë Müller-Lüdenscheidt", "zoe.mueller@example.de")
+
+
+async def two_calls(client: Client, find: dict[str, Any], person: Person, pick: int = 0) -> tuple[dict, dict]:
+    found = await call_ok(client, "find_slots", find)
+    assert found["slots"], f"nothing found for {find}: {found.get('note')}"
+    slot = found["slots"][pick]
+    booked = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": person.name, "email": person.email})
+    assert booked["booked"] is True, booked.get("note")
+    assert booked["start"] == slot["start"] and booked["sandbox"] is True
+    return slot, booked
+
+
+# -- what each vendor holds, and the same booking made with the vendor's own tools ----------------
+
+
+async def onlineafspraken_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+    ref = ref_of(slot)
+    first, last = person.split
+    customer = await call_ok(client, "set_customer", {"email": person.email, "first_name": first, "last_name": last})
+    saved = await call_ok(
+        client,
+        "set_appointment",
+        {
+            "agenda_id": ref["a"],
+            "start_time": slot["start"],
+            "appointment_type_id": ref["t"],
+            "resource_id": ref["r"],
+            "customer_id": customer["customer_id"],
+        },
+    )
+    return saved["appointment_id"]
+
+
+def onlineafspraken_record(agenda: Agenda, appointment_id: int) -> tuple[Any, ...]:
+    sandbox = state(agenda, "onlineafspraken")
+    a = sandbox.appointments[appointment_id]
+    customer = sandbox.customer(a.customer_id)
+    return (a.agenda_id, a.type_id, a.resource_id, a.start, a.finish, a.label, customer.full_name, customer.email)
+
+
+async def locaboo_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+    ref = ref_of(slot)
+    first, last = person.split
+    customer = await call_ok(
+        client, "locaboo_customer_add", {"customer": {"first_name": first, "last_name": last, "email": person.email}}
+    )
+    arguments: dict[str, Any] = {
+        "booking_mode": "direct_booking",
+        "main_resource": ref["m"],
+        "time_from": slot["start"],
+        "time_to": slot["end"],
+        "title": person.name,
+        "customer_id": customer["customer_id"],
+    }
+    if ref.get("p"):
+        arguments["resource_parts"] = [{"resource_id": ref["m"], "part_ids": [ref["p"]]}]
+    return (await call_ok(client, "locaboo_booking_add", arguments))["booking_id"]
+
+
+def locaboo_record(agenda: Agenda, booking_id: int) -> tuple[Any, ...]:
+    sandbox = state(agenda, "locaboo")
+    b = sandbox.booking(booking_id)
+    customer = sandbox.customers[b.customer_id]
+    instances = [(i.resource_id, i.start, i.end) for i in b.instances()]
+    who = [customer.fields.get(k) for k in ("first_name", "last_name", "email")]
+    return (b.title, b.status, instances, *who)
+
+
+async def planaday_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+    first, last = person.split
+    student = {"first_name": first, "last_name": last, "email": person.email}
+    return (await call_ok(client, "create_planaday_booking", {"course_id": ref_of(slot)["c"], "students": [student]}))[
+        "booking_id"
+    ]
+
+
+def planaday_record(agenda: Agenda, booking_id: str) -> tuple[Any, ...]:
+    b = state(agenda, "planaday").booking(booking_id)
+    students = [(s.get("first_name"), s.get("last_name"), s.get("email")) for s in b.students]
+    return (b.course_id, sorted(b.daypart_ids), students, b.seats, b.is_payed, b.creating_source)
+
+
+TWINS = {
+    "OnlineAfspraken.nl": (onlineafspraken_twin, onlineafspraken_record, "appointment_id"),
+    "Locaboo": (locaboo_twin, locaboo_record, "booking_id"),
+    "Planaday": (planaday_twin, planaday_record, "booking_id"),
+}
+
+
+async def assert_same_as_vendor_tools(agenda: Agenda, slot: dict[str, Any], booked: dict[str, Any], person: Person):
+    twin, record, id_key = TWINS[slot["vendor"]]
+    other = build_agenda(sandbox_settings())
+    async with Client(other.server) as client:
+        twin_id = await twin(client, slot, person)
+    assert record(agenda, booked["ids"][id_key]) == record(other, twin_id)
+    return record(agenda, booked["ids"][id_key])
+
+
+# -- the questions ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def agenda() -> Agenda:
+    return build_agenda(sandbox_settings())
+
+
+async def test_salon_appointment_in_two_calls(agenda: Agenda) -> None:
+    """ "When can Anna come in next week for a women's cut?" — OnlineAfspraken.nl."""
+    tuesday = next_weekday(1)
+    async with Client(agenda.server) as client:
+        slot, booked = await two_calls(
+            client,
+            {"what": "knippen dames", "date_from": str(tuesday), "date_to": str(tuesday + timedelta(days=4))},
+            ANNA,
+        )
+    assert slot["vendor"] == "OnlineAfspraken.nl" and slot["what"] == "Knippen dames" and slot["price"] == 34.5
+    assert slot["weekday"] == "Tuesday" and slot["start"].startswith(f"{tuesday}T09:00:00+0")
+    assert booked["cancel_with"] == {
+        "tool": "cancel_appointment",
+        "arguments": {"appointment_id": booked["ids"]["appointment_id"]},
+    }
+    record = await assert_same_as_vendor_tools(agenda, slot, booked, ANNA)
+    assert record[3].astimezone(AMSTERDAM).strftime("%H:%M") == "09:00"
+
+
+async def test_room_for_an_evening(agenda: Agenda) -> None:
+    """ "Is a seminar room free Thursday evening, two hours?" — Locaboo, a German venue."""
+    thursday = next_weekday(3)
+    async with Client(agenda.server) as client:
+        slot, booked = await two_calls(
+            client,
+            {
+                "what": "seminarraum",
+                "date_from": str(thursday),
+                "date_to": str(thursday),
+                "earliest": "18:00",
+                "latest": "21:00",
+                "duration": 120,
+            },
+            ANNA,
+        )
+    assert slot["vendor"] == "Locaboo" and slot["what"].startswith("Seminarraum")
+    assert slot["start"] == f"{thursday}T18:00:00{slot['start'][-6:]}" and slot["end"][11:16] == "20:00"
+    assert booked["cancel_with"]["tool"] == "locaboo_booking_save"
+    _title, status, instances, *_ = await assert_same_as_vendor_tools(agenda, slot, booked, ANNA)
+    assert status == "Live" and [(s.strftime("%H:%M"), e.strftime("%H:%M")) for _, s, e in instances] == [
+        ("18:00", "20:00")
+    ]
+
+
+async def test_course_seat(agenda: Agenda) -> None:
+    """ "Which BHV course still has a seat in the coming month?" — Planaday."""
+    first = next_weekday(0)
+    async with Client(agenda.server) as client:
+        slot, booked = await two_calls(
+            client, {"what": "bhv", "date_from": str(first), "date_to": str(first + timedelta(days=30))}, ANNA
+        )
+    assert slot["vendor"] == "Planaday" and "BHV" in slot["what"] and slot["seats_left"] >= 1
+    assert slot["price"] and slot["where"]
+    course_id, _dayparts, students, seats, *_ = await assert_same_as_vendor_tools(agenda, slot, booked, ANNA)
+    assert course_id == ref_of(slot)["c"] and students == [("Anna", "de Vries", ANNA.email)] and seats == 1
+    assert booked["cancel_with"] == {
+        "tool": "delete_planaday_booking",
+        "arguments": {"booking_id": booked["ids"]["booking_id"]},
+    }
+
+
+async def test_preferred_time_taken_offers_the_nearest(agenda: Agenda) -> None:
+    """The wanted 10:00 is taken: the answer says so and why, and the nearest free time comes first."""
+    wednesday = next_weekday(2)
+    async with Client(agenda.server) as client:
+        # Someone else takes Wednesday 10:00 for "Uitgroei kleuren" (one resource only).
+        customer = await call_ok(client, "set_customer", {"email": "x@example.nl", "first_name": "X", "last_name": "Y"})
+        await call_ok(
+            client,
+            "set_appointment",
+            {
+                "agenda_id": 3101,
+                "date": str(wednesday),
+                "start_time": "10:00",
+                "appointment_type_id": 286854,
+                "customer_id": customer["customer_id"],
+            },
+        )
+        wanted = datetime.combine(wednesday, datetime.min.time().replace(hour=10), AMSTERDAM)
+        # The two calls: the question (with the taken moment), then the booking of the nearest.
+        found = await call_ok(client, "find_slots", {"what": "uitgroei kleuren", "preferred": f"{wednesday}T10:00"})
+        slot = found["slots"][0]
+        booked = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": ZOE.name, "email": ZOE.email})
+    assert found["preferred"] == {
+        "moment": wanted.isoformat(),
+        "free": False,
+        "why": "it is taken or not a start time the vendor offers; other times that day are free",
+    }
+    distances = [abs(datetime.fromisoformat(s["start"]) - wanted) for s in found["slots"]]
+    assert distances == sorted(distances) and distances[0] > timedelta(0)
+    assert datetime.fromisoformat(slot["start"]).date() == wednesday and slot["what"] == "Uitgroei kleuren"
+    assert booked["booked"] is True and booked["start"] == slot["start"]
+    await assert_same_as_vendor_tools(agenda, slot, booked, ZOE)
+
+
+@pytest.mark.parametrize(("month", "offset"), [(7, "+02:00"), (1, "+01:00")], ids=["summer", "winter"])
+async def test_summer_and_winter_dates_keep_the_wall_clock(agenda: Agenda, month: int, offset: str) -> None:
+    """Saal Rhein at 19:00 in July and in January: the offset changes, Locaboo's wall clock does not."""
+    day = next_month(month)
+    async with Client(agenda.server) as client:
+        slot, booked = await two_calls(
+            client,
+            {"what": "grosser saal rhein", "date_from": str(day), "date_to": str(day), "earliest": "19:00"},
+            ANNA,
+        )
+    assert slot["what"] == "Großer Saal > Saal Rhein"
+    assert slot["start"] == f"{day}T19:00:00{offset}"
+    _title, _status, instances, *_ = await assert_same_as_vendor_tools(agenda, slot, booked, ANNA)
+    assert [(r, s.strftime("%H:%M")) for r, s, _ in instances] == [(ref_of(slot)["p"], "19:00")]
+
+
+async def test_accents_in_the_question_and_the_name(agenda: Agenda) -> None:
+    """`fohnen` finds "Knippen en föhnen"; Zoë Müller-Lüdenscheidt is booked with her accents."""
+    thursday = next_weekday(3)
+    async with Client(agenda.server) as client:
+        slot, booked = await two_calls(
+            client, {"what": "FOHNEN", "date_from": str(thursday), "date_to": str(thursday), "earliest": "14:00"}, ZOE
+        )
+    assert slot["what"] == "Knippen en föhnen" and slot["start"].startswith(f"{thursday}T14:00")
+    assert booked["customer"] == "Zoë Müller-Lüdenscheidt <zoe.mueller@example.de>"
+    record = await assert_same_as_vendor_tools(agenda, slot, booked, ZOE)
+    assert record[6] == "Zoë Müller-Lüdenscheidt"
+
+
+# -- the rules around booking ---------------------------------------------------------------------
+
+
+async def first_slot(client: Client, **find: Any) -> dict[str, Any]:
+    found = await call_ok(client, "find_slots", {"limit": 1, **find})
+    return found["slots"][0]
+
+
+async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: Agenda) -> None:
+    thursday = next_weekday(3)
+    async with Client(agenda.server) as client:
+        slot = await first_slot(client, what="uitgroei kleuren", date_from=str(thursday), date_to=str(thursday))
+        # Someone books the same time through the vendor tool first.
+        await onlineafspraken_twin(client, slot, Person("Other Person", "other@example.nl"))
+        result = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": ANNA.name, "email": ANNA.email})
+    assert result["booked"] is False and "taken" in result["note"]
+    assert result["alternatives"] and all(a["start"] != slot["start"] for a in result["alternatives"])
+    assert result["alternatives"][0]["slot"] != slot["slot"]
+    booked_for_anna = [a for a in state(agenda, "onlineafspraken").appointments.values() if a.name == ANNA.name]
+    assert booked_for_anna == []
+
+
+async def test_a_changed_token_is_refused(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        slot = await first_slot(client, what="seminarraum", earliest="18:00")
+        forged = slot["slot"].replace(".f=18:00", ".f=17:00")
+        assert forged != slot["slot"]
+        message = await call_error(client, "book_slot", {"slot": forged, "name": ANNA.name, "email": ANNA.email})
+    assert "not one find_slots gave" in message and "call find_slots again" in message
+
+
+async def test_the_same_slot_for_the_same_person_is_booked_once(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        slot = await first_slot(client, what="seminarraum", earliest="18:00")
+        first = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": ANNA.name, "email": ANNA.email})
+        again = await call_ok(
+            client, "book_slot", {"slot": slot["slot"], "name": "anna de vries", "email": ANNA.email.upper()}
+        )
+    assert again["repeated"] is True and again["ids"] == first["ids"]
+    titles = [b.title for b in state(agenda, "locaboo").bookings.values()]
+    assert titles.count(ANNA.name) == 1
+
+
+class Asker:
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.asked: list[str] = []
+
+    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
+        self.asked.append(params.message)
+        content = {"confirm": True} if self.action == "accept" else None
+        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+async def test_book_slot_asks_the_person_naming_what_when_and_whom(agenda: Agenda, answer: str) -> None:
+    person = Asker(answer)
+    thursday = next_weekday(3)
+    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+        slot = await first_slot(client, what="knippen heren", date_from=str(thursday), date_to=str(thursday))
+        result = await client.call_tool("book_slot", {"slot": slot["slot"], "name": ZOE.name, "email": ZOE.email})
+    (question,) = person.asked
+    assert f"Book Knippen heren (Kapsalon Knipoog Utrecht, {slot['who']}) on Thursday {thursday} 09:00" in question
+    assert f"for {ZOE.name} <{ZOE.email}>" in question and "sandbox" in question
+    assert result.is_error is (answer == "decline")
+    made = [a for a in state(agenda, "onlineafspraken").appointments.values() if a.name == ZOE.name]
+    assert len(made) == (1 if answer == "accept" else 0)
+
+
+async def test_find_slots_stays_within_the_cap_and_says_how_to_narrow(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        found = await call_ok(client, "find_slots", {"limit": 5})
+        result = await client.call_tool("find_slots", {"what": "knippen", "limit": 2})
+    assert len(found["slots"]) == 5 and found["total"] > 5
+    assert "Showing the 5 first of" in found["note"] and "Narrow with" in found["note"]
+    # The text block is the same result as compact JSON (no indentation: fewer tokens).
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert text.startswith('{"slots":[{"start":') and "\n" not in text
+
+
+async def test_nothing_found_says_what_to_try(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        found = await call_ok(client, "find_slots", {"what": "tandarts"})
+    assert found["slots"] == [] and found["total"] == 0 and "Try other words" in found["note"]
+
+
+async def test_find_slots_names_the_vendors_and_leaves_serviceplanner_out(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    find = tools["find_slots"]
+    assert "ServicePlanner has no availability" in (find.description or "")
+    assert find.input_schema["properties"]["vendor"]["enum"] == ["planaday", "onlineafspraken", "locaboo"]
+    assert find.meta == {"ui": {"resourceUri": "ui://agenda-mcp/slot-picker.html"}}
+    assert tools["book_slot"].annotations.destructive_hint is False  # type: ignore[union-attr]
+
+
+async def test_read_only_offers_find_slots_without_book_slot() -> None:
+    async with Client(build_agenda(sandbox_settings(read_only=True)).server) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+    assert "find_slots" in names and "book_slot" not in names
