@@ -32,7 +32,7 @@ def agenda_command() -> list[str]:
     script = Path(sys.executable).parent / "agenda-mcp"
     if script.exists():
         return [sys.executable, str(script)]
-    return [sys.executable, "-m", "server.cli"]
+    return [sys.executable, "-m", "agenda_mcp"]
 
 
 def bare_command() -> list[str]:

@@ -7,11 +7,10 @@ import json
 import sys
 
 import anyio
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.registry import VENDOR_NAMES
 from mcp import Client
-
-from server.app import build_server
-from server.config import Settings
-from server.registry import VENDOR_NAMES
 
 
 async def main(vendors: list[str]) -> None:

@@ -14,11 +14,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Generic, TypeVar
 
 import anyio
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.shared_state import SharedCache, SharedStateDown
 from mcp.server.caching import CacheableMethod, CacheHint
-
-from server.config import ConfigError
-from server.redaction import get_logger
-from server.shared_state import SharedCache, SharedStateDown
 
 log = get_logger("agenda_mcp.cache")
 

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import anyio
-
-from server import __version__
-from server.config import ConfigError, HttpSettings, Settings, parse_toolsets
-from server.logs import configure_logging
+from agenda_mcp.server import __version__
+from agenda_mcp.server.config import ConfigError, HttpSettings, Settings, parse_toolsets
+from agenda_mcp.server.logs import configure_logging
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging("WARNING" if args.command == "demo" and not args.log_level else settings.log_level)
 
     if args.command == "demo":
-        from server.demo import DemoFailed, run_demo
+        from agenda_mcp.server.demo import DemoFailed, run_demo
 
         try:
             anyio.run(run_demo, settings)
@@ -68,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     # Replicas share their duplicate guard through Redis: serving without it would let a booking
     # repeated on another replica through, so an unreachable Redis stops the start.
-    from server.shared_state import check_reachable
+    from agenda_mcp.server.shared_state import check_reachable
 
     try:
         unreachable = anyio.run(check_reachable, settings.env)
@@ -82,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             http = HttpSettings.from_env(host=args.host, port=args.port, stateless=args.stateless)
         except ConfigError as exc:
             sys.exit(f"agenda-mcp: {exc}")
-        from server import web
+        from agenda_mcp.server import web
 
         try:
             app = web.create_app(settings, http)
@@ -91,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         web.serve(app, settings, http)
         return
 
-    from server.app import build_server
+    from agenda_mcp.server.app import build_server
 
     try:
         server = build_server(settings)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from server.registry import VENDOR_NAMES
+from agenda_mcp.server.registry import VENDOR_NAMES
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 ConfirmMode = Literal["auto", "always", "never"]

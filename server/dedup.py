@@ -19,11 +19,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from agenda_mcp.server.http import UncertainWrite
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
 from mcp.server.mcpserver.exceptions import ToolError
-
-from server.http import UncertainWrite
-from server.redaction import get_logger
-from server.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
 
 log = get_logger("agenda_mcp.dedup")
 

@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import jsonschema
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.schema import undeclared
 from mcp import Client
-
-from server.app import build_agenda
-from server.config import Settings
-from server.schema import undeclared
 
 MAX_LINES = 14
 

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-
-from server.config import Settings
-from server.redaction import get_logger
-from server.vendor import VendorSpec
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.vendor import VendorSpec
 
 log = get_logger("agenda_mcp.listing_cache")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from server.redaction import install_log_redaction
+from agenda_mcp.server.redaction import install_log_redaction
 
 
 def configure_logging(level: str) -> None:

@@ -23,10 +23,9 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import httpx2
 import jwt
+from agenda_mcp.server.audit import READ_SCOPE, WRITE_SCOPE
+from agenda_mcp.server.redaction import get_logger
 from mcp.server.auth.provider import AccessToken
-
-from server.audit import READ_SCOPE, WRITE_SCOPE
-from server.redaction import get_logger
 
 log = get_logger("agenda_mcp.oauth")
 

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from server.redaction import has_secret, redact
+from agenda_mcp.server.redaction import has_secret, redact
 
 # C0 and C1 control characters except tab and newline, bidi controls (which reorder what a person
 # sees) and zero-width characters (which hide text in plain sight): vendor free text should not

@@ -10,10 +10,9 @@ import time
 from collections.abc import Callable
 
 import anyio
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.shared_state import Budget, SharedStateDown
 from mcp.server.mcpserver.exceptions import ToolError
-
-from server.redaction import get_logger
-from server.shared_state import Budget, SharedStateDown
 
 log = get_logger("agenda_mcp.ratelimit")
 

@@ -10,12 +10,12 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from server.vendor import VendorSpec
+    from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR_NAMES: tuple[str, ...] = ("planaday", "onlineafspraken", "serviceplanner", "locaboo")
 
 
 def load_vendor(name: str) -> VendorSpec:
-    module = importlib.import_module(f"tools.{name}")
+    module = importlib.import_module(f"agenda_mcp.tools.{name}")
     spec: VendorSpec = module.VENDOR
     return spec

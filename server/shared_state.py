@@ -26,10 +26,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 import pydantic
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.redaction import get_logger
 from mcp_types import CallToolResult, TextContent
-
-from server.config import ConfigError
-from server.redaction import get_logger
 
 log = get_logger("agenda_mcp.shared_state")
 

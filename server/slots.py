@@ -29,6 +29,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio
+from agenda_mcp.server.arguments import strict_model
+from agenda_mcp.server.cache import Cached, cache_seconds
+from agenda_mcp.server.consent import consent_parameter, require_consent
+from agenda_mcp.server.dedup import RecentWrites
+from agenda_mcp.server.http import call_deadline
+from agenda_mcp.server.models import ResultModel, WriteResult
+from agenda_mcp.server.output import finished, untouched
+from agenda_mcp.server.prompts import steps
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.schema import lean_input, lean_output
+from agenda_mcp.server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
+from agenda_mcp.server.times import DateTime, Moment, TimeOfDay, wall_clock
+from agenda_mcp.server.toolkit import StrictTool
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts import Prompt
@@ -43,25 +56,10 @@ from mcp_types import (
 )
 from pydantic import Field
 
-from server.arguments import strict_model
-from server.cache import Cached, cache_seconds
-from server.consent import consent_parameter, require_consent
-from server.dedup import RecentWrites
-from server.http import call_deadline
-from server.models import ResultModel, WriteResult
-from server.output import finished, untouched
-from server.prompts import steps
-from server.redaction import get_logger
-from server.schema import lean_input, lean_output
-from server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
-from server.times import DateTime, Moment, TimeOfDay, wall_clock
-from server.toolkit import StrictTool
-
 if TYPE_CHECKING:
+    from agenda_mcp.server.app import Agenda
+    from agenda_mcp.server.vendor import VendorSpec
     from mcp.server.mcpserver import MCPServer
-
-    from server.app import Agenda
-    from server.vendor import VendorSpec
 
 log = get_logger("agenda_mcp.slots")
 
@@ -682,13 +680,25 @@ def _tool(
     return registered
 
 
+def app_html() -> str:
+    """The picker with its Content-Security-Policy filled in: its one script and one style are
+    allowed by hash, nothing else runs or loads (no 'unsafe-inline', no network)."""
+    html = APP_HTML.read_text(encoding="utf-8")
+
+    def digest(tag: str) -> str:
+        body = html.split(f"<{tag}>", 1)[1].split(f"</{tag}>", 1)[0]
+        return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+    return html.replace("{{SCRIPT_HASH}}", digest("script")).replace("{{STYLE_HASH}}", digest("style"))
+
+
 def app_extension() -> Apps:
     """The slot picker: one self-contained HTML file, nothing fetched from anywhere (empty CSP
     domain lists: the host's strictest policy)."""
     apps = Apps()
     apps.add_html_resource(
         APP_URI,
-        APP_HTML.read_text(encoding="utf-8"),
+        app_html(),
         name="slot-picker",
         title="Pick a slot",
         description="agenda-mcp: a week of free slots from find_slots; click one and book it",

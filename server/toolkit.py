@@ -19,25 +19,24 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
+from agenda_mcp.server import audit, shared_state
+from agenda_mcp.server.arguments import explain, scrub, strict_model, unknown_arguments
+from agenda_mcp.server.attachments import FilePolicy
+from agenda_mcp.server.cache import Cached, cache_seconds
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.consent import Describe, consent_parameter, require_consent
+from agenda_mcp.server.dedup import RecentWrites
+from agenda_mcp.server.http import VendorHTTP, call_deadline
+from agenda_mcp.server.output import clean, finished, untouched
+from agenda_mcp.server.ratelimit import TokenBucket
+from agenda_mcp.server.redaction import get_logger, redact
+from agenda_mcp.server.schema import lean_input, lean_output
+from agenda_mcp.server.vendor import VendorSpec
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-
-from server import audit, shared_state
-from server.arguments import explain, scrub, strict_model, unknown_arguments
-from server.attachments import FilePolicy
-from server.cache import Cached, cache_seconds
-from server.config import Settings
-from server.consent import Describe, consent_parameter, require_consent
-from server.dedup import RecentWrites
-from server.http import VendorHTTP, call_deadline
-from server.output import clean, finished, untouched
-from server.ratelimit import TokenBucket
-from server.redaction import get_logger, redact
-from server.schema import lean_input, lean_output
-from server.vendor import VendorSpec
 
 log = get_logger("agenda_mcp.tools")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])

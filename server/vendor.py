@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx2
+    from agenda_mcp.server.http import ErrorDetail
+    from agenda_mcp.server.prompts import Workflow
+    from agenda_mcp.server.toolkit import Toolkit
     from mcp.server.mcpserver.prompts import Prompt
     from starlette.types import ASGIApp
-
-    from server.http import ErrorDetail
-    from server.prompts import Workflow
-    from server.toolkit import Toolkit
 
 
 class DemoStep(Protocol):
@@ -65,7 +64,7 @@ class VendorSpec:
     title: str
     """How people write the vendor's name (`Planaday`); tool descriptions start with it."""
     package: str
-    """The vendor's package (`tools.planaday`)."""
+    """The vendor's package (`agenda_mcp.tools.planaday`)."""
     credential_env: tuple[str, ...]
     """Variables that must all be set for the vendor to be enabled outside sandbox mode."""
     base_url_env: str

@@ -25,6 +25,12 @@ from urllib.parse import urlunsplit
 
 import anyio
 import uvicorn
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.audit import READ_SCOPE, STATIC_SUBJECT, WRITE_SCOPE, caller
+from agenda_mcp.server.config import HttpSettings, Settings
+from agenda_mcp.server.oauth import JwtVerifier
+from agenda_mcp.server.redaction import get_logger, register_secrets
+from agenda_mcp.server.sessions import SessionQuota
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.routes import create_protected_resource_routes
 from mcp.server.auth.settings import AuthSettings
@@ -36,13 +42,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from server.app import build_agenda
-from server.audit import READ_SCOPE, STATIC_SUBJECT, WRITE_SCOPE, caller
-from server.config import HttpSettings, Settings
-from server.oauth import JwtVerifier
-from server.redaction import get_logger, register_secrets
-from server.sessions import SessionQuota
 
 log = get_logger("agenda_mcp.web")
 

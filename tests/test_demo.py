@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import agenda_mcp.server.output as output_module
 import pytest
+from agenda_mcp.server.demo import DemoFailed, run_demo
+from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
 
-import server.output
-from server.demo import DemoFailed, run_demo
-from server.registry import VENDOR_NAMES, load_vendor
 from tests.moments import check_moments
 from tests.support import sandbox_settings
 from tests.vendor_cases import REPORT
@@ -43,7 +43,7 @@ async def test_every_demo_result_survives_being_cleaned(monkeypatch: pytest.Monk
     JSON, which the SDK validates against the tool's result model again. Every vendor model must
     accept its own output then (an OnlineAfspraken appointment once did not: its times are read in
     the vendor's format and written as ISO 8601)."""
-    monkeypatch.setattr(server.output, "_CONTROL_IN_JSON", re.compile(""))  # every result looks dirty
+    monkeypatch.setattr(output_module, "_CONTROL_IN_JSON", re.compile(""))  # every result looks dirty
     out = io.StringIO()
     await run_demo(sandbox_settings(), out)
     assert "✗" not in out.getvalue() and out.getvalue().rstrip().endswith("went through the MCP protocol.")

@@ -11,14 +11,14 @@ from typing import Any
 
 import httpx2
 import pytest
+from agenda_mcp.server.config import ConfigError, HttpSettings, Settings
+from agenda_mcp.server.web import create_app
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from server.config import ConfigError, HttpSettings, Settings
-from server.web import create_app
 from tests.http_helpers import INITIALIZE, MCP_HEADERS, Recorder, RoundRobin, serve_app
 from tests.support import call_ok, sandbox_settings, serve_loopback
-from tools.planaday import sandbox as planaday_sandbox
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
 TOKEN = "team-token-0123456789abcdef"

@@ -18,6 +18,7 @@ from pathlib import Path
 import anyio
 import httpx2
 import pytest
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from anyio.abc import ByteReceiveStream, Process
 from anyio.streams.text import TextReceiveStream
 from mcp import Client
@@ -25,7 +26,6 @@ from mcp.client.streamable_http import streamable_http_client
 
 from tests.http_helpers import Gate, free_port
 from tests.support import call_ok, serve_loopback
-from tools.planaday import sandbox as planaday_sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")

@@ -10,18 +10,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import agenda_mcp.server.app as app_module
 import anyio
 import mcp_types
 import pytest
+from agenda_mcp.server import listing_cache
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.listing_cache import ListingCache, listing_key
+from agenda_mcp.server.registry import load_vendor
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-import server.app
-from server import listing_cache
-from server.app import build_agenda
-from server.config import Settings
-from server.listing_cache import ListingCache, listing_key
-from server.registry import load_vendor
 from tests.support import call_ok, error_text, sandbox_settings
 
 pytestmark = pytest.mark.anyio
@@ -80,13 +80,13 @@ async def test_concurrent_first_calls_build_the_vendor_once(tmp_path: Path, monk
     build_agenda(kept(tmp_path))
     listed = build_agenda(kept(tmp_path))
     registered: list[str] = []
-    original = server.app._registered
+    original = app_module._registered
 
     def counting(spec: Any, settings: Settings) -> Any:
         registered.append(spec.name)
         return original(spec, settings)
 
-    monkeypatch.setattr(server.app, "_registered", counting)
+    monkeypatch.setattr(app_module, "_registered", counting)
     answers: list[dict[str, Any]] = []
     async with Client(listed.server) as client:
 
@@ -190,9 +190,10 @@ async def test_a_listing_that_does_not_match_the_code_is_dropped_at_first_use(
 def test_a_start_with_a_kept_listing_imports_no_vendor_code(tmp_path: Path) -> None:
     env = {"AGENDA_MCP_SANDBOX": "1", "AGENDA_MCP_CACHE_DIR": str(tmp_path)}
     script = (
-        "import json, sys; from server.app import build_agenda; from server.config import Settings;"
+        "import json, sys; from agenda_mcp.server.app import build_agenda; from agenda_mcp.server.config import Settings;"
         f"agenda = build_agenda(Settings.from_env({env!r}));"
-        "print(json.dumps([agenda.cached is not None, sorted(m for m in sys.modules if m.startswith('tools.'))]))"
+        "print(json.dumps([agenda.cached is not None, "
+        "sorted(m for m in sys.modules if m.startswith('agenda_mcp.tools.'))]))"
     )
     root = Path(__file__).resolve().parent.parent
 
@@ -206,7 +207,9 @@ def test_a_start_with_a_kept_listing_imports_no_vendor_code(tmp_path: Path) -> N
     assert cached is True
     # Each package's VendorSpec and its prompt texts only: no client, models, tools or simulator.
     vendors = ("planaday", "onlineafspraken", "serviceplanner", "locaboo")
-    assert set(modules) == {f"tools.{v}" for v in vendors} | {f"tools.{v}.prompts" for v in vendors}
+    assert set(modules) == {f"agenda_mcp.tools.{v}" for v in vendors} | {
+        f"agenda_mcp.tools.{v}.prompts" for v in vendors
+    }
 
 
 def test_the_cache_folder_setting() -> None:

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.prompts import Workflow
+from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+from agenda_mcp.server.vendor import VendorSpec
 from mcp import Client
 
-from server.app import build_agenda
-from server.prompts import Workflow
-from server.registry import VENDOR_NAMES, load_vendor
-from server.vendor import VendorSpec
 from tests.support import sandbox_settings
 
 pytestmark = pytest.mark.anyio
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.anyio
 
 def workflows(vendor: str) -> list[Workflow]:
     try:
-        module = importlib.import_module(f"tools.{vendor}.prompts")
+        module = importlib.import_module(f"agenda_mcp.tools.{vendor}.prompts")
     except ModuleNotFoundError:
         return []
     declared: list[Workflow] = module.PROMPTS

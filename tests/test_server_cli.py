@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from agenda_mcp.server import __version__
+from agenda_mcp.server.app import build_agenda, build_server
+from agenda_mcp.server.config import ConfigError, Settings
+from agenda_mcp.server.registry import VENDOR_NAMES
 from mcp import Client
 
-from server import __version__
-from server.app import build_agenda, build_server
-from server.config import ConfigError, Settings
-from server.registry import VENDOR_NAMES
 from tests.support import sandbox_settings
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
@@ -108,9 +108,9 @@ async def test_read_only_registers_no_write_tool() -> None:
 
 def test_disabled_vendor_packages_are_not_imported() -> None:
     code = (
-        "import sys; from server.app import build_agenda; from server.config import Settings;"
+        "import sys; from agenda_mcp.server.app import build_agenda; from agenda_mcp.server.config import Settings;"
         "build_agenda(Settings(env={}));"
-        "print(sorted(m for m in sys.modules if m.startswith('tools.') and m.count('.') > 1))"
+        "print(sorted(m for m in sys.modules if m.startswith('agenda_mcp.tools.') and m.count('.') > 2))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import mcp_types
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.slots import decode
 from mcp import Client
 
-from server.app import Agenda, build_agenda
-from server.slots import decode
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -10,17 +10,17 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import agenda_mcp.server.cache as cache_module
 import anyio
 import httpx2
 import pytest
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.cache import CACHE_ENV, Cached
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-import server.cache
-from server.app import build_agenda
-from server.cache import CACHE_ENV, Cached
-from server.config import Settings
-from server.registry import VENDOR_NAMES, load_vendor
 from tests.support import call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio
@@ -33,20 +33,24 @@ pytestmark = pytest.mark.anyio
 def fresh_tools() -> Iterator[None]:
     """Forget every imported vendor module for the test and put the originals back after, so
     what the test imports is exactly what building the server imported."""
-    saved = {name: module for name, module in sys.modules.items() if name == "tools" or name.startswith("tools.")}
+    saved = {
+        name: module
+        for name, module in sys.modules.items()
+        if name == "agenda_mcp.tools" or name.startswith("agenda_mcp.tools.")
+    }
     for name in saved:
         del sys.modules[name]
     try:
         yield
     finally:
-        for name in [n for n in sys.modules if n == "tools" or n.startswith("tools.")]:
+        for name in [n for n in sys.modules if n == "agenda_mcp.tools" or n.startswith("agenda_mcp.tools.")]:
             del sys.modules[name]
         sys.modules.update(saved)
 
 
 def vendor_modules() -> set[str]:
-    """Imported modules inside a vendor package (`tools.planaday.client`), not the packages."""
-    return {name for name in sys.modules if name.startswith("tools.") and name.count(".") > 1}
+    """Imported modules inside a vendor package (`agenda_mcp.tools.planaday.client`), not the packages."""
+    return {name for name in sys.modules if name.startswith("agenda_mcp.tools.") and name.count(".") > 2}
 
 
 @pytest.mark.parametrize("vendor", VENDOR_NAMES)
@@ -54,8 +58,8 @@ def vendor_modules() -> set[str]:
 def test_only_the_enabled_vendor_is_imported(vendor: str) -> None:
     build_agenda(sandbox_settings(toolsets=(vendor,)))
     imported = vendor_modules()
-    assert any(name.startswith(f"tools.{vendor}.") for name in imported)
-    others = {name for name in imported if not name.startswith(f"tools.{vendor}.")}
+    assert any(name.startswith(f"agenda_mcp.tools.{vendor}.") for name in imported)
+    others = {name for name in imported if not name.startswith(f"agenda_mcp.tools.{vendor}.")}
     assert others == set(), f"enabling {vendor} imported other vendors' modules"
 
 
@@ -186,7 +190,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[Counter]:
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The cache's clock, moved by the test (no sleeping)."""
     now = [1000.0]
-    monkeypatch.setattr(server.cache, "clock", lambda: now[0])
+    monkeypatch.setattr(cache_module, "clock", lambda: now[0])
     return now
 
 

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from mcp import Client, StdioServerParameters
 
-from server.app import build_server
-from server.config import Settings
 from tests.support import call_error, call_ok, serve_loopback
-from tools.planaday import sandbox as planaday_sandbox
 
 pytestmark = pytest.mark.anyio
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")

@@ -7,12 +7,12 @@ import logging
 from datetime import timedelta
 
 import pytest
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+from agenda_mcp.tools.locaboo import sandbox as locaboo_sandbox
 from mcp import Client
 
-from server.app import build_server
-from server.config import Settings
 from tests.support import call_error, call_ok, serve_loopback
-from tools.locaboo import sandbox as locaboo_sandbox
 
 pytestmark = pytest.mark.anyio
 KEY = locaboo_sandbox.SANDBOX_ENV["LOCABOO_API_KEY"]

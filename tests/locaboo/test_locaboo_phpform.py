@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from agenda_mcp.tools.locaboo import phpform
 from hypothesis import given
 from hypothesis import strategies as st
-
-from tools.locaboo import phpform
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-
-from tools.locaboo import sandbox_recurrence as rec
+from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
 
 NINE, TEN = time(9, 0), time(10, 0)
 

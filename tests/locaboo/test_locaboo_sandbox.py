@@ -9,11 +9,10 @@ from typing import Any
 
 import httpx2
 import pytest
+from agenda_mcp.tools.locaboo import dates, phpform
+from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
+from agenda_mcp.tools.locaboo.sandbox.model import BERLIN
 from starlette.applications import Starlette
-
-from tools.locaboo import dates, phpform
-from tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
-from tools.locaboo.sandbox_model import BERLIN
 
 pytestmark = pytest.mark.anyio
 

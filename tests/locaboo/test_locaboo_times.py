@@ -14,14 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.times import parse_clock
+from agenda_mcp.tools.locaboo.inputs import Days, booking_add_fields, days_and_times
+from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
-from server.app import Agenda, build_agenda
-from server.times import parse_clock
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.locaboo.inputs import Days, booking_add_fields, days_and_times
-from tools.locaboo.sandbox_state import LocabooSandbox
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")

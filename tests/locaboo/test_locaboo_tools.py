@@ -13,14 +13,14 @@ import anyio
 import httpx2
 import mcp_types
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.tools.locaboo import dates
+from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
+from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from mcp import Client
 
-from server.app import Agenda, build_agenda
-from server.config import ConfigError
 from tests.support import call_error, call_ok, error_text, sandbox_settings
-from tools.locaboo import dates
-from tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
-from tools.locaboo.sandbox_state import LocabooSandbox
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -9,22 +9,21 @@ from datetime import date
 
 import httpx2
 import pytest
-from mcp.server.mcpserver.exceptions import ToolError
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from server.config import ConfigError
-from server.http import VendorHTTP
-from tools.onlineafspraken.client import (
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import VendorHTTP
+from agenda_mcp.tools.onlineafspraken.client import (
     DEFAULT_BASE_URL,
     OnlineAfsprakenClient,
     SignedConnection,
     connection,
     describe_error,
 )
-from tools.onlineafspraken.signing import signature_matches
+from agenda_mcp.tools.onlineafspraken.signing import signature_matches
+from mcp.server.mcpserver.exceptions import ToolError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 pytestmark = pytest.mark.anyio
 

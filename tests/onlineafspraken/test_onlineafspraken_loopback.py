@@ -11,13 +11,13 @@ import logging
 from urllib.parse import parse_qsl
 
 import pytest
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.app import build_server
-from server.config import Settings
 from tests.support import call_error, call_ok, serve_loopback
-from tools.onlineafspraken import sandbox as oa_sandbox
 
 pytestmark = pytest.mark.anyio
 

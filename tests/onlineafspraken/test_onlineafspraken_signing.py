@@ -9,8 +9,7 @@ import hashlib
 from urllib.parse import urlencode
 
 import pytest
-
-from tools.onlineafspraken.signing import (
+from agenda_mcp.tools.onlineafspraken.signing import (
     compute_signature,
     salt_in_window,
     signature_base,

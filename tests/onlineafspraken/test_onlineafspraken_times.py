@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
+from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
+from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from mcp import Client
 from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
 
-from server.app import Agenda, build_agenda
 from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.onlineafspraken import sandbox as oa_sandbox
-from tools.onlineafspraken.sandbox_data import TZ
-from tools.onlineafspraken.sandbox_state import OnlineAfsprakenSandbox
 
 pytestmark = pytest.mark.anyio
 

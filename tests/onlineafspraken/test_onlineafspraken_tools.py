@@ -14,6 +14,8 @@ from typing import Any
 
 import mcp_types
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from mcp import Client
 from onlineafspraken_testkit import (
     GROEPSTRAINING,
@@ -28,9 +30,7 @@ from onlineafspraken_testkit import (
     TickingClock,
 )
 
-from server.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.onlineafspraken.sandbox_state import OnlineAfsprakenSandbox
 
 pytestmark = pytest.mark.anyio
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-
-from tools.onlineafspraken.sandbox_data import TZ
-from tools.onlineafspraken.xmlenvelope import (
+from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
+from agenda_mcp.tools.onlineafspraken.xmlenvelope import (
     XmlEnvelopeError,
     as_list,
     parse_envelope,

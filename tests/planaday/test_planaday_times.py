@@ -16,14 +16,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
+from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
+from agenda_mcp.tools.planaday.sandbox import PlanadaySandbox
 from mcp import Client
 
-from server.app import Agenda, build_agenda
 from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.planaday import sandbox as planaday_sandbox
-from tools.planaday.models import ZONE, DaypartSummary
-from tools.planaday.sandbox import PlanadaySandbox
 
 pytestmark = pytest.mark.anyio
 SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "f"}

@@ -13,10 +13,9 @@ import json
 import sys
 
 import anyio
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.config import Settings
 from mcp import Client
-
-from server.app import build_agenda
-from server.config import Settings
 
 
 def status_kb(field: str) -> int:

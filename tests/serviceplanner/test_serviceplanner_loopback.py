@@ -7,14 +7,14 @@ import logging
 from typing import Any
 
 import pytest
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import ConfigError, Settings
+from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
+from agenda_mcp.tools.serviceplanner.client import DEFAULT_BASE_URL, connection
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.app import build_server
-from server.config import ConfigError, Settings
 from tests.support import call_error, call_ok, serve_loopback
-from tools.serviceplanner import sandbox as sp_sandbox
-from tools.serviceplanner.client import DEFAULT_BASE_URL, connection
 
 pytestmark = pytest.mark.anyio
 TOKEN = sp_sandbox.SANDBOX_ENV["SERVICEPLANNER_API_TOKEN"]

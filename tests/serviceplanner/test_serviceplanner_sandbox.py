@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
+from agenda_mcp.tools.serviceplanner.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
+from agenda_mcp.tools.serviceplanner.sandbox.data import CLIENT_COUNT, COMPANY_ID
+from agenda_mcp.tools.serviceplanner.sandbox.state import OTHER_COMPANY_TOKEN, ServicePlannerState
 from starlette.applications import Starlette
-
-from tools.serviceplanner.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
-from tools.serviceplanner.sandbox_data import CLIENT_COUNT, COMPANY_ID
-from tools.serviceplanner.sandbox_state import OTHER_COMPANY_TOKEN, ServicePlannerState
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=AMSTERDAM)  # a Wednesday

@@ -18,14 +18,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
+from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
+from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
 from mcp import Client
 
-from server.app import Agenda, build_agenda
 from tests.moments import check_moments
 from tests.support import call_ok, sandbox_settings
-from tools.serviceplanner import sandbox as sp_sandbox
-from tools.serviceplanner.sandbox_data import COMPANY_ID
-from tools.serviceplanner.sandbox_state import ServicePlannerState
 
 pytestmark = pytest.mark.anyio
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -11,14 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.serviceplanner import client as sp_client
+from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
+from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
 from mcp import Client
 from mcp_types import ElicitResult
 
-from server.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
-from tools.serviceplanner import client as sp_client
-from tools.serviceplanner.sandbox_data import COMPANY_ID
-from tools.serviceplanner.sandbox_state import ServicePlannerState
 
 pytestmark = pytest.mark.anyio
 WRITE_TOOLS = {

@@ -23,6 +23,9 @@ from typing import Any
 import httpx2
 import jwt
 import pytest
+from agenda_mcp.server.config import HttpSettings, Settings
+from agenda_mcp.server.web import create_app
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from cryptography.hazmat.primitives.asymmetric import rsa
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -32,11 +35,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.config import HttpSettings, Settings
-from server.web import create_app
 from tests.http_helpers import free_port, serve_app
 from tests.support import serve_loopback
-from tools.planaday import sandbox as planaday_sandbox
 
 STUDENT = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl"}
 BOOKING = {"course_id": 104, "students": [STUDENT]}

@@ -1,6 +1,6 @@
 """Locaboo: rooms, halls and their parts, with inventory, services, customers, events and invoices."""
 
-from server.vendor import VendorSpec
+from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR = VendorSpec(
     name="locaboo",

@@ -14,15 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx2
-from mcp.server.mcpserver.exceptions import ToolError
-
-from server.config import ConfigError
-from server.http import ErrorDetail, VendorHTTP
-from server.redaction import redact
-from server.times import zone_name
-from server.vendor import Connection
-from tools.locaboo import dates, phpform
-from tools.locaboo.models import (
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import ErrorDetail, VendorHTTP
+from agenda_mcp.server.redaction import redact
+from agenda_mcp.server.times import zone_name
+from agenda_mcp.server.vendor import Connection
+from agenda_mcp.tools.locaboo import dates, phpform
+from agenda_mcp.tools.locaboo.models import (
     AddressesAdded,
     Availability,
     Booking,
@@ -42,6 +40,7 @@ from tools.locaboo.models import (
     ServiceList,
     parse,
 )
+from mcp.server.mcpserver.exceptions import ToolError
 
 DEFAULT_BASE_URL = "https://app.locaboo.com/api/v2"
 KEY_PARAM = "api_secret_key"

@@ -19,7 +19,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from server.times import moment
+from agenda_mcp.server.times import moment
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from server.vendor import DemoStep
+from agenda_mcp.server.vendor import DemoStep
 
 WANTED = "14:00"  # the club's usual start, Locaboo's wall clock
 

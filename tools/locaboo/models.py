@@ -16,11 +16,10 @@ import re
 from datetime import date, datetime, time, tzinfo
 from typing import Annotated, Any, TypeVar
 
+from agenda_mcp.server.models import HHMM, ResultModel, WriteResult
+from agenda_mcp.server.times import Moment, moment
+from agenda_mcp.tools.locaboo import dates
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationInfo, model_validator
-
-from server.models import HHMM, ResultModel, WriteResult
-from server.times import Moment, moment
-from tools.locaboo import dates
 
 M = TypeVar("M", bound=ResultModel)
 _DEFAULT_TZ = dates.resolve_timezone(dates.DEFAULT_TIMEZONE)

@@ -6,14 +6,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
-
-from server.times import Clock, TimeOfDay
-from server.toolkit import Toolkit
-from tools.locaboo.client import LocabooClient, timezone
-from tools.locaboo.dates import to_vendor_date, to_vendor_time
-from tools.locaboo.inputs import (
+from agenda_mcp.server.times import Clock, TimeOfDay
+from agenda_mcp.server.toolkit import Toolkit
+from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
+from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
+from agenda_mcp.tools.locaboo.inputs import (
     HEX_COLOR,
     BookedItem,
     CategoryField,
@@ -28,7 +25,7 @@ from tools.locaboo.inputs import (
     condition_params,
     days_and_times,
 )
-from tools.locaboo.models import (
+from agenda_mcp.tools.locaboo.models import (
     AddressesAdded,
     Availability,
     Booking,
@@ -45,6 +42,8 @@ from tools.locaboo.models import (
     ResourceList,
     ServiceList,
 )
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
 
 Id = Annotated[int, Field(ge=1)]
 ResourceId = Annotated[int, Field(ge=1, description="resource or part, from locaboo_resource_list")]

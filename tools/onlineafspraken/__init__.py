@@ -1,6 +1,6 @@
 """OnlineAfspraken.nl: appointment booking — agendas, appointment types, free times, appointments, customers."""
 
-from server.vendor import VendorSpec
+from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR = VendorSpec(
     name="onlineafspraken",

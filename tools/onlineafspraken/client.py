@@ -16,13 +16,11 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import httpx2
-from mcp.server.mcpserver.exceptions import ToolError
-
-from server.config import ConfigError
-from server.http import ErrorDetail, VendorHTTP
-from server.redaction import call_secrets, redact
-from server.vendor import Connection
-from tools.onlineafspraken.models import (
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import ErrorDetail, VendorHTTP
+from agenda_mcp.server.redaction import call_secrets, redact
+from agenda_mcp.server.vendor import Connection
+from agenda_mcp.tools.onlineafspraken.models import (
     CONFIRMATION_CODES,
     STATUS_CODES,
     Agenda,
@@ -46,7 +44,7 @@ from tools.onlineafspraken.models import (
     vendor_datetime,
     vendor_time,
 )
-from tools.onlineafspraken.signing import (
+from agenda_mcp.tools.onlineafspraken.signing import (
     DEFAULT_SIGNATURE_HASH,
     SIGNATURE_HASHES,
     ParamValue,
@@ -54,7 +52,8 @@ from tools.onlineafspraken.signing import (
     salt_in_window,
     signed_query,
 )
-from tools.onlineafspraken.xmlenvelope import Envelope, XmlEnvelopeError, parse_envelope
+from agenda_mcp.tools.onlineafspraken.xmlenvelope import Envelope, XmlEnvelopeError, parse_envelope
+from mcp.server.mcpserver.exceptions import ToolError
 
 TITLE = "OnlineAfspraken.nl"
 DEFAULT_BASE_URL = "https://agenda.onlineafspraken.nl/APIREST"
@@ -124,7 +123,7 @@ def with_fields(params: dict[str, ParamValue], fields: Mapping[str, str]) -> dic
 class OnlineAfsprakenClient:
     def __init__(self, http: VendorHTTP, clock: Callable[[], float] = time.time) -> None:
         if not isinstance(http.connection, SignedConnection):
-            raise TypeError("OnlineAfspraken needs the SignedConnection from tools.onlineafspraken.client")
+            raise TypeError("OnlineAfspraken needs the SignedConnection from agenda_mcp.tools.onlineafspraken.client")
         self.http = http
         self.conn: SignedConnection = http.connection
         self._clock = clock

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.vendor import DemoStep
+from agenda_mcp.server.vendor import DemoStep
 
 
 def _slot_key(slot: dict[str, Any]) -> tuple[Any, ...]:

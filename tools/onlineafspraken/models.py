@@ -16,10 +16,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
+from agenda_mcp.server.models import ResultModel, WriteResult
+from agenda_mcp.server.times import Moment, moment, zone_name
 from pydantic import BeforeValidator, Field, model_validator
-
-from server.models import ResultModel, WriteResult
-from server.times import Moment, moment, zone_name
 
 # Reference 1.4: wall-clock values are Europe/Amsterdam (with daylight saving), whatever the
 # server's AGENDA_MCP_TIMEZONE is. The one zone constant of this vendor (the simulator uses it too).

@@ -1,6 +1,6 @@
 """Planaday: training courses, dayparts, materials, labels, locations and bookings of students."""
 
-from server.vendor import VendorSpec
+from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR = VendorSpec(
     name="planaday",

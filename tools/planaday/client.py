@@ -6,12 +6,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mcp.server.mcpserver.exceptions import ToolError
-
-from server.config import ConfigError
-from server.http import VendorHTTP, path_segment
-from server.vendor import Connection
-from tools.planaday.models import (
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import VendorHTTP, path_segment
+from agenda_mcp.server.vendor import Connection
+from agenda_mcp.tools.planaday.models import (
     BookingChanged,
     BookingCreated,
     Course,
@@ -30,6 +28,7 @@ from tools.planaday.models import (
     page_from,
     vendor_date,
 )
+from mcp.server.mcpserver.exceptions import ToolError
 
 
 def connection(env: Mapping[str, str]) -> Connection:

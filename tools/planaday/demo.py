@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from server.vendor import DemoStep
+from agenda_mcp.server.vendor import DemoStep
 
 
 async def run(step: DemoStep) -> None:

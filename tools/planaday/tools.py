@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field, WithJsonSchema
-
-from server.times import DateTime, wall_clock
-from server.toolkit import Toolkit
-from tools.planaday.client import PlanadayClient
-from tools.planaday.models import (
+from agenda_mcp.server.times import DateTime, wall_clock
+from agenda_mcp.server.toolkit import Toolkit
+from agenda_mcp.tools.planaday.client import PlanadayClient
+from agenda_mcp.tools.planaday.models import (
     BOOKING_LABEL_PATTERN,
     ZONE,
     BookingChanged,
@@ -31,6 +28,8 @@ from tools.planaday.models import (
     PingResult,
     Student,
 )
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field, WithJsonSchema
 
 Id = Annotated[int, Field(ge=1)]
 CourseId = Annotated[int, Field(ge=1, description="from list_planaday_courses")]

@@ -1,6 +1,6 @@
 """ServicePlanner: field-service planning — clients, addresses, serviced items, appointments, invoices."""
 
-from server.vendor import VendorSpec
+from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR = VendorSpec(
     name="serviceplanner",

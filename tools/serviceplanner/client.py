@@ -11,14 +11,11 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel
-
-from server.config import ConfigError
-from server.http import ErrorDetail, VendorHTTP, path_segment
-from server.paging import fetch_pages
-from server.vendor import Connection
-from tools.serviceplanner.models import (
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import ErrorDetail, VendorHTTP, path_segment
+from agenda_mcp.server.paging import fetch_pages
+from agenda_mcp.server.vendor import Connection
+from agenda_mcp.tools.serviceplanner.models import (
     Address,
     AddressPage,
     AddressRow,
@@ -52,6 +49,8 @@ from tools.serviceplanner.models import (
     not_found_message,
     vendor_datetime,
 )
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel
 
 DEFAULT_BASE_URL = "https://api.service-planner.nl"
 PATHS_ENV = "SERVICEPLANNER_PATHS"

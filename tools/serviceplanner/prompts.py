@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from agenda_mcp.server.prompts import Workflow, steps, workflow
 from pydantic import Field
-
-from server.prompts import Workflow, steps, workflow
 
 
 @workflow(

@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
-
-from server.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
-from server.consent import Describe
-from server.toolkit import Toolkit
-from tools.serviceplanner.client import Progress, ServicePlannerClient, resolve_paths
-from tools.serviceplanner.models import (
+from agenda_mcp.server.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
+from agenda_mcp.server.consent import Describe
+from agenda_mcp.server.toolkit import Toolkit
+from agenda_mcp.tools.serviceplanner.client import Progress, ServicePlannerClient, resolve_paths
+from agenda_mcp.tools.serviceplanner.models import (
     Address,
     AddressInput,
     AddressPage,
@@ -46,6 +42,9 @@ from tools.serviceplanner.models import (
     one_line,
     vendor_datetime,
 )
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
 
 ClientId = Annotated[int, Field(ge=1, description="from sp_list_clients")]
 AddressId = Annotated[int, Field(ge=1, description="from sp_get_client")]

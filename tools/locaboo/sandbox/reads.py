@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tools.locaboo.sandbox_model import (
+from agenda_mcp.tools.locaboo.sandbox.model import (
     BookedResource,
     Booking,
     Event,
@@ -33,7 +33,7 @@ from tools.locaboo.sandbox_model import (
 if TYPE_CHECKING:
     from datetime import date
 
-    from tools.locaboo.sandbox_state import LocabooSandbox
+    from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 
 
 # --- records as JSON -------------------------------------------------------------------------

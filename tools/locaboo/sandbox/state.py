@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, cast
 
-from tools.locaboo import sandbox_recurrence as rec
-from tools.locaboo.phpform import as_list
-from tools.locaboo.sandbox_data import DemoData
-from tools.locaboo.sandbox_model import (
+from agenda_mcp.tools.locaboo.phpform import as_list
+from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
+from agenda_mcp.tools.locaboo.sandbox.data import DemoData
+from agenda_mcp.tools.locaboo.sandbox.model import (
     BERLIN,
     BLOCKING_STATUSES,
     HEX_COLOR,

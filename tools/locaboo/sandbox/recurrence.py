@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tools.locaboo.phpform import as_list
-from tools.locaboo.sandbox_model import Params, as_mapping, bad_request, is_blank, to_flag, to_int, to_time
+from agenda_mcp.tools.locaboo.phpform import as_list
+from agenda_mcp.tools.locaboo.sandbox.model import Params, as_mapping, bad_request, is_blank, to_flag, to_int, to_time
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKLY_INTERVALS: dict[str, int] = {"week": 1, "biweek": 2, "triweek": 3, "quadweek": 4}

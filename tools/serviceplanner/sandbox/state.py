@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from tools.serviceplanner.sandbox_data import (
+from agenda_mcp.tools.serviceplanner.sandbox.data import (
     COMPANY_ID,
     NETHERLANDS,
     OTHER_COMPANY_ID,
@@ -23,7 +23,7 @@ from tools.serviceplanner.sandbox_data import (
     month_window,
     next_plan_date,
 )
-from tools.serviceplanner.sandbox_laravel import ValidationFailed, Validator, order_stamp, to_json
+from agenda_mcp.tools.serviceplanner.sandbox.laravel import ValidationFailed, Validator, order_stamp, to_json
 
 SANDBOX_TOKEN = "sandbox-serviceplanner-token"
 # A second tenant's token: its requests must not see the demo company's records (S2).

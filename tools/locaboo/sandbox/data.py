@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tools.locaboo import sandbox_recurrence as rec
-from tools.locaboo.sandbox_model import (
+from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
+from agenda_mcp.tools.locaboo.sandbox.model import (
     BERLIN,
     BookedResource,
     Booking,

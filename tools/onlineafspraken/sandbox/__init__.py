@@ -19,8 +19,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .sandbox_data import TZ, Agenda, AppointmentType, Customer, FieldDef, Resource
-from .sandbox_state import (
+from ..signing import (
+    DEFAULT_SIGNATURE_HASH,
+    SIGNATURE_HASHES,
+    SignatureHash,
+    salt_in_window,
+    signature_matches,
+)
+from ..xmlenvelope import Renderable, render_envelope
+from .data import TZ, Agenda, AppointmentType, Customer, FieldDef, Resource
+from .state import (
     MAX_PAGE,
     Appointment,
     AvailabilitySpan,
@@ -30,14 +38,6 @@ from .sandbox_state import (
     Slot,
     missing,
 )
-from .signing import (
-    DEFAULT_SIGNATURE_HASH,
-    SIGNATURE_HASHES,
-    SignatureHash,
-    salt_in_window,
-    signature_matches,
-)
-from .xmlenvelope import Renderable, render_envelope
 
 SANDBOX_BASE_URL = "http://onlineafspraken.sandbox/APIREST"
 SANDBOX_ENV: dict[str, str] = {

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from tools.locaboo.phpform import as_list
+from agenda_mcp.tools.locaboo.phpform import as_list
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from typing import Literal, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
+from agenda_mcp.tools.planaday.models import ZONE as TIMEZONE
+from agenda_mcp.tools.planaday.sandbox.data import JSON, Catalogue, Course, Daypart, build_catalogue
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -30,9 +32,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from tools.planaday.models import ZONE as TIMEZONE
-from tools.planaday.sandbox_data import JSON, Catalogue, Course, Daypart, build_catalogue
 
 SANDBOX_BASE_URL = "http://planaday.sandbox/v1"
 SANDBOX_API_KEY = "sandbox-planaday-key"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tools.locaboo.sandbox_model import (
+from agenda_mcp.tools.locaboo.sandbox.model import (
     FreeTextField,
     Params,
     Resource,
@@ -26,7 +26,7 @@ from tools.locaboo.sandbox_model import (
 )
 
 if TYPE_CHECKING:
-    from tools.locaboo.sandbox_state import LocabooSandbox
+    from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 
 CONDITIONS = ("less_than", "less_than_et", "et", "great_than", "great_than_et", "")
 

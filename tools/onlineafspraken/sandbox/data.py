@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from .models import VENDOR_TZ
+from ..models import VENDOR_TZ
 
 # The vendor's zone (reference 1.4), the same constant the client reads the answers in.
 TZ = VENDOR_TZ

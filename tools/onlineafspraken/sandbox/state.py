@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .sandbox_data import (
+from ..signing import SignatureHash
+from .data import (
     AGENDAS,
     APPOINTMENT_TYPES,
     DEMO_SEED,
@@ -33,7 +34,6 @@ from .sandbox_data import (
     Resource,
     demo_customers,
 )
-from .signing import SignatureHash
 
 NO_FREE_SLOT = "Geen vrij tijdslot voor afspraak."
 APPOINTMENT_NOT_FOUND = "Afspraak niet gevonden."
