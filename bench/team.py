@@ -24,12 +24,12 @@ from typing import Any
 
 import httpx2
 import uvicorn
-from agenda_mcp.server.sandbox import SandboxLatency
-from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agenda_mcp.server.sandbox import SandboxLatency
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from bench.rows import READ_TOOL, Plan, Row, ms
 from bench.stdio import BenchError, agenda_command, clean_env
 

@@ -7,10 +7,11 @@ import json
 import sys
 
 import anyio
+from mcp import Client
+
 from agenda_mcp.server.app import build_server
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.registry import VENDOR_NAMES
-from mcp import Client
 
 
 async def main(vendors: list[str]) -> None:

@@ -14,20 +14,6 @@ from typing import Any
 
 import anyio
 import httpx2
-from agenda_mcp.server import __version__
-from agenda_mcp.server.cache import cache_hints
-from agenda_mcp.server.config import Settings
-from agenda_mcp.server.http import VendorHTTP
-from agenda_mcp.server.listing import DeferredResource, DeferredTool, resource_entry, tool_entry
-from agenda_mcp.server.listing_cache import ListingCache, Listings
-from agenda_mcp.server.redaction import get_logger
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
-from agenda_mcp.server.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
-from agenda_mcp.server.slots import SlotService, app_extension, slot_vendors
-from agenda_mcp.server.slots import register as register_slots
-from agenda_mcp.server.slots import tools as slot_tools
-from agenda_mcp.server.toolkit import Toolkit
-from agenda_mcp.server.vendor import VendorSpec
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
@@ -35,6 +21,21 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.resources import Resource
 from mcp.server.mcpserver.tools import Tool
 from starlette.types import ASGIApp
+
+from agenda_mcp.server import __version__
+from agenda_mcp.server.cache import cache_hints
+from agenda_mcp.server.config import Settings
+from agenda_mcp.server.http import VendorHTTP
+from agenda_mcp.server.listing import DeferredResource, DeferredTool, resource_entry, tool_entry
+from agenda_mcp.server.listing_cache import ListingCache, Listings
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.registry import VENDOR_NAMES, check_toolsets, load_vendor
+from agenda_mcp.server.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
+from agenda_mcp.server.slots import SlotService, app_extension, slot_vendors
+from agenda_mcp.server.slots import register as register_slots
+from agenda_mcp.server.slots import tools as slot_tools
+from agenda_mcp.server.toolkit import Toolkit
+from agenda_mcp.server.vendor import VendorSpec
 
 log = get_logger("agenda_mcp.app")
 
@@ -164,6 +165,7 @@ def build_agenda(
     With `settings.listing_cache`, tools and resources are listed from the cache when it holds
     this code's and these settings' listing, and vendors are built on first use; otherwise every
     enabled vendor is built now (and the listing kept for the next start)."""
+    check_toolsets(settings.toolsets)
     wanted = settings.toolsets or VENDOR_NAMES
     specs: list[VendorSpec] = []
     missing: dict[str, list[str]] = {}

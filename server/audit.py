@@ -30,9 +30,10 @@ from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
 import pydantic
-from agenda_mcp.server.http import UncertainWrite
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver.exceptions import ToolError
+
+from agenda_mcp.server.http import UncertainWrite
 
 AUDIT_ENV = "AGENDA_MCP_AUDIT_LOG"
 READ_SCOPE = "agenda:read"

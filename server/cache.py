@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Generic, TypeVar
 
 import anyio
+from mcp.server.caching import CacheableMethod, CacheHint
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.shared_state import SharedCache, SharedStateDown
-from mcp.server.caching import CacheableMethod, CacheHint
 
 log = get_logger("agenda_mcp.cache")
 

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import anyio
+
 from agenda_mcp.server import __version__
 from agenda_mcp.server.config import ConfigError, HttpSettings, Settings, parse_toolsets
 from agenda_mcp.server.logs import configure_logging
+from agenda_mcp.server.registry import check_toolsets
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             toolsets=parse_toolsets(args.toolsets) if args.toolsets else None,
             log_level=args.log_level,
         )
+        check_toolsets(settings.toolsets, "--toolsets" if args.toolsets else "AGENDA_MCP_TOOLSETS")
     except ConfigError as exc:
         sys.exit(f"agenda-mcp: {exc}")
     configure_logging("WARNING" if args.command == "demo" and not args.log_level else settings.log_level)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from agenda_mcp.server.registry import VENDOR_NAMES
-
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 ConfirmMode = Literal["auto", "always", "never"]
 _TRUE = {"1", "true", "yes", "on"}
@@ -69,7 +67,7 @@ class Settings:
         settings = cls(
             sandbox=_flag(env, "AGENDA_MCP_SANDBOX"),
             read_only=_flag(env, "AGENDA_MCP_READ_ONLY"),
-            toolsets=parse_toolsets(env.get("AGENDA_MCP_TOOLSETS", ""), "AGENDA_MCP_TOOLSETS"),
+            toolsets=parse_toolsets(env.get("AGENDA_MCP_TOOLSETS", "")),
             timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "Europe/Amsterdam")),
             log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "INFO")),
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
@@ -133,14 +131,11 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def parse_toolsets(raw: str, source: str = "--toolsets") -> tuple[str, ...] | None:
+def parse_toolsets(raw: str) -> tuple[str, ...] | None:
+    """The names only; which vendors exist is the registry's to say (server/registry.py
+    check_toolsets), so the settings are parsed without knowing any vendor."""
     names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
-    if not names:
-        return None
-    unknown = [n for n in names if n not in VENDOR_NAMES]
-    if unknown:
-        raise ConfigError(f"{source}: unknown toolset {', '.join(unknown)} (choose from {', '.join(VENDOR_NAMES)})")
-    return names
+    return names or None
 
 
 def parse_timezone(raw: str) -> str:

@@ -13,10 +13,11 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from agenda_mcp.server.config import ConfirmMode
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
+
+from agenda_mcp.server.config import ConfirmMode
 
 Describe = Callable[..., Awaitable[str | None]]
 """Given the tool's arguments (by name), the sentence that names what will be lost (who, what,

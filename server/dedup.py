@@ -19,10 +19,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.http import UncertainWrite
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
-from mcp.server.mcpserver.exceptions import ToolError
 
 log = get_logger("agenda_mcp.dedup")
 

@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import jsonschema
+from mcp import Client
+
 from agenda_mcp.server.app import build_agenda
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.schema import undeclared
-from mcp import Client
 
 MAX_LINES = 14
 

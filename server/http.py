@@ -26,10 +26,11 @@ from typing import Any
 
 import anyio
 import httpx2
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server import USER_AGENT
 from agenda_mcp.server.redaction import get_logger, install_log_redaction, redact, register_secrets
 from agenda_mcp.server.vendor import Connection
-from mcp.server.mcpserver.exceptions import ToolError
 
 log = get_logger("agenda_mcp.http")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
+
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.vendor import VendorSpec

@@ -23,9 +23,10 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import httpx2
 import jwt
+from mcp.server.auth.provider import AccessToken
+
 from agenda_mcp.server.audit import READ_SCOPE, WRITE_SCOPE
 from agenda_mcp.server.redaction import get_logger
-from mcp.server.auth.provider import AccessToken
 
 log = get_logger("agenda_mcp.oauth")
 

@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable
 
 import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.shared_state import Budget, SharedStateDown
-from mcp.server.mcpserver.exceptions import ToolError
 
 log = get_logger("agenda_mcp.ratelimit")
 

@@ -9,10 +9,19 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from agenda_mcp.server.config import ConfigError
+
 if TYPE_CHECKING:
     from agenda_mcp.server.vendor import VendorSpec
 
 VENDOR_NAMES: tuple[str, ...] = ("planaday", "onlineafspraken", "serviceplanner", "locaboo")
+
+
+def check_toolsets(names: tuple[str, ...] | None, source: str = "toolsets") -> None:
+    """Refuse a toolset that names no vendor, in one line that lists the ones there are."""
+    unknown = [name for name in names or () if name not in VENDOR_NAMES]
+    if unknown:
+        raise ConfigError(f"{source}: unknown toolset {', '.join(unknown)} (choose from {', '.join(VENDOR_NAMES)})")
 
 
 def load_vendor(name: str) -> VendorSpec:

@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agenda_mcp.server.redaction import get_logger
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agenda_mcp.server.redaction import get_logger
 
 log = get_logger("agenda_mcp.sessions")
 

@@ -26,9 +26,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 import pydantic
+from mcp_types import CallToolResult, TextContent
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.redaction import get_logger
-from mcp_types import CallToolResult, TextContent
 
 log = get_logger("agenda_mcp.shared_state")
 

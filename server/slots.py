@@ -29,19 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio
-from agenda_mcp.server.arguments import strict_model
-from agenda_mcp.server.cache import Cached, cache_seconds
-from agenda_mcp.server.consent import consent_parameter, require_consent
-from agenda_mcp.server.dedup import RecentWrites
-from agenda_mcp.server.http import call_deadline
-from agenda_mcp.server.models import ResultModel, WriteResult
-from agenda_mcp.server.output import finished, untouched
-from agenda_mcp.server.prompts import steps
-from agenda_mcp.server.redaction import get_logger
-from agenda_mcp.server.schema import lean_input, lean_output
-from agenda_mcp.server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
-from agenda_mcp.server.times import DateTime, Moment, TimeOfDay, wall_clock
-from agenda_mcp.server.toolkit import StrictTool
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts import Prompt
@@ -56,10 +43,25 @@ from mcp_types import (
 )
 from pydantic import Field
 
+from agenda_mcp.server.arguments import strict_model
+from agenda_mcp.server.cache import Cached, cache_seconds
+from agenda_mcp.server.consent import consent_parameter, require_consent
+from agenda_mcp.server.dedup import RecentWrites
+from agenda_mcp.server.http import call_deadline
+from agenda_mcp.server.models import ResultModel, WriteResult
+from agenda_mcp.server.output import finished, untouched
+from agenda_mcp.server.prompts import steps
+from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.schema import lean_input, lean_output
+from agenda_mcp.server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
+from agenda_mcp.server.times import DateTime, Moment, TimeOfDay, wall_clock
+from agenda_mcp.server.toolkit import StrictTool
+
 if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
     from agenda_mcp.server.app import Agenda
     from agenda_mcp.server.vendor import VendorSpec
-    from mcp.server.mcpserver import MCPServer
 
 log = get_logger("agenda_mcp.slots")
 
@@ -298,7 +300,8 @@ class SlotService:
         query = SlotQuery(what, first, last, earliest, latest, duration, preferred, limit=MAX_LIMIT)
         offers, found, skipped = await self.find(query, names)
         ranked = _ranked(offers, preferred)
-        slots = [self.slot(name, offer, what) for name, offer in ranked[:limit]]
+        shown = ranked[:limit] if preferred else sorted(_spread(ranked)[:limit], key=lambda p: (p[1].start, p[0]))
+        slots = [self.slot(name, offer, what) for name, offer in shown]
         notes = [f"{self.vendors[name].title}: {n}" for name, f in found.items() for n in f.notes]
         result = SlotsFound(
             slots=slots,
@@ -311,8 +314,8 @@ class SlotService:
             result.preferred = _preferred(preferred, ranked, query, notes)
         if len(ranked) > limit:
             result.note = (
-                f"Showing the {limit} {'nearest' if preferred else 'first'} of {len(ranked)} free slots. Narrow with "
-                "what, vendor, a shorter date_from..date_to, earliest/latest, or give preferred for the nearest."
+                f"Showing {limit} of {len(ranked)} free slots "
+                f"({'the nearest' if preferred else 'spread over the days'}). Narrow with what, vendor, a shorter date_from..date_to, earliest/latest, or give preferred for the nearest."
             )
         elif not ranked:
             searched = ", ".join(self.vendors[n].title for n in names)
@@ -440,6 +443,19 @@ class SlotService:
             c for c in unique if wanted in fold(c) and not fold(c).startswith(wanted)
         ]
         return Completion(values=hits[:100], total=len(hits), has_more=len(hits) > 100)
+
+
+def _spread(ordered: list[tuple[str, Offer]]) -> list[tuple[str, Offer]]:
+    """Without a wanted moment, the first free slot of every day and vendor comes before the second
+    of any: a capped answer shows the whole week, not one busy morning."""
+    buckets: dict[tuple[date, str], list[tuple[str, Offer]]] = {}
+    for pair in ordered:
+        buckets.setdefault((pair[1].start.date(), pair[0]), []).append(pair)
+    queues = [buckets[key] for key in sorted(buckets)]
+    spread: list[tuple[str, Offer]] = []
+    for depth in range(max((len(q) for q in queues), default=0)):
+        spread += [q[depth] for q in queues if depth < len(q)]
+    return spread
 
 
 def _ranked(offers: list[tuple[str, Offer]], preferred: datetime | None) -> list[tuple[str, Offer]]:

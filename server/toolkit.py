@@ -19,6 +19,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.resources import FunctionResource, Resource
+from mcp.server.mcpserver.tools import Tool
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+
 from agenda_mcp.server import audit, shared_state
 from agenda_mcp.server.arguments import explain, scrub, strict_model, unknown_arguments
 from agenda_mcp.server.attachments import FilePolicy
@@ -32,11 +38,6 @@ from agenda_mcp.server.ratelimit import TokenBucket
 from agenda_mcp.server.redaction import get_logger, redact
 from agenda_mcp.server.schema import lean_input, lean_output
 from agenda_mcp.server.vendor import VendorSpec
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.server.mcpserver.resources import FunctionResource, Resource
-from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 log = get_logger("agenda_mcp.tools")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx2
+    from mcp.server.mcpserver.prompts import Prompt
+    from starlette.types import ASGIApp
+
     from agenda_mcp.server.http import ErrorDetail
     from agenda_mcp.server.prompts import Workflow
     from agenda_mcp.server.toolkit import Toolkit
-    from mcp.server.mcpserver.prompts import Prompt
-    from starlette.types import ASGIApp
 
 
 class DemoStep(Protocol):

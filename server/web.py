@@ -25,12 +25,6 @@ from urllib.parse import urlunsplit
 
 import anyio
 import uvicorn
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.audit import READ_SCOPE, STATIC_SUBJECT, WRITE_SCOPE, caller
-from agenda_mcp.server.config import HttpSettings, Settings
-from agenda_mcp.server.oauth import JwtVerifier
-from agenda_mcp.server.redaction import get_logger, register_secrets
-from agenda_mcp.server.sessions import SessionQuota
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.routes import create_protected_resource_routes
 from mcp.server.auth.settings import AuthSettings
@@ -42,6 +36,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.audit import READ_SCOPE, STATIC_SUBJECT, WRITE_SCOPE, caller
+from agenda_mcp.server.config import HttpSettings, Settings
+from agenda_mcp.server.oauth import JwtVerifier
+from agenda_mcp.server.redaction import get_logger, register_secrets
+from agenda_mcp.server.sessions import SessionQuota
 
 log = get_logger("agenda_mcp.web")
 

@@ -9,9 +9,10 @@ from typing import Any
 
 import anyio
 import uvicorn
-from agenda_mcp.server.config import Settings
 from mcp import Client
 from starlette.types import ASGIApp
+
+from agenda_mcp.server.config import Settings
 
 
 def sandbox_settings(**overrides: Any) -> Settings:

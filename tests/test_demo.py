@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import agenda_mcp.server.output as output_module
 import pytest
+
+import agenda_mcp.server.output as output_module
 from agenda_mcp.server.demo import DemoFailed, run_demo
 from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
-
 from tests.moments import check_moments
 from tests.support import sandbox_settings
 from tests.vendor_cases import REPORT

@@ -8,10 +8,10 @@ from typing import Any
 
 import anyio
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.sandbox import FAULT_MODES
 from mcp import Client
 
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.sandbox import FAULT_MODES
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase
 

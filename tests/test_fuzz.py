@@ -15,15 +15,15 @@ from typing import Any
 import anyio
 import jsonschema
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.registry import VENDOR_NAMES
-from agenda_mcp.server.schema import undeclared
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.registry import VENDOR_NAMES
+from agenda_mcp.server.schema import undeclared
 from tests.moments import check_moments
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import REPORT

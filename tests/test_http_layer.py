@@ -8,13 +8,14 @@ from collections import Counter
 
 import httpx2
 import pytest
-from agenda_mcp.server.http import VendorHTTP, path_segment
-from agenda_mcp.server.vendor import Connection
 from mcp.server.mcpserver.exceptions import ToolError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+
+from agenda_mcp.server.http import VendorHTTP, path_segment
+from agenda_mcp.server.vendor import Connection
 
 SECRET = "s3cr3t-key-value-123"
 pytestmark = pytest.mark.anyio

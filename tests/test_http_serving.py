@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx2
 import pytest
-from agenda_mcp.server.config import ConfigError, HttpSettings, Settings
-from agenda_mcp.server.web import create_app
-from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from agenda_mcp.server.config import ConfigError, HttpSettings, Settings
+from agenda_mcp.server.web import create_app
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.http_helpers import INITIALIZE, MCP_HEADERS, Recorder, RoundRobin, serve_app
 from tests.support import call_ok, sandbox_settings, serve_loopback
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import anyio
 import httpx2
 import pytest
-from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from anyio.abc import ByteReceiveStream, Process
 from anyio.streams.text import TextReceiveStream
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.http_helpers import Gate, free_port
 from tests.support import call_ok, serve_loopback
 

@@ -7,9 +7,9 @@ import logging
 
 import anyio
 import pytest
-from agenda_mcp.server.app import build_agenda
 from mcp import Client
 
+from agenda_mcp.server.app import build_agenda
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from mcp import Client
+
 from agenda_mcp.server import __version__
 from agenda_mcp.server.app import build_agenda, build_server
 from agenda_mcp.server.config import ConfigError, Settings
 from agenda_mcp.server.registry import VENDOR_NAMES
-from mcp import Client
-
 from tests.support import sandbox_settings
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import mcp_types
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.slots import decode
 from mcp import Client
 
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.slots import decode
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio
@@ -362,7 +362,11 @@ async def test_find_slots_stays_within_the_cap_and_says_how_to_narrow(agenda: Ag
         found = await call_ok(client, "find_slots", {"limit": 5})
         result = await client.call_tool("find_slots", {"what": "knippen", "limit": 2})
     assert len(found["slots"]) == 5 and found["total"] > 5
-    assert "Showing the 5 first of" in found["note"] and "Narrow with" in found["note"]
+    assert (
+        "Showing 5 of" in found["note"] and "spread over the days" in found["note"] and "Narrow with" in found["note"]
+    )
+    starts = [s["start"] for s in found["slots"]]
+    assert starts == sorted(starts) and len({s[:10] for s in starts}) > 1
     # The text block is the same result as compact JSON (no indentation: fewer tokens).
     text = result.content[0].text  # type: ignore[union-attr]
     assert text.startswith('{"slots":[{"start":') and "\n" not in text

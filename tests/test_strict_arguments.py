@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
 from mcp import Client
 
+from agenda_mcp.server.app import Agenda, build_agenda
 from tests.schema_examples import arguments_for
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import REPORT

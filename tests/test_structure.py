@@ -10,17 +10,17 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import agenda_mcp.server.cache as cache_module
 import anyio
 import httpx2
 import pytest
+from mcp import Client
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+import agenda_mcp.server.cache as cache_module
 from agenda_mcp.server.app import build_agenda
 from agenda_mcp.server.cache import CACHE_ENV, Cached
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
-from mcp import Client
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from tests.support import call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
 from mcp import Client
 
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
 from tests.support import sandbox_settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.config import Settings
 from mcp import Client
 
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.config import Settings
 from tests.documented.corpus import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
 from tests.moments import check_moments
 from tests.support import error_text

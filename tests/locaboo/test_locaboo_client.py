@@ -9,15 +9,16 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
-from agenda_mcp.server.config import ConfigError
-from agenda_mcp.server.http import VendorHTTP
-from agenda_mcp.tools.locaboo.client import DEFAULT_BASE_URL, LocabooClient, connection, describe_error
-from agenda_mcp.tools.locaboo.models import Booking, BookingList, InventoryItem, parse
 from mcp.server.mcpserver.exceptions import ToolError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.http import VendorHTTP
+from agenda_mcp.tools.locaboo.client import DEFAULT_BASE_URL, LocabooClient, connection, describe_error
+from agenda_mcp.tools.locaboo.models import Booking, BookingList, InventoryItem, parse
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from agenda_mcp.tools.locaboo import dates
 
 BERLIN = ZoneInfo("Europe/Berlin")

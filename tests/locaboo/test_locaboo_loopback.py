@@ -7,11 +7,11 @@ import logging
 from datetime import timedelta
 
 import pytest
+from mcp import Client
+
 from agenda_mcp.server.app import build_server
 from agenda_mcp.server.config import Settings
 from agenda_mcp.tools.locaboo import sandbox as locaboo_sandbox
-from mcp import Client
-
 from tests.support import call_error, call_ok, serve_loopback
 
 pytestmark = pytest.mark.anyio

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from agenda_mcp.tools.locaboo import phpform
 from hypothesis import given
 from hypothesis import strategies as st
+
+from agenda_mcp.tools.locaboo import phpform
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
+
 from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
 
 NINE, TEN = time(9, 0), time(10, 0)

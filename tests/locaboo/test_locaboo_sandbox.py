@@ -9,10 +9,11 @@ from typing import Any
 
 import httpx2
 import pytest
+from starlette.applications import Starlette
+
 from agenda_mcp.tools.locaboo import dates, phpform
 from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
 from agenda_mcp.tools.locaboo.sandbox.model import BERLIN
-from starlette.applications import Starlette
 
 pytestmark = pytest.mark.anyio
 

@@ -13,13 +13,13 @@ import anyio
 import httpx2
 import mcp_types
 import pytest
+from mcp import Client
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.tools.locaboo import dates
 from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
-from mcp import Client
-
 from tests.support import call_error, call_ok, error_text, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -6,11 +6,12 @@ import time
 from datetime import datetime, timedelta
 
 import httpx2
+from starlette.applications import Starlette
+
 from agenda_mcp.tools.onlineafspraken.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.signing import ParamValue, SignatureHash, signed_query
 from agenda_mcp.tools.onlineafspraken.xmlenvelope import Envelope, parse_envelope
-from starlette.applications import Starlette
 
 # A Monday morning in winter (UTC+1); the demo data is anchored on it.
 MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)

@@ -9,6 +9,12 @@ from datetime import date
 
 import httpx2
 import pytest
+from mcp.server.mcpserver.exceptions import ToolError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import VendorHTTP
 from agenda_mcp.tools.onlineafspraken.client import (
@@ -19,11 +25,6 @@ from agenda_mcp.tools.onlineafspraken.client import (
     describe_error,
 )
 from agenda_mcp.tools.onlineafspraken.signing import signature_matches
-from mcp.server.mcpserver.exceptions import ToolError
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 pytestmark = pytest.mark.anyio
 

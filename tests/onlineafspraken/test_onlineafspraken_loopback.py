@@ -11,12 +11,12 @@ import logging
 from urllib.parse import parse_qsl
 
 import pytest
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
-from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from tests.support import call_error, call_ok, serve_loopback
 
 pytestmark = pytest.mark.anyio

@@ -5,15 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from agenda_mcp.tools.onlineafspraken.sandbox import (
-    INVALID_KEY,
-    INVALID_SALT,
-    INVALID_SIGNATURE,
-    SANDBOX_BASE_URL,
-    STALE_SALT,
-    create_app,
-)
-from agenda_mcp.tools.onlineafspraken.sandbox.state import NO_FREE_SLOT, OnlineAfsprakenSandbox
 from onlineafspraken_testkit import (
     GROEPSTRAINING,
     INTAKE,
@@ -30,6 +21,16 @@ from onlineafspraken_testkit import (
     SandboxCaller,
 )
 from starlette.applications import Starlette
+
+from agenda_mcp.tools.onlineafspraken.sandbox import (
+    INVALID_KEY,
+    INVALID_SALT,
+    INVALID_SIGNATURE,
+    SANDBOX_BASE_URL,
+    STALE_SALT,
+    create_app,
+)
+from agenda_mcp.tools.onlineafspraken.sandbox.state import NO_FREE_SLOT, OnlineAfsprakenSandbox
 
 pytestmark = pytest.mark.anyio
 

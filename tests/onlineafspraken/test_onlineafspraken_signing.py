@@ -9,6 +9,7 @@ import hashlib
 from urllib.parse import urlencode
 
 import pytest
+
 from agenda_mcp.tools.onlineafspraken.signing import (
     compute_signature,
     salt_in_window,

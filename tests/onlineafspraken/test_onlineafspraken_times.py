@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from mcp import Client
+from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
-from mcp import Client
-from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
-
 from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
 

@@ -14,8 +14,6 @@ from typing import Any
 
 import mcp_types
 import pytest
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from mcp import Client
 from onlineafspraken_testkit import (
     GROEPSTRAINING,
@@ -30,6 +28,8 @@ from onlineafspraken_testkit import (
     TickingClock,
 )
 
+from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

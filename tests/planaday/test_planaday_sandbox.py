@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.applications import Starlette
+
 from agenda_mcp.tools.planaday.sandbox import (
     BOOKING_MESSAGES,
     SANDBOX_API_KEY,
@@ -21,9 +25,6 @@ from agenda_mcp.tools.planaday.sandbox import (
     PlanadaySandbox,
     create_app,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from starlette.applications import Starlette
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 4, 10, 15, tzinfo=AMS)  # a Wednesday; course 101 runs 10-11 March

@@ -16,12 +16,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
+from mcp import Client
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
 from agenda_mcp.tools.planaday.sandbox import PlanadaySandbox
-from mcp import Client
-
 from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
 

@@ -9,15 +9,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from mcp import Client
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.server.http import VendorHTTP
 from agenda_mcp.server.sandbox import InProcessTransport
 from agenda_mcp.tools.planaday.client import PlanadayClient, connection
 from agenda_mcp.tools.planaday.models import ZONE
 from agenda_mcp.tools.planaday.sandbox import SANDBOX_API_KEY, PlanadaySandbox, create_app
-from mcp import Client
-from mcp.server.mcpserver.exceptions import ToolError
-
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -13,9 +13,10 @@ import json
 import sys
 
 import anyio
+from mcp import Client
+
 from agenda_mcp.server.app import build_agenda
 from agenda_mcp.server.config import Settings
-from mcp import Client
 
 
 def status_kb(field: str) -> int:

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
+from starlette.applications import Starlette
+
 from agenda_mcp.tools.serviceplanner.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
 from agenda_mcp.tools.serviceplanner.sandbox.data import CLIENT_COUNT, COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import OTHER_COMPANY_TOKEN, ServicePlannerState
-from starlette.applications import Starlette
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=AMSTERDAM)  # a Wednesday

@@ -18,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from mcp import Client
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
-from mcp import Client
-
 from tests.moments import check_moments
 from tests.support import call_ok, sandbox_settings
 

@@ -11,13 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from mcp import Client
+from mcp_types import ElicitResult
+
 from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import client as sp_client
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
-from mcp import Client
-from mcp_types import ElicitResult
-
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

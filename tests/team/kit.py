@@ -23,9 +23,6 @@ from typing import Any
 import httpx2
 import jwt
 import pytest
-from agenda_mcp.server.config import HttpSettings, Settings
-from agenda_mcp.server.web import create_app
-from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from cryptography.hazmat.primitives.asymmetric import rsa
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -35,6 +32,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agenda_mcp.server.config import HttpSettings, Settings
+from agenda_mcp.server.web import create_app
+from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.http_helpers import free_port, serve_app
 from tests.support import serve_loopback
 

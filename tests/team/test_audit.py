@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mcp import Client
+
 from agenda_mcp.server.app import build_agenda
 from agenda_mcp.server.audit import AUDIT_ENV
 from agenda_mcp.server.config import HttpSettings
 from agenda_mcp.server.web import public_url
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from mcp import Client
-
 from tests.security.kit import GARBAGE, ActsThenGarbles
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.team.kit import BOOKING, STUDENT, audit_lines, issuer_on_loopback, mcp_client, replicas, vendor_on_loopback

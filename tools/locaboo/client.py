@@ -14,6 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx2
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import ErrorDetail, VendorHTTP
 from agenda_mcp.server.redaction import redact
@@ -40,7 +42,6 @@ from agenda_mcp.tools.locaboo.models import (
     ServiceList,
     parse,
 )
-from mcp.server.mcpserver.exceptions import ToolError
 
 DEFAULT_BASE_URL = "https://app.locaboo.com/api/v2"
 KEY_PARAM = "api_secret_key"

@@ -15,10 +15,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from agenda_mcp.server.times import Clock, check_period, wall_clock, wall_span, zone_name
-from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from agenda_mcp.server.times import Clock, check_period, wall_clock, wall_span, zone_name
+from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Condition = Literal["less_than", "less_than_et", "et", "great_than", "great_than_et"]

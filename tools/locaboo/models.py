@@ -16,10 +16,11 @@ import re
 from datetime import date, datetime, time, tzinfo
 from typing import Annotated, Any, TypeVar
 
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationInfo, model_validator
+
 from agenda_mcp.server.models import HHMM, ResultModel, WriteResult
 from agenda_mcp.server.times import Moment, moment
 from agenda_mcp.tools.locaboo import dates
-from pydantic import AliasChoices, BeforeValidator, Field, ValidationInfo, model_validator
 
 M = TypeVar("M", bound=ResultModel)
 _DEFAULT_TZ = dates.resolve_timezone(dates.DEFAULT_TIMEZONE)

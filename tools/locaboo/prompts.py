@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from agenda_mcp.server.prompts import Workflow, steps, workflow
 from pydantic import Field
+
+from agenda_mcp.server.prompts import Workflow, steps, workflow
 
 Need = Annotated[str, Field(description="what the room is for, e.g. 'Sitzung für 12 Personen mit Beamer'")]
 When = Annotated[str, Field(description="day and time wanted, e.g. 'next Thursday 14:00-16:00'")]

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.slotkit import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, fold, matches
 from agenda_mcp.server.times import zone_name
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
 from agenda_mcp.tools.locaboo.inputs import CustomerFields, Days, ResourceParts, booking_add_fields
-from mcp.server.mcpserver.exceptions import ToolError
 
 COMPLETES = {("find_free_room", "need"): "resources", ("book_room", "need"): "resources"}
 DEFAULT_MINUTES = 60  # locaboo_availability's own default length

@@ -6,6 +6,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
 from agenda_mcp.server.times import Clock, TimeOfDay
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
@@ -42,8 +45,6 @@ from agenda_mcp.tools.locaboo.models import (
     ResourceList,
     ServiceList,
 )
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
 
 Id = Annotated[int, Field(ge=1)]
 ResourceId = Annotated[int, Field(ge=1, description="resource or part, from locaboo_resource_list")]

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import httpx2
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import ErrorDetail, VendorHTTP
 from agenda_mcp.server.redaction import call_secrets, redact
@@ -53,7 +55,6 @@ from agenda_mcp.tools.onlineafspraken.signing import (
     signed_query,
 )
 from agenda_mcp.tools.onlineafspraken.xmlenvelope import Envelope, XmlEnvelopeError, parse_envelope
-from mcp.server.mcpserver.exceptions import ToolError
 
 TITLE = "OnlineAfspraken.nl"
 DEFAULT_BASE_URL = "https://agenda.onlineafspraken.nl/APIREST"

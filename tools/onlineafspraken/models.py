@@ -16,9 +16,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BeforeValidator, Field, model_validator
+
 from agenda_mcp.server.models import ResultModel, WriteResult
 from agenda_mcp.server.times import Moment, moment, zone_name
-from pydantic import BeforeValidator, Field, model_validator
 
 # Reference 1.4: wall-clock values are Europe/Amsterdam (with daylight saving), whatever the
 # server's AGENDA_MCP_TIMEZONE is. The one zone constant of this vendor (the simulator uses it too).

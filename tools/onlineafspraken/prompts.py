@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from agenda_mcp.server.prompts import Workflow, steps, workflow
 from pydantic import Field
+
+from agenda_mcp.server.prompts import Workflow, steps, workflow
 
 
 @workflow(

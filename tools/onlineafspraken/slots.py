@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.slotkit import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, matches
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.onlineafspraken.client import OnlineAfsprakenClient
 from agenda_mcp.tools.onlineafspraken.models import TIMEZONE, VENDOR_TZ, AppointmentType
-from mcp.server.mcpserver.exceptions import ToolError
 
 COMPLETES = {("book_appointment", "service"): "appointment_types"}
 MAX_DAYS = 31  # get_bookable_times' own limit per call

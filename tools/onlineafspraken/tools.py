@@ -6,6 +6,9 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
 from agenda_mcp.server.times import Clock, DateTime, TimeOfDay, wall_clock, wall_span
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.onlineafspraken.client import TITLE, OnlineAfsprakenClient
@@ -39,8 +42,6 @@ from agenda_mcp.tools.onlineafspraken.models import (
     Resource,
     ResourceList,
 )
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
 
 # Longest periods one availability call may cover: the answers grow with every day and resource.
 MAX_TIMES_DAYS = 31

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import VendorHTTP, path_segment
 from agenda_mcp.server.vendor import Connection
@@ -28,7 +30,6 @@ from agenda_mcp.tools.planaday.models import (
     page_from,
     vendor_date,
 )
-from mcp.server.mcpserver.exceptions import ToolError
 
 
 def connection(env: Mapping[str, str]) -> Connection:

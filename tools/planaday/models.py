@@ -12,8 +12,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from agenda_mcp.server.models import ResultModel, WriteResult
-from agenda_mcp.server.times import Moment, moment, zone_name
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -24,6 +22,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from agenda_mcp.server.models import ResultModel, WriteResult
+from agenda_mcp.server.times import Moment, moment, zone_name
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 """Planaday's zone (the docs: date and time data is "stored in Europe/Amsterdam timezone"). The

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
 from agenda_mcp.server.slotkit import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, matches
 from agenda_mcp.server.times import zone_name
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.planaday.client import PlanadayClient
 from agenda_mcp.tools.planaday.models import ZONE, Course, Student
-from mcp.server.mcpserver.exceptions import ToolError
 
 COMPLETES = {("enrol_student", "course"): "course_templates"}
 PAGE = 100

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field, WithJsonSchema
+
 from agenda_mcp.server.times import DateTime, wall_clock
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.planaday.client import PlanadayClient
@@ -28,8 +31,6 @@ from agenda_mcp.tools.planaday.models import (
     PingResult,
     Student,
 )
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field, WithJsonSchema
 
 Id = Annotated[int, Field(ge=1)]
 CourseId = Annotated[int, Field(ge=1, description="from list_planaday_courses")]

@@ -11,6 +11,9 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel
+
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import ErrorDetail, VendorHTTP, path_segment
 from agenda_mcp.server.paging import fetch_pages
@@ -49,8 +52,6 @@ from agenda_mcp.tools.serviceplanner.models import (
     not_found_message,
     vendor_datetime,
 )
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel
 
 DEFAULT_BASE_URL = "https://api.service-planner.nl"
 PATHS_ENV = "SERVICEPLANNER_PATHS"

@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+
 from agenda_mcp.server.models import ResultModel, WriteResult
 from agenda_mcp.server.times import Moment, moment
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 VENDOR_TZ = ZoneInfo("Europe/Amsterdam")
 """ServicePlanner's zone: the one place it is named (a Dutch planning tool; reference 1.3)."""

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
 from agenda_mcp.server.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
 from agenda_mcp.server.consent import Describe
 from agenda_mcp.server.toolkit import Toolkit
@@ -42,9 +46,6 @@ from agenda_mcp.tools.serviceplanner.models import (
     one_line,
     vendor_datetime,
 )
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
 
 ClientId = Annotated[int, Field(ge=1, description="from sp_list_clients")]
 AddressId = Annotated[int, Field(ge=1, description="from sp_get_client")]

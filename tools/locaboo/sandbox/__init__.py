@@ -17,18 +17,19 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from agenda_mcp.tools.locaboo import phpform
-from agenda_mcp.tools.locaboo.sandbox import data as sandbox_data
-from agenda_mcp.tools.locaboo.sandbox import reads as reads
-from agenda_mcp.tools.locaboo.sandbox.availability import availability
-from agenda_mcp.tools.locaboo.sandbox.model import BERLIN, Params, SandboxError
-from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from agenda_mcp.tools.locaboo import phpform
+from agenda_mcp.tools.locaboo.sandbox import data as sandbox_data
+from agenda_mcp.tools.locaboo.sandbox import reads as reads
+from agenda_mcp.tools.locaboo.sandbox.availability import availability
+from agenda_mcp.tools.locaboo.sandbox.model import BERLIN, Params, SandboxError
+from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 
 SANDBOX_BASE_URL = "http://locaboo.sandbox/api/v2"
 SANDBOX_ENV: dict[str, str] = {"LOCABOO_API_KEY": "sandbox-locaboo-key"}

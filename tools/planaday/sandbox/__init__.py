@@ -22,8 +22,6 @@ from datetime import date, datetime
 from typing import Literal, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-from agenda_mcp.tools.planaday.models import ZONE as TIMEZONE
-from agenda_mcp.tools.planaday.sandbox.data import JSON, Catalogue, Course, Daypart, build_catalogue
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -32,6 +30,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agenda_mcp.tools.planaday.models import ZONE as TIMEZONE
+from agenda_mcp.tools.planaday.sandbox.data import JSON, Catalogue, Course, Daypart, build_catalogue
 
 SANDBOX_BASE_URL = "http://planaday.sandbox/v1"
 SANDBOX_API_KEY = "sandbox-planaday-key"

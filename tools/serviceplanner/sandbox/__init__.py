@@ -23,6 +23,12 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
 from agenda_mcp.tools.serviceplanner.sandbox.laravel import (
     DEFAULT_PER_PAGE,
     ValidationFailed,
@@ -40,11 +46,6 @@ from agenda_mcp.tools.serviceplanner.sandbox.state import (
     ServicePlannerState,
     Upload,
 )
-from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 # The real base is https://api.service-planner.nl: no path prefix on the api. host (reference 1.1).
 SANDBOX_BASE_URL = "http://serviceplanner.sandbox"
