@@ -315,7 +315,8 @@ class SlotService:
         if len(ranked) > limit:
             result.note = (
                 f"Showing {limit} of {len(ranked)} free slots "
-                f"({'the nearest' if preferred else 'spread over the days'}). Narrow with what, vendor, a shorter date_from..date_to, earliest/latest, or give preferred for the nearest."
+                f"({'the nearest' if preferred else 'spread over the days'}). Narrow with what, vendor, "
+                "a shorter date_from..date_to, earliest/latest, or give preferred for the nearest."
             )
         elif not ranked:
             searched = ", ".join(self.vendors[n].title for n in names)
