@@ -1,0 +1,265 @@
+"""The distribution as a person gets it: built with `python -m build`, checked with twine, and
+installed into a fresh virtual environment that already holds another package with top-level
+`server` and `tools` modules (the clash that broke the old wheel without a word from pip).
+
+The sdist and the wheel are built once per session from a copy of the checkout, and one fresh
+venv is shared by the tests that run the installed command; everything runs from a temporary
+folder, so no checkout is on the installed server's path.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+from agenda_mcp.server import __version__
+from agenda_mcp.server.app import build_server
+from agenda_mcp.server.config import Settings
+
+ROOT = Path(__file__).parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+# What the repository keeps beside the product; none of it may reach the wheel.
+NOT_SHIPPED = ("tests", "bench", "scripts", ".ci", ".vscode")
+# Copied into the build folder: everything but what git ignores or a host never ships.
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "__pycache__", "*.pyc", "build", "dist", "*.egg-info", ".pytest_cache", ".ruff_cache",
+    ".hypothesis", "node_modules", "*.mcpb",
+)  # fmt: skip
+
+
+def _module_name(folder: Path) -> str:
+    """server/_root -> agenda_mcp, server/x -> agenda_mcp.server.x, tools/a/b -> agenda_mcp.tools.a.b."""
+    parts = folder.relative_to(ROOT).parts
+    if parts[:2] == ("server", "_root"):
+        return ".".join(("agenda_mcp", *parts[2:]))
+    return ".".join(("agenda_mcp", *parts))
+
+
+def _package_folders() -> dict[str, Path]:
+    return {
+        _module_name(init.parent): init.parent
+        for top in ("server", "tools")
+        for init in (ROOT / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+
+
+def _in_wheel(path: Path) -> str:
+    """Where a file of the checkout lands in the wheel (the package-dir mapping of pyproject.toml)."""
+    package = _module_name(path.parent)
+    return "/".join((*package.split("."), path.name))
+
+
+def test_every_package_folder_is_listed_in_pyproject() -> None:
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    found = set(_package_folders())
+    # A folder with an __init__.py that is not listed would be silently left out of the wheel.
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+    assert listed - found == set(), "listed in pyproject.toml but no such folder with an __init__.py"
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {
+        "agenda_mcp": "server/_root",
+        "agenda_mcp.server": "server",
+        "agenda_mcp.tools": "tools",
+    }
+
+
+@dataclass(frozen=True)
+class Dist:
+    sdist: Path
+    wheel: Path
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
+    """`python -m build` as a maintainer runs it: the sdist first, then the wheel built from the
+    unpacked sdist, so a file the sdist forgets also breaks the wheel."""
+    work = tmp_path_factory.mktemp("build")
+    source = work / "agenda-mcp"
+    shutil.copytree(ROOT, source, ignore=COPY_IGNORE)
+    out = work / "dist"
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (sdist,) = out.glob("*.tar.gz")
+    (wheel,) = out.glob("*.whl")
+    return Dist(sdist=sdist, wheel=wheel)
+
+
+@pytest.mark.slow
+def test_twine_check_passes(dist: Dist) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(dist.sdist), str(dist.wheel)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASSED") == 2, done.stdout
+
+
+@pytest.mark.slow
+def test_wheel_holds_exactly_the_agenda_mcp_package(dist: Dist) -> None:
+    assert dist.wheel.name == f"agenda_mcp-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(dist.wheel) as wheel:
+        names = wheel.namelist()
+        metadata = wheel.read(f"agenda_mcp-{__version__}.dist-info/METADATA").decode()
+        entry_points = wheel.read(f"agenda_mcp-{__version__}.dist-info/entry_points.txt").decode()
+    assert {name.split("/")[0] for name in names} == {"agenda_mcp", f"agenda_mcp-{__version__}.dist-info"}
+    assert not [name for name in names if set(name.split("/")) & set(NOT_SHIPPED)]
+
+    # Every source file of the product and of each simulator, and nothing besides.
+    python = {name for name in names if name.endswith(".py")}
+    expected = {
+        _in_wheel(path)
+        for top in ("server", "tools")
+        for path in (ROOT / top).rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert python == expected
+    for vendor in (ROOT / "tools").iterdir():
+        if (vendor / "__init__.py").exists():
+            assert f"agenda_mcp/tools/{vendor.name}/sandbox/__init__.py" in names, vendor.name
+    if (ROOT / "server" / "slot_app.html").exists():
+        assert "agenda_mcp/server/slot_app.html" in names
+
+    assert "License-Expression: MIT" in metadata
+    assert "Description-Content-Type: text/markdown" in metadata
+    assert "agenda-mcp = agenda_mcp.server.cli:main" in entry_points
+
+
+@pytest.mark.slow
+def test_sdist_holds_the_sources_and_the_license_not_the_checkout_clutter(dist: Dist) -> None:
+    with tarfile.open(dist.sdist) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"pyproject.toml", "README.md", "LICENSE", "server/_root/__main__.py", "tools/planaday/client.py"} <= names
+    assert not [name for name in names if name.split("/")[0] in (".venv", ".git", "build", "dist")]
+
+
+# -- a fresh virtual environment that already holds `server` and `tools` -------------------------
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{path},sha256={digest},{len(data)}"
+
+
+def _impostor_wheel(folder: Path) -> Path:
+    """A tiny wheel with top-level packages `server` and `tools`, as many projects have. Importing
+    either raises, so if agenda-mcp ever imported a generic name again, the commands below fail."""
+    files = {
+        name: f'raise ImportError("the other project\'s {name.split("/")[0]} package: agenda-mcp must not import it")\n'
+        for name in ("server/__init__.py", "tools/__init__.py")
+    }
+    files["other_project-1.0.dist-info/METADATA"] = "Metadata-Version: 2.1\nName: other-project\nVersion: 1.0\n"
+    files["other_project-1.0.dist-info/WHEEL"] = (
+        "Wheel-Version: 1.0\nGenerator: tests/test_packaging.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [_record_line(name, text.encode()) for name, text in files.items()]
+    record.append("other_project-1.0.dist-info/RECORD,,")
+    files["other_project-1.0.dist-info/RECORD"] = "\n".join(record) + "\n"
+    path = folder / "other_project-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        for name, text in files.items():
+            wheel.writestr(name, text)
+    return path
+
+
+@dataclass(frozen=True)
+class Venv:
+    root: Path
+    cwd: Path
+    """An empty folder to run from: no checkout on the path."""
+
+    @property
+    def bin(self) -> Path:
+        return self.root / ("Scripts" if sys.platform == "win32" else "bin")
+
+    def env(self) -> dict[str, str]:
+        # No PYTHONPATH and no variables of this run: only what a shell would hand the command.
+        return {
+            "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "HOME": str(self.cwd),
+            "AGENDA_MCP_CACHE_DIR": "off",
+        }
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, cwd=self.cwd, env=self.env(), capture_output=True, text=True, timeout=120)
+
+
+def _pip(python: Path, *args: str) -> None:
+    # The running venv's pip drives the fresh one (`--python`), so the new venv needs no ensurepip;
+    # pip's own cache and index settings are reused, so dependencies come from what is cached here.
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "install", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def venv(dist: Dist, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Venv]:
+    work = tmp_path_factory.mktemp("fresh")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(work / "venv")], check=True, timeout=120)
+    fresh = Venv(root=work / "venv", cwd=work / "elsewhere")
+    fresh.cwd.mkdir()
+    python = fresh.bin / "python"
+    _pip(python, "--no-index", str(_impostor_wheel(work)))
+    _pip(python, str(dist.wheel))
+    yield fresh
+
+
+@pytest.mark.slow
+def test_installed_command_and_module_report_the_version(venv: Venv) -> None:
+    for command in (["agenda-mcp", "--version"], ["python", "-m", "agenda_mcp", "--version"]):
+        done = venv.run(str(venv.bin / command[0]), *command[1:])
+        assert done.returncode == 0, done.stderr
+        assert __version__ in done.stdout, done.stdout
+
+
+@pytest.mark.slow
+def test_the_other_projects_server_and_tools_stay_installed_beside_it(venv: Venv) -> None:
+    # Both projects keep their files: agenda-mcp put nothing under the generic names.
+    probe = "import importlib.util as u; print(u.find_spec('server').origin); print(u.find_spec('tools').origin)"
+    done = venv.run(str(venv.bin / "python"), "-c", probe)
+    assert done.returncode == 0, done.stderr
+    origins = done.stdout.split()
+    assert len(origins) == 2
+    for origin in origins:
+        assert "site-packages" in origin and "agenda_mcp" not in origin
+        assert "the other project" in Path(origin).read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_installed_sandbox_lists_the_same_tools_over_stdio(venv: Venv) -> None:
+    params = StdioServerParameters(
+        command=str(venv.bin / "agenda-mcp"), args=["--sandbox"], env=venv.env(), cwd=str(venv.cwd)
+    )
+    async with Client(params) as client:
+        assert "SANDBOX MODE" in (client.instructions or "")
+        installed = {tool.name for tool in (await client.list_tools()).tools}
+    async with Client(build_server(Settings(sandbox=True))) as checkout:
+        expected = {tool.name for tool in (await checkout.list_tools()).tools}
+    # The four names the product owner fixed, and every tool the checkout serves.
+    fixed = {"get_bookable_times", "create_planaday_booking", "locaboo_availability", "sp_create_appointment"}
+    assert fixed <= installed
+    assert installed == expected
