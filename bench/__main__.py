@@ -10,6 +10,8 @@ import sys
 import time
 
 from bench.rows import Plan, Row, call_overhead, cold_start, latency_rows, memory, tool_list
+from bench.stdio import BenchError
+from bench.team import team_rows
 
 
 def _progress(text: str) -> None:
@@ -25,6 +27,11 @@ async def run(plan: Plan) -> list[Row]:
     _progress("fan-out and paging")
     rows.extend(await latency_rows(plan))
     rows.extend(tool_list(tools))
+    _progress("team: replicas + Redis")
+    try:
+        rows.extend(await team_rows(plan))
+    except BenchError as exc:
+        _progress(f"team: skipped, {exc}")
     _progress("memory")
     memory_row = await memory(tools, plan)
     if memory_row is not None:
