@@ -54,3 +54,17 @@ async def fetch_pages(
             first = first.exceptions[0]
         raise first from None
     return [results[page] for page in pages]
+
+
+ENVELOPE_BYTES = 256
+"""A list result's own fields around its rows (page facts, notes)."""
+
+
+def pages_within(budget_bytes: int | None, first_page_bytes: int) -> int | None:
+    """How many pages (the first included) fit in a result of `budget_bytes`, judged by the first
+    page: fetching more would only fetch rows the result cap then cuts (None: no cap)."""
+    if budget_bytes is None:
+        return None
+    # Pages differ: keep a tenth (and the result's envelope) in hand, or the cap would still cut.
+    usable = budget_bytes * 9 // 10 - ENVELOPE_BYTES
+    return max(1, usable // max(1, first_page_bytes))

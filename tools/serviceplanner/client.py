@@ -7,6 +7,7 @@ ServicePlanner is a Laravel application: Bearer token, JSON in and out, length-a
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 from agenda_mcp.server.config import ConfigError
 from agenda_mcp.server.http import ErrorDetail, VendorHTTP, path_segment
-from agenda_mcp.server.paging import fetch_pages
+from agenda_mcp.server.paging import fetch_pages, pages_within
 from agenda_mcp.server.vendor import Connection
 from agenda_mcp.tools.serviceplanner.models import (
     Address,
@@ -181,9 +182,16 @@ def _changed(current: Mapping[str, Any], changes: Mapping[str, Any], fields: Seq
 
 class ServicePlannerClient:
     def __init__(
-        self, http: VendorHTTP, *, paths: Mapping[str, str] | None = None, unverified: frozenset[str] = UNVERIFIED
+        self,
+        http: VendorHTTP,
+        *,
+        paths: Mapping[str, str] | None = None,
+        unverified: frozenset[str] = UNVERIFIED,
+        result_budget: int | None = None,
     ) -> None:
         self.http = http
+        self.result_budget = result_budget
+        """Bytes a tool result may hold (AGENDA_MCP_MAX_RESULT_KB): all_pages stops fetching there."""
         self.paths = dict(paths or PATHS)
         self.unverified = unverified
 
@@ -238,6 +246,7 @@ class ServicePlannerClient:
         per_page: int,
         all_pages: bool,
         progress: Progress | None,
+        row: type[BaseModel] | None = None,
     ) -> tuple[list[dict[str, Any]], PageInfo]:
         """One page and its paging facts; with all_pages, the following pages too (bounded).
 
@@ -254,16 +263,19 @@ class ServicePlannerClient:
         first = await fetch(page)
         pages, last_fetched = [first], page
         has_more = first.next_page_url is not None
+        # No page the result cap would cut: as many as the first page's size says fit, at most MAX_PAGES.
+        fits = pages_within(self.result_budget, _result_bytes(first.data, row))
+        most = MAX_PAGES if fits is None else min(MAX_PAGES, fits)
         if all_pages and has_more:
             if first.last_page:  # the number of pages is known: fetch the rest concurrently
-                last_fetched = min(first.last_page, page + MAX_PAGES - 1)
+                last_fetched = min(first.last_page, page + most - 1)
                 numbers = list(range(page + 1, last_fetched + 1))
                 if progress is not None:
                     await progress(1, len(numbers) + 1)
                 pages += await fetch_pages(fetch, numbers, progress=progress, already_done=1)
                 has_more = last_fetched < first.last_page
             else:  # only next_page_url says there is more: one page after another
-                while pages[-1].next_page_url and len(pages) < MAX_PAGES:
+                while pages[-1].next_page_url and len(pages) < most:
                     last_fetched += 1
                     pages.append(await fetch(last_fetched))
                     if progress is not None:
@@ -277,7 +289,8 @@ class ServicePlannerClient:
                 if key is None or key not in seen:  # records may shift between page requests
                     seen.add(key)
                     rows.append(row)
-        # With all_pages, a next_page means MAX_PAGES stopped the fetching: the caller continues there.
+        # With all_pages, a next_page means MAX_PAGES or the result cap stopped the fetching: the caller
+        # continues there.
         info = PageInfo(total=first.total, next_page=last_fetched + 1 if has_more else None)
         return rows, info
 
@@ -310,6 +323,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=AddressRow,
         )
         return AddressPage(addresses=[AddressRow.model_validate(row) for row in rows], page=info)
 
@@ -360,6 +374,7 @@ class ServicePlannerClient:
             per_page=100,
             all_pages=True,
             progress=None,
+            row=AppointmentType,
         )
         return [AppointmentType.model_validate(row) for row in rows]
 
@@ -386,6 +401,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=Appointment,
         )
         return AppointmentPage(appointments=[Appointment.model_validate(row) for row in rows], page=info)
 
@@ -439,6 +455,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=Client,
         )
         return ClientPage(clients=[Client.model_validate(row) for row in rows], page=info)
 
@@ -486,6 +503,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=ItemSummary,
         )
         return ClientItemPage(items=[ItemSummary.model_validate(row) for row in rows], page=info)
 
@@ -553,6 +571,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=ItemRow,
         )
         return ItemPage(items=[ItemRow.model_validate(row) for row in rows], page=info)
 
@@ -581,6 +600,7 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=Invoice,
         )
         return InvoicePage(invoices=[Invoice.model_validate(row) for row in rows], page=info)
 
@@ -598,8 +618,19 @@ class ServicePlannerClient:
             per_page=per_page,
             all_pages=all_pages,
             progress=progress,
+            row=User,
         )
         return UserPage(users=[User.model_validate(row) for row in rows], page=info)
 
 
 _NO_SUCH_ITEM = "The item does not exist or belongs to another client; sp_list_client_items shows the client's items."
+
+
+def _result_bytes(rows: list[dict[str, Any]], row: type[BaseModel] | None) -> int:
+    """What a page of rows costs in the tool's result (the row model drops most vendor fields)."""
+    if row is not None:
+        try:
+            return sum(len(row.model_validate(r).model_dump_json(by_alias=True)) for r in rows)
+        except ValueError:
+            pass  # an odd row: the vendor's own JSON is the (larger, so cautious) measure
+    return len(json.dumps(rows, separators=(",", ":"), default=str))

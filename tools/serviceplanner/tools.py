@@ -194,7 +194,9 @@ class Confirmations:
 
 def register(kit: Toolkit) -> None:
     paths, unverified = resolve_paths(kit.settings.env, sandbox=kit.sandbox)
-    client = ServicePlannerClient(kit.http, paths=paths, unverified=unverified)
+    client = ServicePlannerClient(
+        kit.http, paths=paths, unverified=unverified, result_budget=kit.settings.max_result_kb * 1024
+    )
     confirmations = Confirmations(client)
 
     # -- clients --------------------------------------------------------------------------
