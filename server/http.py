@@ -386,7 +386,10 @@ class VendorHTTP:
         hints: Mapping[int, str],
     ) -> str:
         status = response.status_code
-        detail = ErrorDetail() if _looks_like_html(response) else self._describe_error(response)
+        try:
+            detail = ErrorDetail() if _looks_like_html(response) else self._describe_error(response)
+        except (ValueError, RecursionError):  # a vendor's reader met JSON too deep or a number too long
+            detail = ErrorDetail()
         said = ""
         if detail.code or detail.message:
             code = f"error {detail.code}: " if detail.code else ""

@@ -32,7 +32,7 @@ from agenda_mcp.server.cache import Cached, cache_seconds
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.consent import Describe, consent_parameter, require_consent
 from agenda_mcp.server.dedup import RecentWrites
-from agenda_mcp.server.http import VendorHTTP, call_deadline
+from agenda_mcp.server.http import UncertainWrite, VendorHTTP, call_deadline
 from agenda_mcp.server.output import clean, finished, untouched
 from agenda_mcp.server.ratelimit import TokenBucket
 from agenda_mcp.server.redaction import get_logger, redact
@@ -166,6 +166,7 @@ class Toolkit:
                 await self.bucket.take(self.spec.title)
                 call = functools.partial(self._guard, functools.partial(fn, **kwargs), name)
                 if write:
+                    call = functools.partial(self._uncertain_on_crash, call, name)
                     arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
                     key = RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
                     with call_deadline(self.settings.http_timeout):
@@ -225,6 +226,23 @@ class Toolkit:
             return redact(f"{self.spec.title}: {name}({shown}). This cannot be undone. Go ahead?")
 
         return describe
+
+    async def _uncertain_on_crash(self, call: Callable[[], Awaitable[Any]], name: str) -> Any:
+        """A write that crashes inside agenda-mcp (say, on an answer nested too deeply to read) may
+        have reached the vendor first: it is uncertain, so the duplicate guard refuses its repeat,
+        and the traceback is logged under the reference the message gives."""
+        try:
+            return await call()
+        except ToolError:
+            raise
+        except Exception as exc:
+            reference = f"E-{secrets.token_hex(2)}"
+            log.error("%s crashed (reference %s)", name, reference, exc_info=exc)
+            raise UncertainWrite(
+                f"{name}: agenda-mcp failed unexpectedly ({_what_failed(exc)}), possibly after {self.spec.title} "
+                f"received the request, so it may or may not have happened. Check in {self.spec.title} before "
+                f"trying again; reference {reference}."
+            ) from None
 
     async def _guard(self, call: Callable[[], Awaitable[Any]], what: str) -> Any:
         try:
