@@ -110,7 +110,7 @@ def redis_url(env: Mapping[str, str]) -> str | None:
     raw = env.get(REDIS_ENV, "").strip()
     if not raw:
         return None
-    if urlsplit(raw).scheme not in ("redis", "rediss", "unix", "valkey", "valkeys"):
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"{REDIS_ENV} must be a redis:// or rediss:// URL (e.g. redis://redis:6379/0)")
     return raw
 
