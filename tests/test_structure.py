@@ -69,7 +69,7 @@ def test_a_vendor_without_credentials_is_not_imported() -> None:
     env = {name: "x" for name in spec.credential_env} | {spec.base_url_env: "https://acme.example/v1"}
     agenda = build_agenda(Settings(env=env))
     assert set(agenda.vendors) == {"planaday"}
-    assert {name.split(".")[1] for name in vendor_modules()} == {"planaday"}
+    assert {name.split(".")[2] for name in vendor_modules()} == {"planaday"}
 
 
 # -- one HTTP client per vendor --------------------------------------------------------------
@@ -130,7 +130,7 @@ class InFlight:
 
 
 def wrap_sandbox(monkeypatch: pytest.MonkeyPatch, vendor: str, wrap: Callable[[ASGIApp], ASGIApp]) -> None:
-    module = importlib.import_module(f"tools.{vendor}.sandbox")
+    module = importlib.import_module(f"agenda_mcp.tools.{vendor}.sandbox")
     create_app = module.create_app
     monkeypatch.setattr(module, "create_app", lambda **kwargs: wrap(create_app(**kwargs)))
 
