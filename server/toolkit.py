@@ -299,7 +299,8 @@ class StrictTool(Tool):
                 # A validator's own message may repeat the value (a 1 MB e-mail): cut it like any other.
                 message = scrub(explain(self.name, exc.__cause__, self.parameters), arguments)
                 raise ToolError(message) from exc.__cause__
-            message = scrub(redact(str(exc)), arguments)
+            # clean(): masked, and without the control, bidi and zero-width characters a vendor's message may carry.
+            message = scrub(clean(str(exc)), arguments)
             if message == str(exc):
                 raise
             raise ToolError(message) from exc.__cause__
