@@ -12,15 +12,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
+import threading
+import time
 import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from mcp import Client, StdioServerParameters
@@ -28,6 +33,7 @@ from mcp import Client, StdioServerParameters
 from agenda_mcp.server import __version__
 from agenda_mcp.server.app import build_server
 from agenda_mcp.server.config import Settings
+from tests.test_container import healthcheck_command, image_command
 
 ROOT = Path(__file__).parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -263,3 +269,86 @@ async def test_installed_sandbox_lists_the_same_tools_over_stdio(venv: Venv) -> 
     fixed = {"get_bookable_times", "create_planaday_booking", "locaboo_availability", "sp_create_appointment"}
     assert fixed <= installed
     assert installed == expected
+
+
+# -- the container image's command, without a container engine ------------------------------------
+
+
+def _namespaces_usable() -> str | None:
+    """Why the image's command cannot run as PID 1 here, or None when it can."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        return "needs Linux and root to make a PID and network namespace"
+    missing = [tool for tool in ("unshare", "nsenter", "ip") if shutil.which(tool) is None]
+    if missing:
+        return f"needs {', '.join(missing)} (util-linux, iproute2)"
+    done = subprocess.run(["unshare", "--pid", "--net", "--fork", "true"], capture_output=True, timeout=30)
+    return None if done.returncode == 0 else f"unshare refused: {done.stderr.decode().strip()}"
+
+
+def _lines(stream: IO[str]) -> queue.Queue[str]:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue[str], text: str, seconds: float) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + seconds
+    while not any(text in line for line in seen):
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"no {text!r} within {seconds} s:\n" + "".join(seen)
+        try:
+            seen.append(lines.get(timeout=remaining))
+        except queue.Empty:
+            continue
+    return seen
+
+
+@pytest.mark.slow
+def test_the_images_command_needs_its_token_serves_health_as_pid_1_and_stops_on_sigterm(venv: Venv) -> None:
+    """The Dockerfile's CMD and HEALTHCHECK, read from the Dockerfile, run against the installed wheel
+    the way a container runs them: the command as PID 1 of its own PID namespace, in its own network
+    namespace (so port 8000 is its own), SIGTERM sent to PID 1 as `docker stop` does."""
+    command, health = image_command(), healthcheck_command()
+
+    # Without the token and allowed hosts the image refuses to start on 0.0.0.0.
+    refused = venv.run(*command)
+    assert refused.returncode != 0 and "AGENDA_MCP_HTTP_TOKEN" in refused.stderr, refused.stderr
+
+    reason = _namespaces_usable()
+    if reason:
+        pytest.skip(f"the image's command as PID 1: {reason}")
+    env = venv.env() | {
+        "AGENDA_MCP_HTTP_TOKEN": "container-test-token-0123456789",
+        "AGENDA_MCP_ALLOWED_HOSTS": "agenda.example.com",
+        "AGENDA_MCP_SANDBOX": "1",
+    }
+    # `exec` hands PID 1 to the command itself, as the exec-form CMD does in a container.
+    wrapper = ["unshare", "--pid", "--net", "--fork", "--mount-proc"]
+    wrapper += ["sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
+    server = subprocess.Popen([*wrapper, *command], cwd=venv.cwd, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = _lines(server.stderr)  # type: ignore[arg-type]
+        _wait_for(lines, "Uvicorn running on http://0.0.0.0:8000", 60)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 1
+        pid = int(children[0])
+        nspid = [line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("NSpid:")]
+        assert nspid[0].split()[-1] == "1", nspid  # agenda-mcp itself is PID 1, no shell above it
+        assert "agenda-mcp" in Path(f"/proc/{pid}/cmdline").read_text()
+
+        probe = subprocess.run(
+            ["nsenter", f"--net=/proc/{pid}/ns/net", *health], env=env, capture_output=True, text=True, timeout=30
+        )
+        assert probe.returncode == 0, probe.stderr
+
+        os.kill(pid, signal.SIGTERM)
+        # Well inside a 30 s grace period (nothing is in flight). As PID 1 the exit status is 0: the
+        # kernel ignores the SIGTERM uvicorn re-raises at PID 1 once it has shut down.
+        assert server.wait(timeout=30) in (0, 128 + signal.SIGTERM)
+        rest = "".join(_wait_for(lines, "Finished server process", 5))
+        assert "Shutting down" in rest or "Finished server process" in rest
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
