@@ -243,7 +243,7 @@ def check_period(
         )
     if (last - first).days >= max_days:
         raise ToolError(
-            f"{names[0]} to {names[1]} spans {(last - first).days + 1:,} days; at most {max_days} per call, "
+            f"{names[0]} to {names[1]} spans {(last - first).days + 1:,} days; at most {max_days} days per call, "
             "so split the period or narrow it."
         )
 

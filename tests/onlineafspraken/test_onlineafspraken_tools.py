@@ -363,7 +363,7 @@ async def test_vendor_failures_come_back_as_tool_errors(
 @pytest.mark.parametrize(
     ("tool", "arguments", "expected"),
     [
-        ("get_bookable_times", {**HAIRCUT, "date": TUESDAY, "end_date": "2026-03-01"}, "before the start"),
+        ("get_bookable_times", {**HAIRCUT, "date": TUESDAY, "end_date": "2026-03-01"}, "is before date"),
         ("get_bookable_times", {**HAIRCUT, "date": TUESDAY, "end_date": "2026-05-01"}, "at most 31 days"),
         ("get_bookable_days", {**HAIRCUT, "start_date": TUESDAY, "end_date": "2026-12-01"}, "at most 92 days"),
         ("get_bookable_times", {**HAIRCUT, "date": "03-03-2026"}, "date"),

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from agenda_mcp.server.times import Clock, TimeOfDay
+from agenda_mcp.server.times import Clock, TimeOfDay, check_period
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
 from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
 from agenda_mcp.tools.locaboo.inputs import (
     HEX_COLOR,
+    MAX_DAYS,
     BookedItem,
     CategoryField,
     CustomerAddress,
@@ -252,8 +253,8 @@ def register(kit: Toolkit) -> None:
         date_to: Annotated[date | None, Field(description="last day")] = None,
     ) -> EventList:
         """Locaboo: public events (tournaments, conferences, ...): when and what."""
-        if date_from and date_to and date_to < date_from:
-            raise ToolError("Locaboo: date_to is before date_from.")
+        if date_from and date_to:
+            check_period(date_from, date_to, max_days=MAX_DAYS)
         return await client.event_list(date_from, date_to)
 
     @kit.read("locaboo_event_details", title="Get a Locaboo event")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from agenda_mcp.server.times import Clock, DateTime, TimeOfDay, wall_clock, wall_span
+from agenda_mcp.server.times import Clock, DateTime, TimeOfDay, check_period, wall_clock, wall_span
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.onlineafspraken.client import TITLE, OnlineAfsprakenClient
 from agenda_mcp.tools.onlineafspraken.models import (
@@ -65,13 +65,8 @@ AppTypeId = Annotated[int, Field(ge=1, description="appointment type id")]
 ExtraFields = Annotated[dict[str, str], Field(description="extra fields by key (get_fields)")]
 
 
-def _period(first: date, last: date | None, limit_days: int) -> None:
-    if last is None:
-        return
-    if last < first:
-        raise ToolError(f"{TITLE}: end_date is before the start; give end_date on or after it.")
-    if (last - first).days >= limit_days:
-        raise ToolError(f"{TITLE}: at most {limit_days} days per call; split the period.")
+def _period(first: date, last: date | None, limit_days: int, first_name: str = "start_date") -> None:
+    check_period(first, last, max_days=limit_days, names=(first_name, "end_date"))
 
 
 def _wall(
@@ -183,7 +178,7 @@ def register(kit: Toolkit) -> None:
     ) -> BookableTimes:
         """OnlineAfspraken.nl: free times for an appointment type, per resource; book one by passing its
         start and resource_id to set_appointment."""
-        _period(date, end_date, MAX_TIMES_DAYS)
+        _period(date, end_date, MAX_TIMES_DAYS, "date")
         times = await client.get_bookable_times(agenda_id, appointment_type_id, date, end_date, resource_id)
         return BookableTimes(times=times)
 
@@ -197,7 +192,7 @@ def register(kit: Toolkit) -> None:
         consumer_bookable: Annotated[bool, Field(description="only blocks customers may book online")] = False,
     ) -> BookableBlocks:
         """OnlineAfspraken.nl: raw availability blocks (opening hours), not split into bookable times."""
-        _period(date, end_date, MAX_TIMES_DAYS)
+        _period(date, end_date, MAX_TIMES_DAYS, "date")
         blocks = await client.get_bookable_blocks(
             agenda_id, appointment_type_id, date, end_date, resource_id, consumer_bookable
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, WithJsonSchema
 
-from agenda_mcp.server.times import DateTime, wall_clock
+from agenda_mcp.server.times import DateTime, check_period, wall_clock
 from agenda_mcp.server.toolkit import Toolkit
 from agenda_mcp.tools.planaday.client import PlanadayClient
 from agenda_mcp.tools.planaday.models import (
@@ -44,6 +44,11 @@ MaterialLabel = Annotated[LabelName | None, Field(description="filter by label")
 Day = Annotated[DateTime, WithJsonSchema({"type": "string", "format": "date"})]
 
 
+# Longest period one course list may cover: Planaday pages through it, but years of courses
+# are never what a person means and would cost the vendor a long query.
+MAX_PERIOD_DAYS = 731
+
+
 def register(kit: Toolkit) -> None:
     client = PlanadayClient(kit.http)
     # Planaday has no endpoint to read a booking back, so remember what this server booked, to
@@ -72,8 +77,7 @@ def register(kit: Toolkit) -> None:
         (costs.user)."""
         first = wall_clock(None, start, ZONE, name="start").date()
         last = wall_clock(None, end, ZONE, name="end").date()
-        if last < first:
-            raise ToolError("Planaday: end is before start; give a period with start <= end.")
+        check_period(first, last, max_days=MAX_PERIOD_DAYS, names=("start", "end"))
         return await client.list_courses(
             first, last, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
         )
