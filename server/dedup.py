@@ -79,8 +79,12 @@ class RecentWrites:
                         break
                     if seen.state == "uncertain":
                         raise ToolError(self._refusal(seen, tool))
-                    if seen.state == "done" and repeat_result:
-                        return self._store.load(seen.result, result_type), True
+                    if seen.state == "done":
+                        if repeat_result:
+                            return self._store.load(seen.result, result_type), True
+                        # Only creates keep results, and a tool is a create or not: never reached,
+                        # but looking again would spin.
+                        return await write(), False
                     # then look again: done, uncertain, or failed (this one may try)
                     await self._store.wait(key)
         except TimeoutError:
