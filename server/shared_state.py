@@ -29,7 +29,7 @@ import pydantic
 from mcp_types import CallToolResult, TextContent
 
 from agenda_mcp.server.config import ConfigError
-from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.redaction import get_logger, register_secrets
 
 log = get_logger("agenda_mcp.shared_state")
 
@@ -132,6 +132,9 @@ def from_env(env: Mapping[str, str]) -> SharedState:
     url = redis_url(env)
     if url is None:
         return SharedState()
+    password = urlsplit(url).password
+    if password:
+        register_secrets([password])  # masked in every log line, should a library print the URL
     state = RedisState(url)
     return SharedState(writes=state, budget=state, cache=state, describe=f"Redis at {shown(url)}")
 
