@@ -68,8 +68,10 @@ class Settings:
             sandbox=_flag(env, "AGENDA_MCP_SANDBOX"),
             read_only=_flag(env, "AGENDA_MCP_READ_ONLY"),
             toolsets=parse_toolsets(env.get("AGENDA_MCP_TOOLSETS", "")),
-            timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "Europe/Amsterdam")),
-            log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "INFO")),
+            # An empty value means unset, like everywhere else here: hosts such as Claude Desktop
+            # (manifest.json) pass "" for a setting the person left blank.
+            timezone=parse_timezone(env.get("AGENDA_MCP_TIMEZONE", "").strip() or "Europe/Amsterdam"),
+            log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "").strip() or "INFO"),
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
             http_timeout=_int(env, "AGENDA_MCP_HTTP_TIMEOUT", 20, 1, 300),
             confirm=_choice(env, "AGENDA_MCP_CONFIRM", ("auto", "always", "never"), "auto"),  # type: ignore[arg-type]
