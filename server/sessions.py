@@ -43,6 +43,9 @@ class SessionQuota:
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     clock: Callable[[], float] = time.monotonic
     sessions: dict[str, _Session] = field(default_factory=dict)
+    opening: dict[str, int] = field(default_factory=dict)
+    """Session-opening requests in flight per client: counted at once, so concurrent requests
+    cannot all pass the check before the first session is recorded."""
 
     def held_by(self, client: str) -> int:
         return sum(1 for session in self.sessions.values() if session.client == client)
@@ -61,19 +64,33 @@ class SessionQuota:
             return
         client = _client_of(scope, headers)
         self._forget_idle()
-        if self.held_by(client) >= self.per_client:
+        if self.held_by(client) + self.opening.get(client, 0) >= self.per_client:
             log.warning("refused a new session: this client already holds %d", self.per_client)
             await _too_many(self.per_client, self.idle_seconds, send)
             return
+        self.opening[client] = self.opening.get(client, 0) + 1
+        pending = True
+
+        def settled() -> None:
+            nonlocal pending
+            if pending:
+                pending = False
+                self.opening[client] -= 1
+                if not self.opening[client]:
+                    del self.opening[client]
 
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 for name, value in message.get("headers", []):
                     if name.lower() == b"mcp-session-id":
                         self.sessions[value.decode("latin-1")] = _Session(client, self.clock())
+                settled()
             await send(message)
 
-        await self.app(scope, receive, record)
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            settled()
 
     async def _existing(self, session_id: str, scope: Scope, receive: Receive, send: Send) -> None:
         session = self.sessions.get(session_id)
