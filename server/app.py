@@ -76,6 +76,10 @@ class Agenda:
         self._lock = anyio.Lock()
         self._holders = 0
         self._open: AsyncExitStack | None = None
+        self.listed = anyio.Event()
+        """Set once tools/list has been answered: the cue to build the vendors in the background."""
+        self.warmed = anyio.Event()
+        """Set when the background build has tried every vendor."""
 
     def build(self, name: str) -> VendorRuntime:
         """Import the vendor and register its tools, before the server runs."""
@@ -90,12 +94,26 @@ class Agenda:
         async with self._lock:
             if (runtime := self.vendors.get(name)) is not None:
                 return runtime
-            runtime = _registered(self.specs[name], self.settings)
+            # Importing a vendor and building its tools is CPU work: off the event loop, so calls
+            # to vendors already built (and the listing) go on meanwhile.
+            runtime = await anyio.to_thread.run_sync(_registered, self.specs[name], self.settings)
             if self._open is not None:
                 await self._open.enter_async_context(runtime.http.opened())
             self.vendors[name] = runtime
             self._check_cached(runtime)
             return runtime
+
+    async def warm(self) -> None:
+        """With a kept tool list nothing is built at start; once the listing is answered, build the
+        vendors one by one in the background, so the first tool call costs what later ones do. A
+        failure here is only logged: the first call that needs the vendor tries again."""
+        await self.listed.wait()
+        for name in self.specs:
+            try:
+                await self.runtime(name)
+            except Exception as exc:
+                log.warning("building %s in the background failed (%s); the first call will retry", name, exc)
+        self.warmed.set()
 
     async def tool(self, vendor: str, name: str) -> Tool:
         runtime = await self.runtime(vendor)
@@ -121,7 +139,15 @@ class Agenda:
                     await self._open.enter_async_context(runtime.http.opened())
             self._holders += 1
         try:
-            yield {}
+            if self.cached is None:
+                yield {}
+            else:
+                async with anyio.create_task_group() as background:
+                    background.start_soon(self.warm)
+                    try:
+                        yield {}
+                    finally:
+                        background.cancel_scope.cancel()
         finally:
             async with self._lock:
                 self._holders -= 1
@@ -217,6 +243,7 @@ def build_agenda(
     )
     if slot_service is not None:
         register_slots(slot_service, agenda.server)
+    _signal_listing(agenda)
     for spec in specs:
         for prompt in spec.prompts({entry["name"] for entry in listings[spec.name]["tools"]}):
             agenda.server.add_prompt(prompt)
@@ -227,6 +254,18 @@ def build_agenda(
         if settings.toolsets:
             log.warning("%s is not enabled: set %s", title, " and ".join(names))
     return agenda
+
+
+def _signal_listing(agenda: Agenda) -> None:
+    """Tell the agenda when a client has its tool list (see Agenda.warm)."""
+    listed = agenda.server.list_tools
+
+    async def list_tools() -> Any:
+        tools = await listed()
+        agenda.listed.set()
+        return tools
+
+    agenda.server.list_tools = list_tools  # type: ignore[method-assign]
 
 
 def _registered(spec: VendorSpec, settings: Settings) -> VendorRuntime:

@@ -18,7 +18,7 @@ from mcp.server.mcpserver import MCPServer
 
 import agenda_mcp.server.app as app_module
 from agenda_mcp.server import listing_cache
-from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.app import Agenda, build_agenda
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.listing_cache import ListingCache, listing_key
 from agenda_mcp.server.registry import load_vendor
@@ -61,6 +61,17 @@ async def test_a_kept_listing_lists_exactly_what_building_lists(tmp_path: Path, 
     assert await everything_listed(listed.server) == await everything_listed(built.server)
 
 
+@pytest.fixture
+def no_warming(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building on first use, seen alone: without the background build that follows a listing."""
+
+    async def idle(self: Agenda) -> None:
+        return None
+
+    monkeypatch.setattr(Agenda, "warm", idle)
+
+
+@pytest.mark.usefixtures("no_warming")
 async def test_first_use_builds_only_that_vendor_and_answers_as_a_built_one(tmp_path: Path) -> None:
     built = build_agenda(kept(tmp_path))
     listed = build_agenda(kept(tmp_path))
@@ -76,6 +87,7 @@ async def test_first_use_builds_only_that_vendor_and_answers_as_a_built_one(tmp_
         )
 
 
+@pytest.mark.usefixtures("no_warming")
 async def test_concurrent_first_calls_build_the_vendor_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_agenda(kept(tmp_path))
     listed = build_agenda(kept(tmp_path))
@@ -98,6 +110,52 @@ async def test_concurrent_first_calls_build_the_vendor_once(tmp_path: Path, monk
                 tg.start_soon(call)
     assert registered == ["planaday"]
     assert len(answers) == 10 and all(answer == answers[0] for answer in answers)
+
+
+async def test_after_the_listing_every_vendor_is_built_in_the_background_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a kept list nothing is built at start; once tools/list is answered every vendor is
+    built in the background (each once), so the first call finds its vendor ready."""
+    build_agenda(kept(tmp_path))
+    listed = build_agenda(kept(tmp_path))
+    registered: list[str] = []
+    original = app_module._registered
+
+    def counting(spec: Any, settings: Settings) -> Any:
+        registered.append(spec.name)
+        return original(spec, settings)
+
+    monkeypatch.setattr(app_module, "_registered", counting)
+    async with Client(listed.server) as client:
+        await client.list_tools()
+        with anyio.fail_after(60):  # a guard against a hang, not a timing
+            await listed.warmed.wait()
+        assert set(listed.vendors) == set(listed.specs)
+        assert sorted(registered) == sorted(listed.specs)
+        await call_ok(client, "list_planaday_labels")
+    assert sorted(registered) == sorted(listed.specs), "the first call built nothing more"
+
+
+async def test_a_background_build_that_fails_is_retried_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_agenda(kept(tmp_path, toolsets=("planaday",)))
+    listed = build_agenda(kept(tmp_path, toolsets=("planaday",)))
+    original = app_module._registered
+    attempts: list[str] = []
+
+    def failing_once(spec: Any, settings: Settings) -> Any:
+        attempts.append(spec.name)
+        if len(attempts) == 1:
+            raise RuntimeError("the vendor package could not be imported this time")
+        return original(spec, settings)
+
+    monkeypatch.setattr(app_module, "_registered", failing_once)
+    async with Client(listed.server) as client:
+        await client.list_tools()
+        await call_ok(client, "list_planaday_labels")
+    assert attempts == ["planaday", "planaday"]
 
 
 async def test_a_deferred_destructive_tool_still_asks_first(tmp_path: Path) -> None:
@@ -190,7 +248,7 @@ async def test_a_listing_that_does_not_match_the_code_is_dropped_at_first_use(
 def test_a_start_with_a_kept_listing_imports_no_vendor_code(tmp_path: Path) -> None:
     env = {"AGENDA_MCP_SANDBOX": "1", "AGENDA_MCP_CACHE_DIR": str(tmp_path)}
     script = (
-        "import json, sys; from agenda_mcp.server.app import build_agenda; "
+        "import json, sys; from agenda_mcp.server.app import Agenda, build_agenda; "
         "from agenda_mcp.server.config import Settings;"
         f"agenda = build_agenda(Settings.from_env({env!r}));"
         "print(json.dumps([agenda.cached is not None, "
