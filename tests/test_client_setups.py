@@ -51,7 +51,8 @@ def test_readme_command_lines_use_only_existing_flags() -> None:
     used = {
         flag
         for line in re.findall(r"^.*agenda-mcp(?: |$).*$", README, re.M)
-        for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]+", line)
+        # Only the flags after the command: a launcher's own (uvx --from, docker run --rm) come before it.
+        for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]+", re.split(r"agenda-mcp(?: |$)", line)[-1])
     }
     assert {"--transport", "--stateless", "--sandbox"} <= used
     assert used <= known, f"README uses flags the CLI does not have: {used - known}"
