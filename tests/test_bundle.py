@@ -250,9 +250,10 @@ async def test_the_unpacked_bundle_runs_as_a_host_runs_it_and_lists_the_sandbox_
         "UV_PYTHON_DOWNLOADS": "never",
         "AGENDA_MCP_CACHE_DIR": "off",
     }
+    system_roots = Path("/etc/ssl/certs/ca-certificates.crt")
     certificates = os.environ.get("SSL_CERT_FILE") or os.environ.get("PIP_CERT")
-    if certificates:
-        host["SSL_CERT_FILE"] = certificates
+    if certificates or system_roots.exists():
+        host["SSL_CERT_FILE"] = certificates or str(system_roots)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     params = StdioServerParameters(command=uv, args=config["args"], env=host | config["env"], cwd=str(elsewhere))
