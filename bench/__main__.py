@@ -10,6 +10,7 @@ import sys
 import time
 
 from bench.rows import Plan, Row, call_overhead, cold_start, latency_rows, memory, tool_list
+from bench.slots import slot_rows
 from bench.stdio import BenchError
 from bench.team import team_rows
 
@@ -27,6 +28,8 @@ async def run(plan: Plan) -> list[Row]:
     _progress("fan-out and paging")
     rows.extend(await latency_rows(plan))
     rows.extend(tool_list(tools))
+    _progress("question to booking: vendor tools vs find_slots + book_slot")
+    rows.extend(await slot_rows())
     _progress("team: replicas + Redis")
     try:
         rows.extend(await team_rows(plan))

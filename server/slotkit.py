@@ -6,8 +6,8 @@ has availability adds `tools/<vendor>/slots.py` with
 
 - `async find(kit, query) -> Found`: free slots matching the question, each with a `ref` (the
   vendor's own ids and wall-clock time, everything its booking call needs);
-- `async book(kit, ref, customer) -> Booked`: book one such ref for a customer, found or created
-  the way the vendor needs;
+- `async book(kit, offer, customer) -> Booked`: book one such offer (as just re-checked) for a
+  customer, found or created the way the vendor needs;
 - `async reference(kit) -> dict[kind, list[str]]`: names for completions (appointment types,
   resources, course templates, agendas), and `COMPLETES: {(prompt, argument): kind}`.
 
@@ -64,6 +64,12 @@ class SlotQuery:
     preferred: datetime | None = None
     limit: int = 50
     """How many slots a vendor need offer at most (the nearest to `preferred` first)."""
+    ref: dict[str, Any] | None = None
+    """Only the thing of this slot ref (book_slot's re-check and its alternatives); `what` is then
+    left out."""
+    exact: bool = True
+    """With `ref`: True, exactly its thing (type and resource, room or part, course); False, the
+    same kind (the type with any resource, the room with its parts, the course's template)."""
 
     def fits(self, start: datetime, end: datetime) -> bool:
         """Within the days and the time-of-day bounds, read on the slot's own wall clock."""

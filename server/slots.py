@@ -21,7 +21,6 @@ import importlib.util
 import inspect
 import json
 import secrets
-import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,7 +40,7 @@ from mcp_types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 from agenda_mcp.server.arguments import strict_model
 from agenda_mcp.server.cache import Cached, cache_seconds
@@ -70,7 +69,8 @@ APP_HTML = Path(__file__).with_name("slot_app.html")
 TEMPLATE_URI = "agenda://slots/{what}"
 DEFAULT_DAYS = 7
 MAX_DAYS = 31
-DEFAULT_LIMIT = 12
+DEFAULT_LIMIT = 6
+"""Enough to offer a choice; every slot costs the model ~60 tokens (more with limit, e.g. for the picker)."""
 MAX_LIMIT = 50
 NEAREST = 5
 """Alternatives offered when the wanted moment, or the slot being booked, is not free."""
@@ -79,10 +79,16 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 # -- results ----------------------------------------------------------------------------------
 
+# A moment to the minute (`2026-12-08T09:00+01:00`, still ISO 8601 with its offset): no slot
+# starts on a second, and two of these in every slot add up.
+Minute = Annotated[
+    Moment, PlainSerializer(lambda d: d.isoformat(timespec="minutes"), return_type=str, when_used="json")
+]
+
 
 class Slot(ResultModel):
-    start: Moment
-    end: Moment
+    start: Minute
+    end: Minute
     weekday: str
     vendor: str
     what: str
@@ -94,7 +100,7 @@ class Slot(ResultModel):
 
 
 class Preferred(ResultModel):
-    moment: Moment
+    moment: Minute
     free: bool
     why: str | None = None
 
@@ -118,8 +124,8 @@ class SlotBooking(WriteResult):
     booked: bool
     vendor: str
     what: str
-    start: Moment
-    end: Moment
+    start: Minute
+    end: Minute
     where: str | None = None
     who: str | None = None
     customer: str
@@ -134,9 +140,10 @@ class SlotBooking(WriteResult):
 
 
 class SlotSigner:
-    """`v=locaboo;.m=120;.d=2026-11-30;...~MAC`: readable fields (nothing in them is secret, and
-    plain text costs a model fewer tokens than base64) and an HMAC that makes any change to them
-    (another time, resource or course) fail book_slot."""
+    """`locaboo:202612101800+0100:120:m120:p:MAC`: the vendor, the start on its wall clock with
+    the offset, the length in minutes, the vendor's ids (one letter, a whole number or nothing
+    each), and an HMAC that makes any change to them (another time, resource or course) fail
+    book_slot. Short, because a model reads every token of every slot it is shown."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -154,47 +161,44 @@ class SlotSigner:
 
     def sign(self, payload: dict[str, Any]) -> str:
         body = encode(payload)
-        return f"{body}~{self._mac(body)}"
+        return f"{body}:{self._mac(body)}"
 
     def open(self, token: str) -> dict[str, Any]:
-        body, _, mac = token.strip().rpartition("~")
+        body, _, mac = token.strip().rpartition(":")
         if not body or not hmac.compare_digest(mac, self._mac(body)):
             raise ToolError(
                 "book_slot: that slot token is not one find_slots gave (or it was changed, or the server "
                 "restarted); call find_slots again and pass a slot's token exactly as it is."
             )
-        return decode(body)
+        try:
+            return decode(body)
+        except ValueError:  # signed by us, so only a token of an older format gets here
+            raise ToolError("book_slot: that slot token is out of date; call find_slots again.") from None
 
     def _mac(self, body: str) -> str:
-        digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:12]
+        # 72 bits: far beyond guessing through a tool call, and 12 characters instead of 44.
+        digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:9]
         return base64.urlsafe_b64encode(digest).decode()
 
 
-_RESERVED = str.maketrans({"%": "%25", ";": "%3B", "=": "%3D", "~": "%7E"})
+_WALL = "%Y%m%d%H%M%z"
 
 
 def encode(payload: dict[str, Any]) -> str:
-    """`key=value;...`, the vendor's ref as `.key=value`; None as an empty value."""
-    fields = [(k, v) for k, v in payload.items() if k != "r"] + [(f".{k}", v) for k, v in payload["r"].items()]
-    return ";".join(f"{k}={'' if v is None else str(v).translate(_RESERVED)}" for k, v in fields)
-
-
-def same_ref(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two vendor refs name the same slot, as the token spells them."""
-    return encode({"r": a}) == encode({"r": b})
+    """`vendor:start:minutes:ref...`; a ref value is a whole number or None (empty)."""
+    ref = [f"{k}{'' if v is None else int(v)}" for k, v in payload["r"].items()]
+    return ":".join([payload["v"], payload["s"].strftime(_WALL), str(payload["m"]), *ref])
 
 
 def decode(body: str) -> dict[str, Any]:
-    payload: dict[str, Any] = {"r": {}}
-    for field in body.split(";"):
-        key, _, raw = field.partition("=")
-        value = urllib.parse.unquote(raw)
-        if key.startswith("."):
-            # Vendor ids are whole numbers; everything else (dates, times) stays text.
-            payload["r"][key[1:]] = None if value == "" else int(value) if value.isdigit() else value
-        else:
-            payload[key] = value or None
-    return payload
+    vendor, start, minutes, *ref = body.split(":")
+    refs = {part[0]: int(part[1:]) if part[1:] else None for part in ref}
+    return {"v": vendor, "s": datetime.strptime(start, _WALL), "m": int(minutes), "r": refs}
+
+
+def same_ref(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two vendor refs name the same thing (ids compare as the token spells them)."""
+    return {k: None if v is None else int(v) for k, v in a.items()} == b
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -257,11 +261,11 @@ class SlotService:
                     tg.start_soon(ask, name)
         return offers, found, skipped
 
-    def slot(self, name: str, offer: Offer, what: str | None) -> Slot:
-        # What book_slot needs to book, re-check and ask the person; empty fields left out.
-        payload = {"v": name, "r": offer.ref, "s": offer.start.isoformat(), "e": offer.end.isoformat()}
-        extra = {"w": offer.what, "o": offer.where, "p": offer.who, "q": what}
-        payload |= {k: v for k, v in extra.items() if v}
+    def slot(self, name: str, offer: Offer) -> Slot:
+        # What book_slot needs and no more: the vendor's ids, the moment, its length, and what it
+        # is (to name it when it is gone); where and who come back with the re-check.
+        minutes = int((offer.end - offer.start).total_seconds() // 60)
+        payload = {"v": name, "s": offer.start, "m": minutes}
         return Slot(
             start=offer.start,
             end=offer.end,
@@ -272,7 +276,7 @@ class SlotService:
             who=offer.who,
             price=offer.price,
             seats_left=offer.seats_left,
-            slot=self.signer.sign(payload),
+            slot=self.signer.sign(payload | {"r": offer.ref}),
         )
 
     async def find_slots(
@@ -301,12 +305,14 @@ class SlotService:
         offers, found, skipped = await self.find(query, names)
         ranked = _ranked(offers, preferred)
         shown = ranked[:limit] if preferred else sorted(_spread(ranked)[:limit], key=lambda p: (p[1].start, p[0]))
-        slots = [self.slot(name, offer, what) for name, offer in shown]
+        slots = [self.slot(name, offer) for name, offer in shown]
         notes = [f"{self.vendors[name].title}: {n}" for name, f in found.items() for n in f.notes]
         result = SlotsFound(
             slots=slots,
             total=len(ranked),
-            timezones={self.vendors[name].title: f.zone for name, f in found.items() if f.zone},
+            timezones={
+                self.vendors[n].title: f.zone for n, f in found.items() if f.zone and any(n == m for m, _ in shown)
+            },
             notes=notes if notes and (not slots or preferred) else None,
             skipped=skipped or None,
         )
@@ -314,9 +320,8 @@ class SlotService:
             result.preferred = _preferred(preferred, ranked, query, notes)
         if len(ranked) > limit:
             result.note = (
-                f"Showing {limit} of {len(ranked)} free slots "
-                f"({'the nearest' if preferred else 'spread over the days'}). Narrow with what, vendor, "
-                "a shorter date_from..date_to, earliest/latest, or give preferred for the nearest."
+                f"{limit} of {len(ranked)} shown ({'nearest first' if preferred else 'spread over the days'}); "
+                "more with limit, fewer with what, vendor, dates, earliest/latest or preferred."
             )
         elif not ranked:
             searched = ", ".join(self.vendors[n].title for n in names)
@@ -329,21 +334,33 @@ class SlotService:
 
     # -- book -----------------------------------------------------------------------------------
 
-    async def book_slot(self, token: str, customer: Customer) -> SlotBooking:
+    def _opened(self, token: str) -> tuple[dict[str, Any], datetime, datetime]:
         payload = self.signer.open(token)
+        if payload.get("v") not in self.vendors:
+            raise ToolError(f"book_slot: {payload.get('v')} is not enabled in this server; call find_slots again.")
+        start = payload["s"]
+        return payload, start, start + timedelta(minutes=int(payload["m"]))
+
+    async def recheck(self, payload: dict[str, Any], start: datetime, end: datetime) -> Offer | None:
+        """The slot as its vendor offers it now, or None when it is not free any more: asked exactly
+        as it was offered (its thing, day, times and length), so the answer is a handful of rows."""
+        minutes = int((end - start).total_seconds() // 60)
+        query = SlotQuery(None, start.date(), start.date(), start.time(), end.time(), minutes, ref=payload["r"])
+        offers, _found, skipped = await self.find(query, [payload["v"]])
+        if skipped:
+            title = self.vendors[payload["v"]].title
+            raise ToolError(f"book_slot: could not check the slot with {title}: {next(iter(skipped.values()))}")
+        return next((o for _, o in offers if o.start == start and same_ref(o.ref, payload["r"])), None)
+
+    async def book_slot(self, token: str, customer: Customer) -> SlotBooking:
+        payload, start, end = self._opened(token)
         name = payload["v"]
-        if name not in self.vendors:
-            raise ToolError(f"book_slot: {name} is not enabled in this server; call find_slots again.")
-        start, end = datetime.fromisoformat(payload["s"]), datetime.fromisoformat(payload["e"])
-        module, kit = await self._module(name)
         base = SlotBooking(
             booked=False,
             vendor=self.vendors[name].title,
-            what=payload["w"],
+            what="that slot",
             start=start,
             end=end,
-            where=payload.get("o"),
-            who=payload.get("p"),
             customer=f"{customer.name} <{customer.email}>",
             sandbox=self.settings.sandbox,
         )
@@ -351,18 +368,15 @@ class SlotService:
             raise ToolError("book_slot: that slot has begun or passed; call find_slots for a later one.")
         # Right before writing: is it still offered? (Cheaper to ask than to be refused, and the
         # refusal of some vendors would not say why.)
-        # Asked exactly as the slot was offered: its day, its times, its length.
-        minutes = int((end - start).total_seconds() // 60)
-        day = SlotQuery(payload.get("q"), start.date(), start.date(), start.time(), end.time(), minutes)
-        offers, _found, skipped = await self.find(day, [name])
-        if skipped:
-            raise ToolError(f"book_slot: could not check the slot with {base.vendor}: {next(iter(skipped.values()))}")
-        if not any(same_ref(offer.ref, payload["r"]) for _, offer in offers):
+        offer = await self.recheck(payload, start, end)
+        if offer is None:
             return await self._taken(base, payload, "it was taken meanwhile (no longer offered)")
+        base = base.model_copy(update={"what": offer.what, "where": offer.where, "who": offer.who})
+        module, kit = await self._module(name)
         try:
             await kit.bucket.take(kit.spec.title)
             with call_deadline(self.settings.http_timeout):
-                booked = await module.book(kit, payload["r"], customer)
+                booked = await module.book(kit, offer, customer)
         except SlotTaken as exc:
             return await self._taken(base, payload, exc.why)
         return base.model_copy(
@@ -376,32 +390,40 @@ class SlotService:
         )
 
     async def _taken(self, base: SlotBooking, payload: dict[str, Any], why: str) -> SlotBooking:
+        """The nearest free times of the same kind (type, room, course template) within 3 days."""
         start = base.start
         near = SlotQuery(
-            payload.get("q"),
+            None,
             max(start.date() - timedelta(days=3), date.today()),
             start.date() + timedelta(days=3),
             duration=int((base.end - start).total_seconds() // 60),
             preferred=start,
+            ref=payload["r"],
+            exact=False,
         )
         offers, _found, _skipped = await self.find(near, [payload["v"]])
-        alternatives = [self.slot(name, o, payload.get("q")) for name, o in _ranked(offers, start)[:NEAREST]]
+        alternatives = [self.slot(name, o) for name, o in _ranked(offers, start)[:NEAREST]]
         advice = (
             "Offer the person one of the alternatives and book its slot."
             if alternatives
             else "Nothing else is free within 3 days; call find_slots with a longer period."
         )
-        return base.model_copy(update={"alternatives": alternatives, "note": f"Not booked: {why}. {advice}"})
+        what = base.what if base.what != "that slot" or not alternatives else alternatives[0].what
+        note = f"Not booked: {why}. {advice}"
+        return base.model_copy(update={"what": what, "alternatives": alternatives or None, "note": note})
 
-    async def describe(self, slot: str, name: str, email: str, phone: str | None = None) -> str:
-        """The consent question: what, when, where, for whom."""
-        payload = self.signer.open(slot)
-        start, end = datetime.fromisoformat(payload["s"]), datetime.fromisoformat(payload["e"])
-        where = ", ".join(x for x in (payload.get("o"), payload.get("p")) if x)
-        vendor = self.vendors[payload["v"]].title if payload["v"] in self.vendors else payload["v"]
+    async def describe(self, slot: str, name: str, email: str, phone: str | None = None) -> str | None:
+        """The consent question: what, when, where, for whom (no question for a slot that is gone:
+        nothing will be booked, and the answer offers alternatives)."""
+        payload, start, end = self._opened(slot)
+        offer = await self.recheck(payload, start, end)
+        if offer is None:
+            return None
+        where = ", ".join(x for x in (offer.where, offer.who) if x)
+        vendor = self.vendors[payload["v"]].title
         sandbox = " (sandbox: nothing real is booked)" if self.settings.sandbox else ""
         return (
-            f"Book {payload['w']}{f' ({where})' if where else ''} on {WEEKDAYS[start.weekday()]} "
+            f"Book {offer.what}{f' ({where})' if where else ''} on {WEEKDAYS[start.weekday()]} "
             f"{start:%Y-%m-%d %H:%M}-{end:%H:%M} with {vendor} for {name} <{email}>"
             f"{f', {phone}' if phone else ''}?{sandbox}"
         )
@@ -460,7 +482,7 @@ def _spread(ordered: list[tuple[str, Offer]]) -> list[tuple[str, Offer]]:
 
 
 def _ranked(offers: list[tuple[str, Offer]], preferred: datetime | None) -> list[tuple[str, Offer]]:
-    unique = {(name, json.dumps(o.ref, sort_keys=True)): (name, o) for name, o in offers}
+    unique = {(name, o.start, json.dumps(o.ref, sort_keys=True)): (name, o) for name, o in offers}
     ordered = sorted(unique.values(), key=lambda pair: (pair[1].start, pair[0], pair[1].what))
     if preferred is None:
         return ordered
@@ -598,12 +620,16 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
         phone: Annotated[str | None, Field(max_length=40, description="customer's phone")] = None,
     ) -> SlotBooking:
         customer = Customer(name.strip(), email.strip(), phone.strip() if phone else None)
-        payload = service.signer.open(slot)
+        payload, _start, _end = service._opened(slot)
         # The same slot for the same person twice is one booking, however the token or the
         # spelling of the name and address differ.
         key = RecentWrites.key(
             "book_slot",
-            {"slot": [payload["v"], payload["r"]], "email": fold(customer.email), "name": fold(customer.name)},
+            {
+                "slot": [payload["v"], payload["s"].isoformat(), payload["r"]],
+                "email": fold(customer.email),
+                "name": fold(customer.name),
+            },
         )
 
         async def write() -> SlotBooking:

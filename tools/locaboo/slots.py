@@ -4,7 +4,6 @@ wall-clock times, the part inside its hall)."""
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -38,8 +37,11 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
         places[resource.id] = (resource.id, None, resource.title)
         for part in resource.parts:
             places[part.id] = (resource.id, part.id, f"{resource.title} > {part.title}")
-    # A part matches on its own name or its hall's; asking for the hall asks Locaboo for its parts too.
-    wanted = [pid for pid, (_, _, name) in places.items() if matches(query.what, name)]
+    ref = query.ref
+    if ref is not None:  # one slot's room or part (exact), or its room with every part (alternatives)
+        wanted = [ref["p"] or ref["m"]] if query.exact else [pid for pid, (m, _, _) in places.items() if m == ref["m"]]
+    else:  # a part matches on its own name or its hall's; asking for the hall asks for its parts too
+        wanted = [pid for pid, (_, _, name) in places.items() if matches(query.what, name)]
     found = Found(zone=zone_name(client.tz))
     if not wanted:
         return found
@@ -57,17 +59,17 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
         for slot in entry.slots:
             if not query.fits(slot.start, slot.end):
                 continue
-            start, end = slot.start.astimezone(client.tz), slot.end.astimezone(client.tz)
-            ref = {"m": main, "p": part, "d": start.date().isoformat(), "f": f"{start:%H:%M}", "t": f"{end:%H:%M}"}
-            found.offers.append(Offer(slot.start, slot.end, name, ref))  # the name is the place
+            found.offers.append(Offer(slot.start, slot.end, name, {"m": main, "p": part}))  # the name is the place
     return found
 
 
-async def book(kit: Toolkit, ref: dict[str, Any], customer: Customer) -> Booked:
+async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
     client = _client(kit)
+    ref = offer.ref
     customer_id = await _customer(client, customer)
-    day = date.fromisoformat(ref["d"])
-    days = Days(day, day, time.fromisoformat(ref["f"]), time.fromisoformat(ref["t"]))
+    # The venue's wall clock, as locaboo_booking_add sends a slot's start and end.
+    start, end = offer.start.astimezone(client.tz), offer.end.astimezone(client.tz)
+    days = Days(start.date(), start.date(), start.time().replace(tzinfo=None), end.time().replace(tzinfo=None))
     parts = [ResourceParts(resource_id=ref["m"], part_ids=[ref["p"]])] if ref.get("p") else []
     fields = booking_add_fields(
         booking_mode="direct_booking",

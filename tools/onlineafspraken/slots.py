@@ -4,7 +4,7 @@ duration, the resource the time was offered on)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -17,7 +17,6 @@ from agenda_mcp.tools.onlineafspraken.models import TIMEZONE, VENDOR_TZ, Appoint
 
 COMPLETES = {("book_appointment", "service"): "appointment_types"}
 MAX_DAYS = 31  # get_bookable_times' own limit per call
-_WALL = "%Y-%m-%dT%H:%M"
 
 
 async def reference(kit: Toolkit) -> dict[str, list[str]]:
@@ -33,8 +32,12 @@ async def reference(kit: Toolkit) -> dict[str, list[str]]:
 async def find(kit: Toolkit, query: SlotQuery) -> Found:
     client = OnlineAfsprakenClient(kit.http)
     types, resources, agendas = await _catalogue(client)
-    # A type matches on its own words, or together with a resource's name ("knippen sanne").
-    wanted = [t for t in types if any(_match(query, t, name) for name in [None, *resources.values()])]
+    ref = query.ref
+    if ref is not None:  # one slot's type (and agenda), re-checked or in search of alternatives
+        wanted = [t for t in types if t.id == ref["t"]]
+        agendas = {ref["a"]: agendas.get(ref["a"], "")}
+    else:  # a type matches on its own words, or together with a resource's name ("knippen sanne")
+        wanted = [t for t in types if any(_match(query, t, name) for name in [None, *resources.values()])]
     found = Found(zone=TIMEZONE)
     last = min(query.date_to, query.date_from + timedelta(days=MAX_DAYS - 1))
 
@@ -48,11 +51,11 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
             who = resources.get(free.resource_id or 0)
             if not query.fits(free.start, end) or not _match(query, type_, who):
                 continue
-            local = free.start.astimezone(VENDOR_TZ)
-            ref = {"a": agenda_id, "t": type_.id, "r": free.resource_id, "at": f"{local:{_WALL}}"}
-            found.offers.append(
-                Offer(free.start, end, type_.name or f"type {type_.id}", ref, agendas.get(agenda_id), who, type_.price)
-            )
+            if ref is not None and query.exact and free.resource_id != ref["r"]:
+                continue
+            slot_ref = {"a": agenda_id, "t": type_.id, "r": free.resource_id}
+            what = type_.name or f"type {type_.id}"
+            found.offers.append(Offer(free.start, end, what, slot_ref, agendas.get(agenda_id), who, type_.price))
         window = _window(type_)
         if window and not any(o.ref["t"] == type_.id for o in found.offers):
             found.notes.append(f"{type_.name}: {window}")
@@ -65,10 +68,12 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
     return found
 
 
-async def book(kit: Toolkit, ref: dict[str, Any], customer: Customer) -> Booked:
+async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
     client = OnlineAfsprakenClient(kit.http)
+    ref = offer.ref
     customer_id = await _customer(client, customer)
-    start = datetime.strptime(ref["at"], _WALL)
+    # The vendor's wall clock, as set_appointment sends a result's start.
+    start = offer.start.astimezone(VENDOR_TZ).replace(tzinfo=None)
     try:
         appointment_id = await client.set_appointment(
             agenda_id=ref["a"], customer_id=customer_id, start=start, type_id=ref["t"], resource_id=ref["r"]

@@ -4,8 +4,6 @@ create_planaday_booking makes one (one student, every daypart)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -38,11 +36,15 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
         courses += listed.courses
         if not listed.page.has_more:
             break
-    wanted = [
-        c
-        for c in courses
-        if (c.users.available or 0) > 0 and c.status != "cancelled" and matches(query.what, c.name, c.code, *c.labels)
-    ]
+    ref = query.ref
+
+    def wanted_course(c: Course) -> bool:
+        if ref is None:
+            return matches(query.what, c.name, c.code, *c.labels)
+        # One slot's course (re-check), or courses of its template (alternatives).
+        return c.id == ref["c"] if query.exact else c.coursetemplate_id == ref.get("t")
+
+    wanted = [c for c in courses if (c.users.available or 0) > 0 and c.status != "cancelled" and wanted_course(c)]
     found = Found(zone=zone_name(ZONE))
     locations: dict[int, str] = {}
 
@@ -64,7 +66,7 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
                 first.start,
                 first.end,
                 f"{course.name or course.code}{sessions}",
-                {"c": course.id},
+                {"c": course.id, "t": course.coursetemplate_id},
                 where=where,
                 price=course.costs.user,
                 seats_left=course.users.available,
@@ -77,8 +79,9 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
     return found
 
 
-async def book(kit: Toolkit, ref: dict[str, Any], customer: Customer) -> Booked:
+async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
     client = PlanadayClient(kit.http)
+    ref = offer.ref
     first, last = customer.first_and_last
     student = Student(first_name=first, last_name=last, email=customer.email, phonenumber=customer.phone)
     body = {
