@@ -7,6 +7,8 @@ import json
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from agenda_mcp.server.redaction import has_secret, redact
 
 # C0 and C1 control characters except tab and newline, bidi controls (which reorder what a person
@@ -18,6 +20,17 @@ _CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 # model_dump_json agree): C0 escaped (\b, \f, \r by name), C1 as they are. A match may be a
 # false alarm (an escaped backslash before "b"); that only costs a clean() that changes nothing.
 _CONTROL_IN_JSON = re.compile(f"\\\\u00[01][0-9a-fA-F]|\\\\[bfr]|[\\x7f-\\x9f{_INVISIBLE}]")
+
+
+def encode(result: BaseModel, max_bytes: int) -> tuple[dict[str, Any], str]:
+    """A result as the client gets it, in one pass: encoded once by pydantic (empty fields dropped
+    there), that compact JSON is the text block, and its parse the structured content. Only a
+    result with control characters or a credential in it, or over the cap, takes a second look."""
+    text = result.model_dump_json(by_alias=True)
+    data = json.loads(text)
+    if untouched(text, max_bytes):
+        return data, text
+    return finished(data, max_bytes)
 
 
 def untouched(text: str, max_bytes: int) -> bool:

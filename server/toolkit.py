@@ -33,7 +33,7 @@ from agenda_mcp.server.config import Settings
 from agenda_mcp.server.consent import Describe, consent_parameter, require_consent
 from agenda_mcp.server.dedup import RecentWrites
 from agenda_mcp.server.http import UncertainWrite, VendorHTTP, call_deadline
-from agenda_mcp.server.output import clean, finished, untouched
+from agenda_mcp.server.output import clean, encode
 from agenda_mcp.server.ratelimit import TokenBucket
 from agenda_mcp.server.redaction import get_logger, redact
 from agenda_mcp.server.schema import lean_input, lean_output
@@ -201,23 +201,21 @@ class Toolkit:
             registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
             if registered.fn_metadata.output_schema is not None:
                 registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
+                # The result model validated the vendor's answer once; _finish hands the SDK the
+                # encoded result, which it would otherwise validate a second time, record by record.
+                registered.fn_metadata.output_model = None
             self.tools.append(registered)
             return fn
 
         return decorator
 
     def _finish(self, result: Any) -> Any:
-        """Strip control characters and cap the size; untouched results go back as they are."""
+        """The tool's result in one pass (server/output.py `encode`): control characters out,
+        credentials masked, size capped, compact JSON as the text block (the SDK's indented text
+        costs ~1.46x the tokens)."""
         if not isinstance(result, pydantic.BaseModel):
             return result
-        limit = self.settings.max_result_kb * 1024
-        # pydantic writes the JSON text without building Python dicts first: the cheap question.
-        text = result.model_dump_json(by_alias=True)
-        if untouched(text, limit):
-            # That compact text is the text block: the SDK's own (indented) costs ~1.46x the tokens.
-            data = result.model_dump(mode="json", by_alias=True)
-            return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
-        data, text = finished(result.model_dump(mode="json", by_alias=True), limit)
+        data, text = encode(result, self.settings.max_result_kb * 1024)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     def _plain_description(self, name: str) -> Describe:
