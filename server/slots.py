@@ -51,6 +51,7 @@ from agenda_mcp.server.models import ResultModel, WriteResult
 from agenda_mcp.server.output import finished, untouched
 from agenda_mcp.server.prompts import steps
 from agenda_mcp.server.redaction import get_logger
+from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
 from agenda_mcp.server.schema import lean_input, lean_output
 from agenda_mcp.server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
 from agenda_mcp.server.times import DateTime, Moment, TimeOfDay, wall_clock
@@ -513,10 +514,25 @@ def _preferred(wanted: datetime, ranked: list[tuple[str, Offer]], query: SlotQue
 
 PROMPT = "find_and_book"
 FIND_DESCRIPTION = (
-    "agenda-mcp: free times across {titles} in one call (ServicePlanner has no availability): "
+    "agenda-mcp: free times across {titles} in one call{without}: "
     "appointments, rooms, course seats matching `what`, nearest to `preferred` first. Book one with "
     "book_slot and its `slot`."
 )
+
+
+def without_availability() -> str:
+    """` (ServicePlanner has no availability)`: the known vendors that offer no slots module, named
+    so a model does not look for them here (their package's __init__ is all that is imported)."""
+    names = [
+        spec.title
+        for spec in map(load_vendor, VENDOR_NAMES)
+        if importlib.util.find_spec(f"{spec.package}.slots") is None
+    ]
+    if not names:
+        return ""
+    return f" ({' and '.join(names)} {'has' if len(names) == 1 else 'have'} no availability)"
+
+
 BOOK_DESCRIPTION = (
     "agenda-mcp: book a slot from find_slots for a customer (found or created by e-mail); checks it is "
     "still free and asks the person first. Returns the vendor's ids and the tool that cancels it."
@@ -597,7 +613,7 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
         _tool(
             find_slots,
             "find_slots",
-            FIND_DESCRIPTION.format(titles=titles),
+            FIND_DESCRIPTION.format(titles=titles, without=without_availability()),
             ToolAnnotations(
                 title="Find free slots",
                 read_only_hint=True,
