@@ -30,7 +30,7 @@ def encode(result: BaseModel, max_bytes: int) -> tuple[dict[str, Any], str]:
     data = json.loads(text)
     if untouched(text, max_bytes):
         return data, text
-    return finished(data, max_bytes)
+    return finished(data, max_bytes, text)
 
 
 def untouched(text: str, max_bytes: int) -> bool:
@@ -38,10 +38,10 @@ def untouched(text: str, max_bytes: int) -> bool:
     return not _CONTROL_IN_JSON.search(text) and len(text.encode()) <= max_bytes and not has_secret(text)
 
 
-def finished(data: dict[str, Any], max_bytes: int) -> tuple[dict[str, Any], str]:
+def finished(data: dict[str, Any], max_bytes: int, text: str | None = None) -> tuple[dict[str, Any], str]:
     """A tool result as the client gets it, and its JSON text: control characters out, within the
-    size cap (for results `untouched` turned down)."""
-    text = as_json(data)
+    size cap (for results `untouched` turned down; `text`, when given, is `data` encoded)."""
+    text = as_json(data) if text is None else text
     if _CONTROL_IN_JSON.search(text) or has_secret(text):
         data = clean(data)
         text = as_json(data)
@@ -73,25 +73,34 @@ def size_of(value: Any) -> int:
 
 
 def cap(data: dict[str, Any], max_bytes: int) -> dict[str, Any]:
-    """Cut the longest list in `data` (top level or one level down) until the result fits, and
-    say so in a `truncated` note the model can act on."""
+    """Cut the longest list in `data` (top level or one level down) so the result fits, and say so
+    in a `truncated` note the model can act on. Items are encoded one at a time and encoding stops
+    at the cap: a 5,000-record answer costs what fits, not what was sent."""
     if size_of(data) <= max_bytes:
         return data
     found = _longest_list(data)
     if found is None:
         return data
     path, items = found
-    total, keep = len(items), len(items)
-    while keep > 0:
-        keep = keep // 2 if keep > 8 else keep - 1
-        if size_of(_with(data, path, items[:keep])) <= max_bytes:
+    note = _truncated_note(len(items), len(items), path, max_bytes)
+    # What stays when the list is empty, plus the note (its counts written at full width).
+    room = max_bytes - size_of({**_with(data, path, []), "truncated": note})
+    keep, used = 0, 0
+    for item in items:
+        cost = len(as_json(item).encode()) + (1 if keep else 0)  # and a comma before all but the first
+        if used + cost > room:
             break
+        keep, used = keep + 1, used + cost
     trimmed = _with(data, path, items[:keep])
-    trimmed["truncated"] = (
+    trimmed["truncated"] = _truncated_note(keep, len(items), path, max_bytes)
+    return trimmed
+
+
+def _truncated_note(keep: int, total: int, path: list[str], max_bytes: int) -> str:
+    return (
         f"Showing {keep} of {total} items in '{'.'.join(path)}': the result was cut at {max_bytes // 1024} KB. "
         "Ask for a smaller page or a narrower filter (limit/offset, page/per_page, a shorter date range)."
     )
-    return trimmed
 
 
 def _longest_list(data: dict[str, Any]) -> tuple[list[str], list[Any]] | None:
@@ -103,6 +112,8 @@ def _longest_list(data: dict[str, Any]) -> tuple[list[str], list[Any]] | None:
             candidates += [([key, sub], v) for sub, v in value.items() if isinstance(v, list)]
     if not candidates:
         return None
+    if len(candidates) == 1:
+        return candidates[0]
     return max(candidates, key=lambda c: size_of(c[1]))
 
 
