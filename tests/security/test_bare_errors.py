@@ -145,7 +145,8 @@ async def test_dates_at_the_edge_of_the_calendar(vendor: str, tool: str, argumen
         seconds = time.perf_counter() - started
     assert result.is_error, f"{tool} accepted {arguments}: {result.structured_content}"
     _record(assert_reasoned(error_text(result), tool), "date overflow")
-    assert seconds < 1.0, f"{tool} took {seconds:.2f} s to refuse"
+    # Not a benchmark (the year-9999 range under a second is test_size_limits'): a bound against stalls.
+    assert seconds < 5.0, f"{tool} took {seconds:.2f} s to refuse"
 
 
 @pytest.mark.parametrize(
