@@ -88,6 +88,8 @@ def decoded(content_base64: str, filename: str, content_type: str | None) -> Upl
         content = base64.b64decode(content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ToolError(f"content_base64 of {_shown(filename)} is not valid base64.") from None
+    if len(content) > MAX_ATTACHMENT_BYTES:  # the length check above allows base64's rounding
+        raise ToolError(f"{_shown(filename)} is larger than {MAX_ATTACHMENT_BYTES // 2**20} MB; it is not sent.")
     return Upload(filename, content, content_type or _guess(filename))
 
 
