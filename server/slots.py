@@ -505,8 +505,8 @@ def _preferred(wanted: datetime, ranked: list[tuple[str, Offer]], query: SlotQue
         why = "it is taken or not a start time the vendor offers; other times that day are free"
     else:
         why = "nothing is free that day (closed, a holiday, fully booked, or outside the booking window)"
-    if notes and not same_day:
-        why += "; " + "; ".join(notes[:3])
+        if notes:  # what the vendor said about it (a booking window)
+            why += "; " + "; ".join(notes[:3])
     return Preferred(moment=wanted, free=False, why=why)
 
 
