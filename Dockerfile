@@ -4,6 +4,8 @@
 #   docker run -p 8000:8000 -e AGENDA_MCP_HTTP_TOKEN=... -e AGENDA_MCP_ALLOWED_HOSTS=agenda.example.com \
 #     -e PLANADAY_API_KEY=... -e PLANADAY_BASE_URL=... agenda-mcp
 #
+# With podman or buildah, build with `--format docker`: the OCI image format has no HEALTHCHECK.
+#
 # The token and the allowed host names come from the environment at run time: the server refuses to
 # listen on 0.0.0.0 without them, so the image cannot be started open by mistake. No secret is baked in.
 # tests/test_container.py checks these promises.
