@@ -182,18 +182,22 @@ async def test_a_file_in_the_folder_is_sent_only_after_the_person_says_yes(
         REPORT["security: in-folder uploads not read after no"] += 1
 
 
-async def test_content_over_ten_megabytes_is_refused_before_anything_is_sent() -> None:
-    agenda = build_agenda(sandbox_settings(toolsets=("serviceplanner",)))
+@pytest.mark.parametrize("source", ["content", "file"])
+async def test_over_ten_megabytes_is_refused_before_anything_is_sent(source: str, tmp_path: Path) -> None:
+    agenda = build_agenda(sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path)))
     state = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     item = next(iter(state.items.values()))
     faults = agenda.vendors["serviceplanner"].faults
     assert faults is not None
-    too_big = base64.b64encode(bytes(10 * 1024 * 1024 + 1)).decode()
+    if source == "content":
+        spec = {"content_base64": base64.b64encode(bytes(10 * 1024 * 1024 + 1)).decode(), "filename": "groot.bin"}
+    else:
+        with (tmp_path / "groot.bin").open("wb") as big:  # sparse: 10 MB + 1 byte without writing them
+            big.truncate(10 * 1024 * 1024 + 1)
+        spec = {"file_path": "groot.bin"}
     async with Client(agenda.server, elicitation_callback=Person("accept")) as client:  # type: ignore[arg-type]
         before = faults.passed
-        result = await client.call_tool(
-            TOOL, upload(item["client_id"], item["id"], {"content_base64": too_big, "filename": "groot.bin"})
-        )
+        result = await client.call_tool(TOOL, upload(item["client_id"], item["id"], spec))
     text = error_text(result)
     assert result.is_error and "larger than 10 MB" in text, text[:300]
     assert len(text) < 2100, len(text)

@@ -145,6 +145,8 @@ async def test_a_megabyte_argument_is_not_echoed_back(vendor: str, tool: str, ar
     assert result.is_error, f"{tool} accepted a 1 MB value: {str(result.structured_content)[:200]}"
     assert_reasoned(text, tool)
     assert len(text.encode()) <= 4096, f"{tool}: a {len(text.encode()):,}-byte error for a 1 MB argument"
+    message = text.removeprefix(f"Error executing tool {tool}: ")
+    assert len(message) <= 2000, f"{tool}: a {len(message):,}-character message (at most 2,000)"
     longest = max(len(run) for run in re.findall(r"(a+|b+|x+|z+|A+)", text) or [""])
     assert longest <= 200, f"{tool}: {longest} characters of the value echoed (at most 200)"
     REPORT["security: 1 MB arguments answered in at most 4 KB"] += 1
