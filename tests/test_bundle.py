@@ -230,19 +230,11 @@ def test_the_host_command_has_every_value_substituted(packed: Packed, host_confi
     assert (env["AGENDA_MCP_SANDBOX"], env["AGENDA_MCP_READ_ONLY"]) == ("true", "false")
 
 
-@pytest.mark.slow
-@pytest.mark.anyio
-async def test_the_unpacked_bundle_runs_as_a_host_runs_it_and_lists_the_sandbox_tools(
-    host_config: dict[str, Any], tmp_path: Path
-) -> None:
-    config = host_config
-    uv = _uv()
-    if uv is None:
-        pytest.skip("uv is not installed (it comes with the test extra): cannot run a bundle of the uv type")
-    # What the host itself adds around the manifest's environment. Claude Desktop brings its own
-    # uv and Python; here uv is the test extra's and the Python this interpreter (Python downloads
-    # come from outside the package registries, which these machines cannot reach). uv reaches PyPI
-    # through the TLS roots pip is configured with. The tool-list cache stays off for the test.
+def _host_environment(uv: str) -> dict[str, str]:
+    """What the host itself adds around the manifest's environment. Claude Desktop brings its own
+    uv and Python; here uv is the test extra's and the Python this interpreter (Python downloads
+    come from outside the package registries, which these machines cannot reach). uv reaches PyPI
+    through the TLS roots pip is configured with. The tool-list cache stays off for the test."""
     host = {
         "PATH": str(Path(uv).parent) + ":/usr/bin:/bin",
         "HOME": str(Path.home()),
@@ -254,6 +246,19 @@ async def test_the_unpacked_bundle_runs_as_a_host_runs_it_and_lists_the_sandbox_
     certificates = os.environ.get("SSL_CERT_FILE") or os.environ.get("PIP_CERT")
     if certificates or system_roots.exists():
         host["SSL_CERT_FILE"] = certificates or str(system_roots)
+    return host
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_the_unpacked_bundle_runs_as_a_host_runs_it_and_lists_the_sandbox_tools(
+    host_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = host_config
+    uv = _uv()
+    if uv is None:
+        pytest.skip("uv is not installed (it comes with the test extra): cannot run a bundle of the uv type")
+    host = _host_environment(uv)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     params = StdioServerParameters(command=uv, args=config["args"], env=host | config["env"], cwd=str(elsewhere))
