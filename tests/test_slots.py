@@ -7,6 +7,7 @@ compares what the two vendors hold: same wall-clock time, resource, type (or cou
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -395,3 +396,12 @@ async def test_read_only_offers_find_slots_without_book_slot() -> None:
     async with Client(build_agenda(sandbox_settings(read_only=True)).server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
     assert "find_slots" in names and "book_slot" not in names
+
+
+async def test_every_tool_sends_its_result_as_compact_json_text(agenda: Agenda) -> None:
+    """The text block beside structured content is the same result without indentation (fewer tokens)."""
+    async with Client(agenda.server) as client:
+        for name, arguments in [("get_agendas", {}), ("locaboo_resource_list", {}), ("list_planaday_labels", {})]:
+            result = await client.call_tool(name, arguments)
+            text = result.content[0].text  # type: ignore[union-attr]
+            assert text == json.dumps(result.structured_content, separators=(",", ":"), ensure_ascii=False)
