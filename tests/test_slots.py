@@ -385,6 +385,13 @@ async def test_nothing_found_says_what_to_try(agenda: Agenda) -> None:
 async def test_find_slots_names_the_vendors_and_leaves_serviceplanner_out(agenda: Agenda) -> None:
     async with Client(agenda.server) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
+        capabilities = client.server_capabilities
+        apps = [r for r in (await client.list_resources()).resources if str(r.uri).startswith("ui://")]
+    assert capabilities is not None and capabilities.extensions == {"io.modelcontextprotocol/ui": {}}
+    assert capabilities.completions is not None
+    assert [(str(r.uri), r.mime_type) for r in apps] == [
+        ("ui://agenda-mcp/slot-picker.html", "text/html;profile=mcp-app")
+    ]
     find = tools["find_slots"]
     assert "ServicePlanner has no availability" in (find.description or "")
     assert find.input_schema["properties"]["vendor"]["enum"] == ["planaday", "onlineafspraken", "locaboo"]
