@@ -572,7 +572,8 @@ def register(service: SlotService, server: MCPServer) -> None:
             "Call book_slot with the chosen slot token exactly as returned; report the ids and how to cancel.",
         )
 
-    server.add_prompt(Prompt.from_function(find_and_book, name=PROMPT, title="Find a time and book it"))
+    if not service.settings.read_only:  # it books: like every prompt that books, gone in read-only mode
+        server.add_prompt(Prompt.from_function(find_and_book, name=PROMPT, title="Find a time and book it"))
 
 
 def tools(service: SlotService, *, read_only: bool) -> list[Tool]:

@@ -402,7 +402,8 @@ async def test_find_slots_names_the_vendors_and_leaves_serviceplanner_out(agenda
 async def test_read_only_offers_find_slots_without_book_slot() -> None:
     async with Client(build_agenda(sandbox_settings(read_only=True)).server) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-    assert "find_slots" in names and "book_slot" not in names
+        prompts = {p.name for p in (await client.list_prompts()).prompts}
+    assert "find_slots" in names and "book_slot" not in names and "find_and_book" not in prompts
 
 
 async def test_every_tool_sends_its_result_as_compact_json_text(agenda: Agenda) -> None:
