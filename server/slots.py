@@ -324,8 +324,10 @@ class SlotService:
                 f"{limit} of {len(ranked)} shown ({'nearest first' if preferred else 'spread over the days'}); "
                 "more with limit, fewer with what, vendor, dates, earliest/latest or preferred."
             )
+        elif not ranked and len(skipped) == len(names):
+            result.note = "No vendor could be asked (see skipped); nothing is known about free times. Try again later."
         elif not ranked:
-            searched = ", ".join(self.vendors[n].title for n in names)
+            searched = ", ".join(self.vendors[n].title for n in names if self.vendors[n].title not in skipped)
             result.note = (
                 f"Nothing free in {searched} from {first} to {last}"
                 + (f" matching {what!r}" if what else "")

@@ -413,3 +413,15 @@ async def test_every_tool_sends_its_result_as_compact_json_text(agenda: Agenda) 
             result = await client.call_tool(name, arguments)
             text = result.content[0].text  # type: ignore[union-attr]
             assert text == json.dumps(result.structured_content, separators=(",", ":"), ensure_ascii=False)
+
+
+async def test_a_vendor_that_fails_is_named_and_the_others_still_answer(agenda: Agenda) -> None:
+    async with Client(agenda.server) as client:
+        await call_ok(client, "find_slots", {"limit": 1})  # every vendor built
+        agenda.vendors["locaboo"].faults.inject("500", times=None)  # type: ignore[union-attr]
+        found = await call_ok(client, "find_slots", {"what": "knippen dames", "limit": 2})
+        only = await call_ok(client, "find_slots", {"what": "saal", "vendor": "locaboo"})
+    assert [s["vendor"] for s in found["slots"]] == ["OnlineAfspraken.nl"] * 2
+    assert set(found["skipped"]) == {"Locaboo"} and "500" in found["skipped"]["Locaboo"]
+    assert "api_secret_key" not in json.dumps(found) or "***" in json.dumps(found)
+    assert only["slots"] == [] and only["note"].startswith("No vendor could be asked") and only["skipped"]
