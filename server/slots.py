@@ -251,6 +251,7 @@ class SlotService:
                 await kit.bucket.take(kit.spec.title)
                 result: Found = await module.find(kit, query)
             except ToolError as exc:
+                log.info("slots: %s could not be asked (%s)", self.vendors[name].title, exc)
                 skipped[self.vendors[name].title] = str(exc)
                 return
             found[name] = result
@@ -263,8 +264,8 @@ class SlotService:
         return offers, found, skipped
 
     def slot(self, name: str, offer: Offer) -> Slot:
-        # What book_slot needs and no more: the vendor's ids, the moment, its length, and what it
-        # is (to name it when it is gone); where and who come back with the re-check.
+        # What book_slot needs and no more: the vendor's ids, the moment and its length; what,
+        # where and who come back with the re-check right before booking.
         minutes = int((offer.end - offer.start).total_seconds() // 60)
         payload = {"v": name, "s": offer.start, "m": minutes}
         return Slot(
