@@ -61,10 +61,11 @@ ENVELOPE_BYTES = 256
 
 
 def pages_within(budget_bytes: int | None, first_page_bytes: int) -> int | None:
-    """How many pages (the first included) fit in a result of `budget_bytes`, judged by the first
-    page: fetching more would only fetch rows the result cap then cuts (None: no cap)."""
+    """How many pages (the first included) it takes to reach a result of `budget_bytes`, judged by
+    the first page: the fetching stops there, as any further page would only be cut (None: no cap).
+    The page that reaches the cap is fetched, so the result is as full as the cap allows."""
     if budget_bytes is None:
         return None
-    # Pages differ: keep a tenth (and the result's envelope) in hand, or the cap would still cut.
+    # Pages differ: keep a tenth (and the result's envelope) in hand.
     usable = budget_bytes * 9 // 10 - ENVELOPE_BYTES
-    return max(1, usable // max(1, first_page_bytes))
+    return max(1, -(-usable // max(1, first_page_bytes)))
