@@ -48,7 +48,7 @@ from agenda_mcp.server.consent import consent_parameter, require_consent
 from agenda_mcp.server.dedup import RecentWrites
 from agenda_mcp.server.http import call_deadline
 from agenda_mcp.server.models import ResultModel, WriteResult
-from agenda_mcp.server.output import finished, untouched
+from agenda_mcp.server.output import encode as encode_result
 from agenda_mcp.server.prompts import steps
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
@@ -718,12 +718,8 @@ def _tool(
         if confirm is not None:
             require_consent(name, kwargs.pop("consent", None))
         result = await fn(**kwargs)
-        text = result.model_dump_json(by_alias=True)
-        if untouched(text, limit):
-            # Compact JSON as the text block, as every vendor tool's (server/toolkit.py).
-            data = result.model_dump(mode="json", by_alias=True)
-            return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
-        data, text = finished(result.model_dump(mode="json", by_alias=True), limit)
+        # Cleaned, capped, compact JSON as the text block: exactly as every vendor tool's result.
+        data, text = encode_result(result, limit)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     tool.__name__ = name
