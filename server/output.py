@@ -20,6 +20,8 @@ _CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 # model_dump_json agree): C0 escaped (\b, \f, \r by name), C1 as they are. A match may be a
 # false alarm (an escaped backslash before "b"); that only costs a clean() that changes nothing.
 _CONTROL_IN_JSON = re.compile(f"\\\\u00[01][0-9a-fA-F]|\\\\[bfr]|[\\x7f-\\x9f{_INVISIBLE}]")
+_C0_ESCAPE = re.compile(r"\\u00[01][0-9a-fA-F]")
+_RAW_CONTROL = re.compile(f"[\\x7f-\\x9f{_INVISIBLE}]")
 
 
 def encode(result: BaseModel, max_bytes: int) -> tuple[dict[str, Any], str]:
@@ -34,8 +36,18 @@ def encode(result: BaseModel, max_bytes: int) -> tuple[dict[str, Any], str]:
 
 
 def untouched(text: str, max_bytes: int) -> bool:
-    """Whether a result, as compact JSON, needs neither cleaning, masking nor cutting (most do not)."""
-    return not _CONTROL_IN_JSON.search(text) and len(text.encode()) <= max_bytes and not has_secret(text)
+    """Whether a result, as compact JSON, needs neither cleaning, masking nor cutting (most do not).
+
+    Asked of every result, so the common answer is found with the cheapest scans: substring tests
+    for the escapes, and the character class only when the text is not plain ASCII."""
+    ascii_only = text.isascii()
+    if (len(text) if ascii_only else len(text.encode())) > max_bytes:
+        return False
+    if ("\\u00" in text and _C0_ESCAPE.search(text)) or "\\b" in text or "\\f" in text or "\\r" in text:
+        return False
+    if not ascii_only and _RAW_CONTROL.search(text):
+        return False
+    return not has_secret(text)
 
 
 def finished(data: dict[str, Any], max_bytes: int, text: str | None = None) -> tuple[dict[str, Any], str]:

@@ -90,8 +90,11 @@ def redact(text: str) -> str:
 
 
 def has_secret(text: str) -> bool:
-    """Whether `text` holds an operator credential (cheap test before redacting a large result)."""
-    return bool(_pattern is not None and _pattern.search(text)) or any(v in text for v in _call_secrets.get())
+    """Whether `text` holds an operator credential (the cheap test every result goes through).
+
+    Plain substring tests: CPython's search for one literal is several times faster than the
+    regex engine trying an alternation of them at every position."""
+    return any(value in text for value in _secrets) or any(value in text for value in _call_secrets.get())
 
 
 class RedactingFilter(logging.Filter):

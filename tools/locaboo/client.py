@@ -30,6 +30,7 @@ from agenda_mcp.tools.locaboo.models import (
     BookingWritten,
     CatalogueItem,
     Customer,
+    CustomerList,
     CustomerWritten,
     EventDetails,
     EventList,
@@ -219,7 +220,9 @@ class LocabooClient:
 
     async def customer_list(self) -> list[Customer]:
         body = await self._get("customer_list", "list customers")
-        return [parse(Customer, c, self.tz) for c in _data_list(body)]
+        # One validation of the whole list, not one call into pydantic per customer.
+        customers = _data_list(body)
+        return parse(CustomerList, {"customers": customers, "total": len(customers)}, self.tz).customers
 
     async def inventory_list(self) -> InventoryList:
         body = await self._get("inventory_list", "list inventory")

@@ -42,6 +42,14 @@ def _blank(value: Any) -> bool:
 
 
 def _datetime(value: Any, info: ValidationInfo) -> datetime | None:
+    if type(value) is str and "T" in value:
+        # The common case (ISO 8601 with an offset), read without the general parser's detours.
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            return parsed.astimezone(_tz(info)) if parsed.tzinfo else dates.localise(parsed, _tz(info))
     if _blank(value):
         return None
     if isinstance(value, datetime):
@@ -67,9 +75,12 @@ def _time(value: Any) -> time | None:
 
 def _text(value: Any) -> str | None:
     """Optional text: "" and null read as absent, numbers as their text."""
+    # Runs for every text field of every record (70,000 times for 5,000 customers): strings first.
+    if type(value) is str:
+        return value.strip() or None
     if _blank(value):
         return None
-    return str(value).strip() if isinstance(value, int | float | str) else value
+    return str(value).strip() if isinstance(value, int | float) else value
 
 
 def _number(value: Any) -> Any:
