@@ -515,7 +515,9 @@ async def test_clock_skew_is_corrected_once_then_remembered(agenda: Agenda, clie
 
 
 async def test_annotations(shared: Client) -> None:
-    tools = {tool.name: tool for tool in (await shared.list_tools()).tools}
+    listed = (await shared.list_tools()).tools
+    # find_slots and book_slot span every vendor with availability (server/slots.py, tests/test_slots.py).
+    tools = {tool.name: tool for tool in listed if tool.name not in ("find_slots", "book_slot")}
     assert len(tools) == 25
     for name in ("remove_appointment", "cancel_appointment", "remove_availability_block"):
         assert tools[name].annotations.destructive_hint is True, name  # type: ignore[union-attr]
