@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,9 +25,6 @@ from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
 
 log = get_logger("agenda_mcp.dedup")
-
-UNCERTAIN_WORDS = "may or may not have happened"
-_CHECK_WITH = re.compile(r"check with (.{1,120}?) (?:before|whether)")
 
 
 class RecentWrites:
@@ -98,17 +94,6 @@ class RecentWrites:
             result = await write()
         except UncertainWrite as exc:
             await self._settle(self._store.uncertain(key, exc.verify_with, self.window), tool)
-            raise
-        except ToolError as exc:
-            # A tool that words its own uncertain outcome (rather than raising UncertainWrite) has
-            # told the model the write may have happened: its repeat is just as dangerous.
-            said = str(exc)
-            if UNCERTAIN_WORDS in said:
-                found = _CHECK_WITH.search(said)
-                verify_with = found.group(1) if found else None
-                await self._settle(self._store.uncertain(key, verify_with, self.window), tool)
-            else:
-                await self._settle(self._store.release(key), tool)
             raise
         except BaseException:
             await self._settle(self._store.release(key), tool)

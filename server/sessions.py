@@ -43,6 +43,7 @@ class SessionQuota:
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     clock: Callable[[], float] = time.monotonic
     sessions: dict[str, _Session] = field(default_factory=dict)
+    warned: dict[str, float] = field(default_factory=dict)
     opening: dict[str, int] = field(default_factory=dict)
     """Session-opening requests in flight per client: counted at once, so concurrent requests
     cannot all pass the check before the first session is recorded."""
@@ -65,7 +66,11 @@ class SessionQuota:
         client = _client_of(scope, headers)
         self._forget_idle()
         if self.held_by(client) + self.opening.get(client, 0) >= self.per_client:
-            log.warning("refused a new session: this client already holds %d", self.per_client)
+            # One line a minute per client, not one per refused request: a flood must not fill the log.
+            now = self.clock()
+            if now - self.warned.get(client, -60.0) >= 60:
+                self.warned[client] = now
+                log.warning("refused new sessions: a client already holds %d (429 until one closes)", self.per_client)
             await _too_many(self.per_client, self.idle_seconds, send)
             return
         self.opening[client] = self.opening.get(client, 0) + 1

@@ -283,6 +283,14 @@ class StrictTool(Tool):
         except UnexpectedToolError as exc:
             reference = f"E-{secrets.token_hex(2)}"
             cause = exc.__cause__ or exc
+            if isinstance(cause, OverflowError) and self.annotations and self.annotations.read_only_hint:
+                # Date arithmetic past year 9999 (a far end_date, a week added to 9999-12-31): the
+                # arguments' fault, not ours, and nothing was changed.
+                log.info("%s: a date out of range (reference %s)", self.name, reference, exc_info=cause)
+                raise ToolError(
+                    f"{self.name}: a date in the arguments is too far in the past or future to work with; "
+                    f"give a nearer date (reference {reference})."
+                ) from None
             # The traceback stays here, under the reference the model can quote to whoever runs us.
             trace = (type(cause), cause, cause.__traceback__)
             log.error("%s crashed (reference %s)", self.name, reference, exc_info=trace)

@@ -190,11 +190,9 @@ class OnlineAfsprakenClient:
         except XmlEnvelopeError as exc:
             looks_html = response.content.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
             what = "an HTML page" if looks_html else f"something that is not an OnlineAfspraken XML answer ({exc})"
-            tail = (
-                f"It may or may not have happened: check with {verify_with} before trying again."
-                if write
-                else "Check ONLINEAFSPRAKEN_BASE_URL; if it is right, try again later."
-            )
+            if write:  # the request arrived: the shared layer's uncertain write, remembered by the guard
+                raise self.http.uncertain_write(action, f"was answered with {what}", verify_with) from None
+            tail = "Check ONLINEAFSPRAKEN_BASE_URL; if it is right, try again later."
             raise ToolError(redact(f"{TITLE}: {action} answered with {what}. {tail}")) from None
 
     @staticmethod
