@@ -89,7 +89,8 @@ async def test_toolsets_narrow_the_vendors() -> None:
     assert list(agenda.vendors) == ["planaday"]
     async with Client(agenda.server) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
-    assert names and all("planaday" in name for name in names)
+    # find_slots and book_slot span whichever enabled vendors have availability (server/slots.py).
+    assert names and all("planaday" in name for name in names if name not in ("find_slots", "book_slot"))
 
 
 @pytest.mark.anyio
