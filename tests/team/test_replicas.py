@@ -60,8 +60,11 @@ async def test_twenty_identical_bookings_at_once_on_two_replicas_reach_the_vendo
 
 
 async def test_two_replicas_keep_one_rate_budget(redis: RedisServer) -> None:
-    # 10 calls/s with a burst of 30: 45 reads through two replicas need at least 1.5 s between
-    # them. Two separate budgets (60 at once) would send them all in the first moment.
+    # 10 calls/s with a burst of 30, shared: 60 reads through two replicas reach the vendor as 30 at
+    # once and then 10 a second, about 40 in the first second and 3 s in all. Two separate
+    # budgets would let 60 through at once. The bounds leave room for a loaded machine's jitter
+    # (a request granted at the end of the second may arrive a moment later) and still tell the
+    # two apart.
     env = {REDIS_ENV: redis.url, "AGENDA_MCP_RATE_LIMIT": "10"}
     async with (
         vendor_on_loopback() as (vendor, vendor_url),
@@ -75,14 +78,13 @@ async def test_two_replicas_keep_one_rate_budget(redis: RedisServer) -> None:
             await call_ok(client, "ping_planaday")
 
         async with anyio.create_task_group() as tg:
-            for i in range(45):
+            for i in range(60):
                 tg.start_soon(ping, first if i % 2 else second)
     times = sorted(at for at, _, path in vendor.requests if path == "/v1/ping")
-    assert len(times) == 45
+    assert len(times) == 60
     in_first_second = sum(1 for at in times if at - times[0] < 1.0)
-    # One budget: the burst (30) plus what refills in that second (10).
-    assert in_first_second <= 41, f"{in_first_second} vendor requests in the first second"
-    assert times[-1] - times[0] >= 1.3, "the reads were not paced by a shared budget"
+    assert in_first_second <= 52, f"{in_first_second} vendor requests in the first second: two budgets, not one"
+    assert times[-1] - times[0] >= 2.0, "the reads were not paced by a shared budget"
 
 
 async def test_redis_stopped_mid_run_refuses_writes_clearly_and_keeps_serving_reads(redis: RedisServer) -> None:
