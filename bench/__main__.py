@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import platform
 import sys
@@ -60,11 +61,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _quiet() -> None:
+    """Rows that run servers in this process (question to booking, team) would print every vendor
+    request at INFO; the table is the output."""
+    logging.basicConfig(level=logging.WARNING)
+    for name in ("httpx2", "httpcore", "httpcore2", "mcp", "uvicorn", "agenda_mcp"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="few repetitions: proves the suite runs (CI)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a row is over its target")
     args = parser.parse_args()
+    _quiet()
     plan = Plan.quick() if args.quick else Plan()
     started = time.perf_counter()
     rows = asyncio.run(run(plan))
