@@ -33,29 +33,24 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts import Prompt
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import (
-    CallToolResult,
     Completion,
     PromptReference,
     ResourceTemplateReference,
-    TextContent,
     ToolAnnotations,
 )
 from pydantic import Field, PlainSerializer
 
-from agenda_mcp.server.arguments import strict_model
 from agenda_mcp.server.cache import Cached, cache_seconds
-from agenda_mcp.server.consent import consent_parameter, require_consent
+from agenda_mcp.server.consent import require_consent
 from agenda_mcp.server.dedup import RecentWrites
 from agenda_mcp.server.http import call_deadline
 from agenda_mcp.server.models import ResultModel, WriteResult
-from agenda_mcp.server.output import encode as encode_result
 from agenda_mcp.server.prompts import steps
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
-from agenda_mcp.server.schema import lean_input, lean_output
 from agenda_mcp.server.slotkit import Customer, Found, Offer, SlotQuery, SlotTaken, fold
 from agenda_mcp.server.times import DateTime, Moment, TimeOfDay, wall_clock
-from agenda_mcp.server.toolkit import StrictTool
+from agenda_mcp.server.toolkit import ask_first, strict_tool, tool_result
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -717,26 +712,15 @@ def _tool(
     async def tool(**kwargs: Any) -> Any:
         if confirm is not None:
             require_consent(name, kwargs.pop("consent", None))
-        result = await fn(**kwargs)
-        # Cleaned, capped, compact JSON as the text block: exactly as every vendor tool's result.
-        data, text = encode_result(result, limit)
-        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+        return tool_result(await fn(**kwargs), limit)  # exactly as every vendor tool's result
 
     tool.__name__ = name
     tool.__signature__ = signature  # type: ignore[attr-defined]
     tool.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     tool.__annotations__["return"] = signature.return_annotation
     if confirm is not None:
-        consent = consent_parameter(name, signature, confirm, service.settings.confirm)
-        tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
-        tool.__annotations__["consent"] = consent.annotation
-    registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations, meta=meta)
-    arguments = strict_model(registered.fn_metadata.arg_model)
-    registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
-    registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
-    if registered.fn_metadata.output_schema is not None:
-        registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
-    return registered
+        ask_first(tool, name, signature, confirm, service.settings.confirm)
+    return strict_tool(tool, name=name, description=description, annotations=annotations, meta=meta)
 
 
 def app_html() -> str:

@@ -190,20 +190,9 @@ class Toolkit:
                 return self._finish(result)
 
             if confirm is not None:
-                consent = consent_parameter(name, signature, confirm, self.settings.confirm)
-                tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
-                tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
-
-            registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations)
+                ask_first(tool, name, signature, confirm, self.settings.confirm)
+            registered = strict_tool(tool, name=name, description=description, annotations=annotations)
             registered.vendor, registered.audit_env = self.spec.name, self.settings.env
-            arguments = strict_model(registered.fn_metadata.arg_model)
-            registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
-            registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
-            if registered.fn_metadata.output_schema is not None:
-                registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
-                # The result model validated the vendor's answer once; _finish hands the SDK the
-                # encoded result, which it would otherwise validate a second time, record by record.
-                registered.fn_metadata.output_model = None
             self.tools.append(registered)
             return fn
 
@@ -213,10 +202,7 @@ class Toolkit:
         """The tool's result in one pass (server/output.py `encode`): control characters out,
         credentials masked, size capped, compact JSON as the text block (the SDK's indented text
         costs ~1.46x the tokens)."""
-        if not isinstance(result, pydantic.BaseModel):
-            return result
-        data, text = encode(result, self.settings.max_result_kb * 1024)
-        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+        return tool_result(result, self.settings.max_result_kb * 1024)
 
     def _plain_description(self, name: str) -> Describe:
         async def describe(**arguments: Any) -> str:
@@ -254,6 +240,44 @@ class Toolkit:
                 f"{self.spec.title} answered {what} in a shape agenda-mcp does not understand "
                 f"(fields: {fields}). Try again; if it persists, report it."
             ) from None
+
+
+def ask_first(tool: Callable[..., Any], name: str, signature: inspect.Signature, confirm: Describe, mode: Any) -> None:
+    """Give `tool` the consent parameter the SDK fills by asking the person (server/consent.py)."""
+    consent = consent_parameter(name, signature, confirm, mode)
+    tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
+    tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
+
+
+def strict_tool(
+    tool: Callable[..., Any],
+    *,
+    name: str,
+    description: str,
+    annotations: ToolAnnotations,
+    meta: dict[str, Any] | None = None,
+) -> StrictTool:
+    """`tool` as every agenda-mcp tool is published: unknown arguments refused (and the schema
+    saying so), lean input and output schemas, and its result encoded once by `tool_result`."""
+    registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations, meta=meta)
+    arguments = strict_model(registered.fn_metadata.arg_model)
+    registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
+    registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
+    if registered.fn_metadata.output_schema is not None:
+        registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)
+        # The result model validated the answer once; tool_result hands the SDK the encoded
+        # result, which it would otherwise validate a second time, record by record.
+        registered.fn_metadata.output_model = None
+    return registered
+
+
+def tool_result(result: Any, max_bytes: int) -> Any:
+    """A result model as the client gets it (server/output.py `encode`): cleaned, masked, capped,
+    compact JSON as the text block (the SDK's indented text costs ~1.4x the tokens)."""
+    if not isinstance(result, pydantic.BaseModel):
+        return result
+    data, text = encode(result, max_bytes)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
 
 class StrictTool(Tool):
