@@ -289,6 +289,11 @@ class SlotService:
         limit: int,
     ) -> SlotsFound:
         today = datetime.now(self.settings.tz).date()
+        if preferred is not None and preferred.date() < today:
+            raise ToolError(
+                f"preferred {preferred:%Y-%m-%d %H:%M} is in the past; nothing can be booked then. "
+                "Give a moment from today on, or leave preferred out."
+            )
         first = date_from or (preferred.date() if preferred and preferred.date() > today else today)
         last = date_to or first + timedelta(days=DEFAULT_DAYS - 1)
         if last < first:
