@@ -3,11 +3,12 @@
 The questions are the scenario tests' (tests/test_slots.py): a salon appointment, a room for an
 evening, a course seat, a wanted time that is taken, a summer and a winter date, a name with
 accents. The vendor-tool path of each is the walk the vendor's own prompt prescribes
-(tools/<vendor>/prompts.py; Planaday adds the dayparts call, as a course list carries no dates),
-with a new customer. Both paths run against fresh sandboxes through a real MCP client, in process:
-these rows count calls and tokens, they time nothing. Tokens are the suite's estimate (JSON
-characters / 4) of each result's text block, plus each path's share of tools/list (the definitions
-of the tools it uses).
+(tools/<vendor>/prompts.py), with a new customer, up to what the person is shown before agreeing:
+Planaday's walk includes the dayparts and the location call its prompt names, since a course list
+carries no dates and dayparts name their location by id only. Both paths run against fresh
+sandboxes through a real MCP client, in process: these rows count calls and tokens, they time
+nothing. Tokens are the suite's estimate (JSON characters / 4) of each result's text block, plus
+each path's share of tools/list (the definitions of the tools it uses).
 """
 
 from __future__ import annotations
@@ -135,7 +136,10 @@ async def planaday_walk(p: Path, label: str, first: date, last: date, who: Perso
     courses = await p.call("list_planaday_courses", {"start": str(first), "end": str(last), "label": [label]})
     course = next(c for c in courses["courses"] if (c.get("users") or {}).get("available", 0) > 0)
     await p.call("get_planaday_course", {"course_id": course["id"]})
-    await p.call("list_planaday_course_dayparts", {"course_id": course["id"]})
+    dayparts = await p.call("list_planaday_course_dayparts", {"course_id": course["id"]})
+    # The prompt's next step shows the person the course's location, and dayparts name it by id only.
+    location = next(i for d in dayparts["dayparts"] for i in d.get("location_ids", []))
+    await p.call("get_planaday_location", {"location_id": location})
     first_name, last_name = who.first_last
     student = {"first_name": first_name, "last_name": last_name, "email": who.email}
     await p.call("create_planaday_booking", {"course_id": course["id"], "students": [student]})

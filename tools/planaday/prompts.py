@@ -12,7 +12,14 @@ from agenda_mcp.server.prompts import Workflow, steps, workflow
 @workflow(
     name="enrol_student",
     title="Enrol a student on a course (Planaday)",
-    tools=("list_planaday_labels", "list_planaday_courses", "get_planaday_course", "create_planaday_booking"),
+    tools=(
+        "list_planaday_labels",
+        "list_planaday_courses",
+        "get_planaday_course",
+        "list_planaday_course_dayparts",
+        "get_planaday_location",
+        "create_planaday_booking",
+    ),
 )
 def enrol_student(
     student: Annotated[str, Field(description="who to enrol: name, and e-mail if known")],
