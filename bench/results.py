@@ -137,7 +137,7 @@ async def result_size_rows(plan: Plan) -> list[Row]:
 async def first_call_row(plan: Plan) -> Row:
     firsts: list[float] = []
     seconds: list[float] = []
-    starts = max(3, plan.starts // 3)
+    starts = max(3, plan.starts * 2 // 3)
     # This client's own first call is slower too (its code is cold as well); a call to another
     # server first warms it, so what is left is the started server's.
     async with Session.spawn(*agenda()) as warm_client:
@@ -145,7 +145,7 @@ async def first_call_row(plan: Plan) -> Row:
         for _ in range(starts):
             async with Session.spawn(*agenda()) as session:
                 await session.handshake()
-                await session.list_tools()
+                await session.list_everything()
                 # The model choosing a tool. The second call comes after the same pause: an idle
                 # moment alone makes the next call slower (cold caches), and that is not measured.
                 await anyio.sleep(PAUSE)
@@ -163,5 +163,5 @@ async def first_call_row(plan: Plan) -> Row:
         1.2,
         "x",
         f"`list_planaday_labels`, first vs second call of a start with a kept tool list, each {PAUSE:g} s after the "
-        f"step before (tools/list, the first call); median of {starts} starts",
+        f"step before (the host's listings, the first call); median of {starts} starts",
     )

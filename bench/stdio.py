@@ -86,6 +86,15 @@ class Session:
         tools: list[dict[str, Any]] = (await self.request("tools/list", {}))["tools"]
         return tools
 
+    async def list_everything(self) -> list[dict[str, Any]]:
+        """What a host asks right after the handshake: Claude Desktop lists prompts and resources
+        as well as tools when it connects (a debug log in stuzero/pg-mcp-server#15; a server
+        without resources/list fails to connect, MiguelTVMS/tplink-omada-mcp#22)."""
+        tools = await self.list_tools()
+        for method in ("prompts/list", "resources/list", "resources/templates/list"):
+            await self.request(method, {})
+        return tools
+
     async def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> dict[str, Any]:
         result = await self.request("tools/call", {"name": name, "arguments": dict(arguments or {})})
         if result.get("isError"):
