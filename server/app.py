@@ -22,7 +22,7 @@ from mcp.server.mcpserver.resources import Resource
 from mcp.server.mcpserver.tools import Tool
 from starlette.types import ASGIApp
 
-from agenda_mcp.server import __version__
+from agenda_mcp.server import __version__, heap
 from agenda_mcp.server.cache import cache_hints
 from agenda_mcp.server.config import Settings
 from agenda_mcp.server.http import VendorHTTP
@@ -113,6 +113,8 @@ class Agenda:
                 await self.runtime(name)
             except Exception as exc:
                 log.warning("building %s in the background failed (%s); the first call will retry", name, exc)
+        # On the event loop: a collection holds the GIL wherever it runs, and now nobody waits.
+        heap.settle()
         self.warmed.set()
 
     async def tool(self, vendor: str, name: str) -> Tool:
@@ -253,6 +255,8 @@ def build_agenda(
     for title, names in missing.items():
         if settings.toolsets:
             log.warning("%s is not enabled: set %s", title, " and ".join(names))
+    if agenda.cached is None:
+        heap.settle()  # everything is built, and nothing is served yet (else Agenda.warm does it)
     return agenda
 
 

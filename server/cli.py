@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if unreachable:
         sys.exit(f"agenda-mcp: {unreachable}")
 
+    from agenda_mcp.server import heap
+
+    heap.own_process()
     if args.transport == "http":
         try:
             http = HttpSettings.from_env(host=args.host, port=args.port, stateless=args.stateless)
