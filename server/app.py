@@ -113,7 +113,7 @@ class Agenda:
                 await self.runtime(name)
             except Exception as exc:
                 log.warning("building %s in the background failed (%s); the first call will retry", name, exc)
-        # On the event loop: a collection holds the GIL wherever it runs, and now nobody waits.
+        # On the event loop (a collection holds the GIL wherever it runs), while the model reads the list.
         heap.settle()
         self.warmed.set()
 

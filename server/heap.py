@@ -21,6 +21,7 @@ from agenda_mcp.server.redaction import get_logger
 log = get_logger(__name__)
 
 _owned = False
+_settled = False
 
 
 def own_process() -> None:
@@ -30,9 +31,12 @@ def own_process() -> None:
 
 
 def settle() -> None:
-    """Collect the building's garbage and keep what is left out of later collections."""
-    if not _owned:
+    """Collect the building's garbage and keep what is left out of later collections (once: a
+    collection of this heap takes tens of milliseconds, and later ones find little to free)."""
+    global _settled
+    if not _owned or _settled:
         return
+    _settled = True
     started = time.perf_counter()
     gc.collect()
     gc.freeze()

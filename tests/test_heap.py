@@ -29,9 +29,14 @@ def test_settling_freezes_only_in_a_process_that_owns_its_server(monkeypatch: py
     heap.settle()
     assert gc.get_freeze_count() == 0, "settled without owning the process"
     monkeypatch.setattr(heap, "_owned", True)
+    monkeypatch.setattr(heap, "_settled", False)
     try:
         heap.settle()
-        assert gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        gc.unfreeze()
+        heap.settle()
+        assert gc.get_freeze_count() == 0, "settled twice: a second collection of the whole heap"
     finally:
         gc.unfreeze()
 
