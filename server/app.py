@@ -98,7 +98,7 @@ class Agenda:
             # to vendors already built (and the listing) go on meanwhile.
             runtime = await anyio.to_thread.run_sync(_registered, self.specs[name], self.settings)
             if self._open is not None:
-                await self._open.enter_async_context(runtime.http.opened())
+                await _connect(self._open, runtime)
             self.vendors[name] = runtime
             self._check_cached(runtime)
             return runtime
@@ -138,7 +138,7 @@ class Agenda:
             if self._holders == 0:
                 self._open = AsyncExitStack()
                 for runtime in self.vendors.values():
-                    await self._open.enter_async_context(runtime.http.opened())
+                    await _connect(self._open, runtime)
             self._holders += 1
         try:
             if self.cached is None:
@@ -258,6 +258,13 @@ def build_agenda(
     if agenda.cached is None:
         heap.settle()  # everything is built, and nothing is served yet (else Agenda.warm does it)
     return agenda
+
+
+async def _connect(stack: AsyncExitStack, runtime: VendorRuntime) -> None:
+    """Open the vendor's HTTP client for as long as the server runs, and close its shared state
+    (the Redis connections of a team server) with it."""
+    await stack.enter_async_context(runtime.http.opened())
+    stack.push_async_callback(runtime.toolkit.shared.aclose)
 
 
 def _signal_listing(agenda: Agenda) -> None:

@@ -2,7 +2,7 @@
 of one recording vendor, over real loopback HTTP. A booking repeated on the other replica, and
 twenty identical bookings sent at once to both, reach the vendor once; the replicas together keep
 one rate budget; with Redis gone, writes are refused clearly and reads go on; without Redis at
-the start, the server does not start."""
+the start, the server does not start; a replica that stops leaves no Redis connection open."""
 
 from __future__ import annotations
 
@@ -115,3 +115,27 @@ def test_the_server_does_not_start_without_redis(capsys: pytest.CaptureFixture[s
     message = str(exit.value.code)
     assert exit.value.code != 0 and message.startswith("agenda-mcp: cannot reach Redis at redis://user:***@127.0.0.1")
     assert "hunter2" not in message and "\n" not in message
+
+
+async def _connections(redis: RedisServer) -> int:
+    """Clients connected to Redis, not counting the one asking."""
+    from redis.asyncio import Redis
+
+    asking = Redis.from_url(redis.url)
+    try:
+        return len(await asking.client_list()) - 1
+    finally:
+        await asking.aclose()
+
+
+async def test_a_replica_that_stops_closes_its_redis_connections(redis: RedisServer) -> None:
+    """Embedded or under a process manager, a stopped server leaves no Redis connection behind."""
+    async with vendor_on_loopback() as (vendor, vendor_url):
+        async with replicas(1, vendor_url, **{REDIS_ENV: redis.url}) as urls, mcp_client(urls[0]) as client:
+            await call_ok(client, "create_planaday_booking", BOOKING)
+            assert await _connections(redis) >= 1
+        assert await _connections(redis) == 0
+        # The same settings started again still share the guard: the repeat is not sent.
+        async with replicas(1, vendor_url, **{REDIS_ENV: redis.url}) as urls, mcp_client(urls[0]) as client:
+            again = await call_ok(client, "create_planaday_booking", BOOKING)
+    assert again["repeated"] is True and vendor.count("POST", "/v1/booking") == 1
