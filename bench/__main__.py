@@ -10,7 +10,7 @@ import platform
 import sys
 import time
 
-from bench.results import first_call_row, result_size_rows
+from bench.results import early_calls_row, first_call_row, result_size_rows
 from bench.rows import Plan, Row, call_overhead, cold_start, latency_rows, memory, tool_list
 from bench.slots import slot_rows
 from bench.stdio import BenchError
@@ -27,9 +27,10 @@ async def run(plan: Plan) -> list[Row]:
     rows = [start_row]
     _progress("call overhead")
     rows.append(await call_overhead(plan))
-    _progress("result size and the first call after a start")
+    _progress("result size, the first call after a start, early calls")
     rows.extend(await result_size_rows(plan))
     rows.append(await first_call_row(plan))
+    rows.append(await early_calls_row(plan, tools))
     _progress("fan-out and paging")
     rows.extend(await latency_rows(plan))
     rows.extend(tool_list(tools))

@@ -6,8 +6,11 @@
   ratio is what agenda-mcp's models, time conversion, hygiene and encoding cost per record.
 - First call: agenda-mcp started with a kept tool list builds no vendor at start; it builds them
   in the background once tools/list is answered (server/app.py Agenda.warm). The first call,
-  made half a second after the listing (a model takes longer than that to choose a tool), is held
-  against the second, made two seconds after the first.
+  made two seconds after the host's listings (a model takes longer than that to choose a tool),
+  is held against the second, made two seconds after the first.
+- Early calls: the slowest of the first calls after a start against their median. A full garbage
+  collection over the startup heap (~90 ms) lands in one of them unless the heap was settled once
+  the vendors were built (server/heap.py); the median of two calls cannot show it.
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from bench.rows import AGENDA_ENV, Plan, Row, agenda, kept_listings, ms, timed
+from bench.rows import AGENDA_ENV, Plan, Row, agenda, kept_listings, ms, simple_reads, timed
 from bench.stdio import Session, agenda_command, clean_env
 
 SIZES = (10, 100, 1_000, 5_000)
 TARGETS = {1_000: 1.1, 5_000: 1.2}
 """Issue 17: at most 1.1x the bare tool at 1,000 records and 1.2x at 5,000; smaller answers are shown."""
+EARLY_STALL = 20.0
+"""Stalls measured with the heap settled: 5.5-12 typical calls (find_slots' fan-out varies most);
+with a full collection over the startup heap (~90 ms): 44-58."""
 KEY = "bench-locaboo-key-0001"
 PAUSE = 2.0
 """Seconds between tools/list and the first call (and between the first and second call): the
@@ -164,4 +171,32 @@ async def first_call_row(plan: Plan) -> Row:
         "x",
         f"`list_planaday_labels`, first vs second call of a start with a kept tool list, each {PAUSE:g} s after the "
         f"step before (the host's listings, the first call); median of {starts} starts",
+    )
+
+
+async def early_calls_row(plan: Plan, tools: list[dict[str, Any]]) -> Row:
+    reads = simple_reads(tools)
+    stalls: list[tuple[float, float, str]] = []  # per start: (worst stall, median call, its tool)
+    for _ in range(3):
+        async with Session.spawn(*agenda()) as session:
+            await session.handshake()
+            await session.list_everything()
+            await anyio.sleep(PAUSE)
+            calls = [reads[i % len(reads)] for i in range(plan.calls)]
+            times = [await timed(lambda name=name: session.call(name, {})) for name in calls]
+        # A stall is time a call took beyond its own tool's median: find_slots asks three vendors
+        # and is slow every time, and a collection tends to land in the call that allocates most.
+        medians = {name: statistics.median(t for n, t in zip(calls, times, strict=True) if n == name) for name in reads}
+        stall, name = max((t - medians[n], n) for n, t in zip(calls, times, strict=True))
+        stalls.append((stall, statistics.median(times), name))
+    stall, typical, name = sorted(stalls)[1]
+    return Row(
+        "early calls: worst stall",
+        ms(stall),
+        f"{ms(typical)} a call",
+        stall / typical,
+        EARLY_STALL,
+        "x",
+        f"the most any of the first {plan.calls} calls after a start ({len(reads)} no-argument read tools in turn) "
+        f"took beyond its tool's median (`{name}`), against the median call; median of 3 starts",
     )
