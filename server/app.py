@@ -30,6 +30,7 @@ from agenda_mcp.server.listing import DeferredResource, DeferredTool, resource_e
 from agenda_mcp.server.listing_cache import ListingCache, Listings
 from agenda_mcp.server.redaction import get_logger
 from agenda_mcp.server.registry import VENDOR_NAMES, check_toolsets, load_vendor
+from agenda_mcp.server.rehearsal import rehearse
 from agenda_mcp.server.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
 from agenda_mcp.server.slots import SlotService, app_extension, slot_vendors
 from agenda_mcp.server.slots import register as register_slots
@@ -80,6 +81,10 @@ class Agenda:
         """Set once tools/list has been answered: the cue to build the vendors in the background."""
         self.warmed = anyio.Event()
         """Set when the background build has tried every vendor."""
+        self.rehearse_stdio = False
+        """Set by the command when it serves stdio: once the vendors are built, the request path is
+        rehearsed in the background (server/rehearsal.py)."""
+        self._warming = False
 
     def build(self, name: str) -> VendorRuntime:
         """Import the vendor and register its tools, before the server runs."""
@@ -113,9 +118,24 @@ class Agenda:
                 await self.runtime(name)
             except Exception as exc:
                 log.warning("building %s in the background failed (%s); the first call will retry", name, exc)
+        if self.rehearse_stdio:
+            await self._rehearse()
         # On the event loop (a collection holds the GIL wherever it runs), while the model reads the list.
         heap.settle()
         self.warmed.set()
+
+    async def _rehearse(self) -> None:
+        """Once per process; a rehearsal that fails costs the first call its speed, nothing else."""
+        self.rehearse_stdio = False
+        tools = (tool for runtime in self.vendors.values() for tool in runtime.toolkit.tools)
+        tool = next((t.name for t in tools if t.annotations is not None and t.annotations.read_only_hint), None)
+        if tool is None:
+            return
+        try:
+            if not await rehearse(self.server, tool):
+                log.debug("the rehearsal of %s was not answered as expected", tool)
+        except Exception as exc:
+            log.debug("the rehearsal of %s failed (%s)", tool, exc)
 
     async def tool(self, vendor: str, name: str) -> Tool:
         runtime = await self.runtime(vendor)
@@ -141,15 +161,17 @@ class Agenda:
                     await _connect(self._open, runtime)
             self._holders += 1
         try:
-            if self.cached is None:
-                yield {}
+            if self._warming or self.warmed.is_set() or (self.cached is None and not self.rehearse_stdio):
+                yield {}  # nothing to do in the background, or another session does it
             else:
+                self._warming = True
                 async with anyio.create_task_group() as background:
                     background.start_soon(self.warm)
                     try:
                         yield {}
                     finally:
                         background.cancel_scope.cancel()
+                        self._warming = False
         finally:
             async with self._lock:
                 self._holders -= 1

@@ -96,13 +96,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         web.serve(app, settings, http)
         return
 
-    from agenda_mcp.server.app import build_server
+    from agenda_mcp.server.app import build_agenda
 
     try:
-        server = build_server(settings)
+        agenda = build_agenda(settings)
     except ConfigError as exc:
         sys.exit(f"agenda-mcp: {exc}")
-    anyio.run(server.run_stdio_async)
+    agenda.rehearse_stdio = True
+    anyio.run(agenda.server.run_stdio_async)
 
 
 if __name__ == "__main__":
