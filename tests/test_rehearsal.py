@@ -17,6 +17,7 @@ from anyio.abc import ByteReceiveStream
 from agenda_mcp.server import rehearsal
 from agenda_mcp.server.app import Agenda, build_agenda
 from tests.support import sandbox_settings
+from tests.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +45,7 @@ async def test_every_read_tool_refuses_the_rehearsal_without_a_request_or_a_log_
         assert await rehearsal.rehearse(agenda.server, tool), f"{tool} did not refuse the rehearsal"
     assert sent(agenda) == 0
     assert not [r for r in caplog.records if r.name == rehearsal.SDK_CALL_LOG]
-    print(f"\nrehearsal: read tools refusing it with nothing sent: {len(tools)}")
+    REPORT["read tools refusing the stdio rehearsal, nothing sent"] += len(tools)
 
     # Outside the rehearsal the SDK still reports a refused call.
     from mcp import Client
