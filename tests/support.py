@@ -12,12 +12,18 @@ import uvicorn
 from mcp import Client
 from starlette.types import ASGIApp
 
+from agenda_mcp.server.app import Agenda
 from agenda_mcp.server.config import Settings
 
 
 def sandbox_settings(**overrides: Any) -> Settings:
     """Sandbox mode with no real environment and no retry backoff (tests must not wait)."""
     return Settings(sandbox=True, retry_backoff=0.0, env={}).with_overrides(**overrides)
+
+
+def requests_sent(agenda: Agenda) -> int:
+    """HTTP requests every vendor of `agenda` has sent so far."""
+    return sum(runtime.http.requests_sent for runtime in agenda.vendors.values())
 
 
 async def call_ok(client: Client, name: str, arguments: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -16,14 +16,10 @@ from anyio.abc import ByteReceiveStream
 
 from agenda_mcp.server import rehearsal
 from agenda_mcp.server.app import Agenda, build_agenda
-from tests.support import sandbox_settings
+from tests.support import requests_sent, sandbox_settings
 from tests.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
-
-
-def sent(agenda: Agenda) -> int:
-    return sum(runtime.http.requests_sent for runtime in agenda.vendors.values())
 
 
 def read_tools(agenda: Agenda) -> list[str]:
@@ -43,7 +39,7 @@ async def test_every_read_tool_refuses_the_rehearsal_without_a_request_or_a_log_
     caplog.set_level(logging.INFO)
     for tool in tools:
         assert await rehearsal.rehearse(agenda.server, tool), f"{tool} did not refuse the rehearsal"
-    assert sent(agenda) == 0
+    assert requests_sent(agenda) == 0
     assert not [r for r in caplog.records if r.name == rehearsal.SDK_CALL_LOG]
     REPORT["read tools refusing the stdio rehearsal, nothing sent"] += len(tools)
 

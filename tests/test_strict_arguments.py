@@ -15,7 +15,7 @@ from mcp import Client
 
 from agenda_mcp.server.app import Agenda, build_agenda
 from tests.schema_examples import arguments_for
-from tests.support import error_text, sandbox_settings
+from tests.support import error_text, requests_sent, sandbox_settings
 from tests.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
@@ -28,10 +28,6 @@ def misspelled(schema: dict[str, Any]) -> tuple[str, str | None]:
         return "verbose", None
     name = names[-1]
     return name[:2] + name[3:], name
-
-
-def sent(agenda: Agenda) -> int:
-    return sum(runtime.http.requests_sent for runtime in agenda.vendors.values())
 
 
 def state(agenda: Agenda) -> str:
@@ -55,14 +51,14 @@ async def test_every_tool_refuses_an_unknown_argument_and_sends_nothing() -> Non
             assert schema.get("additionalProperties") is False, f"{tool.name}: schema allows unknown arguments"
             arguments = arguments_for(tool.name, schema)
             key, meant = misspelled(schema)
-            before_sent, before_state = sent(agenda), state(agenda)
+            before_sent, before_state = requests_sent(agenda), state(agenda)
             result = await client.call_tool(tool.name, {**arguments, key: arguments.get(meant, True)})
             text = error_text(result)
             assert result.is_error, f"{tool.name} accepted the unknown argument {key!r}"
             assert repr(key) in text and "nothing was sent" in text, f"{tool.name}: {text}"
             if meant is not None:
                 assert f"did you mean {meant}?" in text, f"{tool.name}: {text}"
-            assert sent(agenda) == before_sent, f"{tool.name} sent a request despite the unknown argument"
+            assert requests_sent(agenda) == before_sent, f"{tool.name} sent a request despite the unknown argument"
             assert state(agenda) == before_state, f"{tool.name} changed the simulator despite the unknown argument"
 
             control = await client.call_tool(tool.name, arguments)
