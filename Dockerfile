@@ -20,8 +20,7 @@ WORKDIR /src
 RUN python -m pip install --no-cache-dir "build==1.6.1"
 # Only what the wheel is built from (.dockerignore keeps the rest of the checkout out of the context).
 COPY pyproject.toml README.md LICENSE ./
-COPY server/ server/
-COPY tools/ tools/
+COPY src/ src/
 RUN python -m build --wheel --outdir /dist .
 
 # -- runtime: the installed wheel and nothing of the source tree --------------------------------------

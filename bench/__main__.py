@@ -79,7 +79,7 @@ def main() -> None:
     plan = Plan.quick() if args.quick else Plan()
     started = time.perf_counter()
     rows = asyncio.run(run(plan))
-    from agenda_mcp.server import __version__
+    from agenda_mcp import __version__
 
     print(
         f"agenda-mcp {__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "

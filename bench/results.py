@@ -6,12 +6,12 @@
   ratio is what agenda-mcp's models, time conversion, hygiene and encoding cost per record.
 - First call: agenda-mcp started with a kept tool list builds no vendor at start; it builds them
   in the background once tools/list is answered and then rehearses the stdio request path
-  (server/app.py Agenda.warm, server/rehearsal.py). The first call,
+  (server/startup/app.py Agenda.warm, server/transport/rehearsal.py). The first call,
   made two seconds after the host's listings (a model takes longer than that to choose a tool),
   is held against the second, made two seconds after the first.
 - Early calls: the slowest of the first calls after a start against their median. A full garbage
   collection over the startup heap (~90 ms) lands in one of them unless the heap was settled once
-  the vendors were built (server/heap.py); the median of two calls cannot show it.
+  the vendors were built (server/startup/heap.py); the median of two calls cannot show it.
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ async def alternate(
 
 @functools.cache
 def kept_listings() -> str:
-    """The benchmark's own listing cache (server/listing_cache.py), so runs do not depend on, or
+    """The benchmark's own listing cache (server/startup/listing_cache.py), so runs do not depend on, or
     write into, the user's cache folder."""
     folder = tempfile.mkdtemp(prefix="agenda-mcp-bench-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -293,7 +293,7 @@ async def paging(session: Session, tools: Sequence[Mapping[str, Any]], plan: Pla
 async def synthetic_paging(plan: Plan) -> Row:
     """Until a vendor offers all_pages: the shared page fetcher itself, on pages that take the
     sandbox latency each (the first page must come back before the others can be asked for)."""
-    from agenda_mcp.server.paging import fetch_pages
+    from agenda_mcp.server.kit.paging import fetch_pages
 
     async def fetch(page: int) -> int:
         await asyncio.sleep(plan.latency_ms / 1000)

@@ -281,8 +281,8 @@ async def _run(question: Question, slots: bool) -> tuple[Path, dict[str, float]]
 
 
 def _agenda() -> Any:
-    from agenda_mcp.server.app import build_agenda
-    from agenda_mcp.server.config import Settings
+    from agenda_mcp.server.startup.app import build_agenda
+    from agenda_mcp.server.startup.config import Settings
 
     # Sandbox, no rate limit in the way, nothing asked (the bench is not a person).
     env = {"AGENDA_MCP_RATE_LIMIT": "10000", "AGENDA_MCP_CONFIRM": "never", "AGENDA_MCP_CACHE_DIR": "off"}

@@ -28,7 +28,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agenda_mcp.server.sandbox import SandboxLatency
+from agenda_mcp.server.transport.sandbox import SandboxLatency
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from bench.rows import READ_TOOL, Plan, Row, kept_listings, ms
 from bench.stdio import BenchError, agenda_command, clean_env

@@ -9,9 +9,9 @@ import sys
 import anyio
 from mcp import Client
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
-from agenda_mcp.server.registry import VENDOR_NAMES
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import Settings
+from agenda_mcp.server.startup.registry import VENDOR_NAMES
 
 
 async def main(vendors: list[str]) -> None:

@@ -12,8 +12,8 @@ import uvicorn
 from mcp import Client
 from starlette.types import ASGIApp
 
-from agenda_mcp.server.app import Agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import Agenda
+from agenda_mcp.server.startup.config import Settings
 
 
 def sandbox_settings(**overrides: Any) -> Settings:

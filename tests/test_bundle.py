@@ -27,9 +27,9 @@ import pytest
 from jsonschema import Draft7Validator
 from mcp import Client, StdioServerParameters
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import HttpSettings, Settings
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import HttpSettings, Settings
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 
 ROOT = Path(__file__).parent.parent
 MANIFEST = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
@@ -206,10 +206,7 @@ def test_the_bundle_holds_the_package_sources_and_nothing_of_the_checkout_clutte
     assert {"manifest.json", "pyproject.toml", "README.md", "LICENSE", MANIFEST["server"]["entry_point"]} <= names
     assert not [name for name in names if name.split("/")[0] in ("tests", "bench", "scripts", ".venv", ".git")]
     sources = {
-        path.relative_to(ROOT).as_posix()
-        for top in ("server", "tools")
-        for path in (ROOT / top).rglob("*.py")
-        if "__pycache__" not in path.parts
+        path.relative_to(ROOT).as_posix() for path in (ROOT / "src").rglob("*.py") if "__pycache__" not in path.parts
     }
     assert sources <= names, sources - names
 

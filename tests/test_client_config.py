@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 
 CONFIG = Path(__file__).parent.parent / "claude_config.example.json"
 

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from agenda_mcp.server.cli import _parser
+from agenda_mcp.server.startup.cli import _parser
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ import pytest
 from mcp import Client
 from mcp_types import PromptReference, ResourceTemplateReference
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.slots import TEMPLATE_URI
+from agenda_mcp.server.slots.service import TEMPLATE_URI
+from agenda_mcp.server.startup.app import build_agenda
 from tests.support import sandbox_settings
 
 pytestmark = pytest.mark.anyio

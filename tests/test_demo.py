@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import agenda_mcp.server.output as output_module
-from agenda_mcp.server.demo import DemoFailed, run_demo
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+import agenda_mcp.server.guards.output as output_module
+from agenda_mcp.server.startup.demo import DemoFailed, run_demo
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from tests.moments import check_moments
 from tests.support import sandbox_settings
 from tests.vendor_cases import REPORT

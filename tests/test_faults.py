@@ -10,8 +10,8 @@ import anyio
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.sandbox import FAULT_MODES
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.transport.sandbox import FAULT_MODES
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.registry import VENDOR_NAMES
-from agenda_mcp.server.schema import undeclared
+from agenda_mcp.server.kit.schema import undeclared
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.registry import VENDOR_NAMES
 from tests.moments import check_moments
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import REPORT

@@ -13,10 +13,10 @@ import anyio
 import pytest
 from mcp import Client
 
-from agenda_mcp.server import app as app_module
-from agenda_mcp.server import heap
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup import app as app_module
+from agenda_mcp.server.startup import heap
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
 from tests.support import call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

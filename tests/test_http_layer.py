@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from agenda_mcp.server.http import VendorHTTP, path_segment
-from agenda_mcp.server.vendor import Connection
+from agenda_mcp.server.kit.contract import Connection
+from agenda_mcp.server.kit.http import VendorHTTP, path_segment
 
 SECRET = "s3cr3t-key-value-123"
 pytestmark = pytest.mark.anyio

@@ -1,6 +1,6 @@
 """`agenda-mcp --transport http` for a team: bearer token, DNS rebinding protection, /healthz,
 stateless replicas behind a balancer, and the client's token never reaching a vendor. Every
-test serves the real app (server/web.py) with uvicorn on loopback and talks real HTTP to it."""
+test serves the real app (server/transport/web.py) with uvicorn on loopback and talks real HTTP to it."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from agenda_mcp.server.config import ConfigError, HttpSettings, Settings
-from agenda_mcp.server.web import create_app
+from agenda_mcp.server.startup.config import ConfigError, HttpSettings, Settings
+from agenda_mcp.server.transport.web import create_app
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.http_helpers import INITIALIZE, MCP_HEADERS, Recorder, RoundRobin, serve_app
 from tests.support import call_ok, sandbox_settings, serve_loopback

@@ -1,4 +1,4 @@
-"""Tools listed from the kept listing (server/listing.py, server/listing_cache.py): the same list as
+"""Tools listed from the kept listing (server/startup/listing.py, server/startup/listing_cache.py): the same list as
 building gives, nothing built until it is used, and never a stale or credential-bearing file."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-import agenda_mcp.server.app as app_module
-from agenda_mcp.server import listing_cache
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.config import Settings
-from agenda_mcp.server.listing_cache import ListingCache, listing_key
-from agenda_mcp.server.registry import load_vendor
+import agenda_mcp.server.startup.app as app_module
+from agenda_mcp.server.startup import listing_cache
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.config import Settings
+from agenda_mcp.server.startup.listing_cache import ListingCache, listing_key
+from agenda_mcp.server.startup.registry import load_vendor
 from tests.support import call_ok, error_text, sandbox_settings
 
 pytestmark = pytest.mark.anyio
@@ -248,8 +248,8 @@ async def test_a_listing_that_does_not_match_the_code_is_dropped_at_first_use(
 def test_a_start_with_a_kept_listing_imports_no_vendor_code(tmp_path: Path) -> None:
     env = {"AGENDA_MCP_SANDBOX": "1", "AGENDA_MCP_CACHE_DIR": str(tmp_path)}
     script = (
-        "import json, sys; from agenda_mcp.server.app import Agenda, build_agenda; "
-        "from agenda_mcp.server.config import Settings;"
+        "import json, sys; from agenda_mcp.server.startup.app import Agenda, build_agenda; "
+        "from agenda_mcp.server.startup.config import Settings;"
         f"agenda = build_agenda(Settings.from_env({env!r}));"
         "print(json.dumps([agenda.cached is not None, "
         "sorted(m for m in sys.modules if m.startswith('agenda_mcp.tools.'))]))"

@@ -30,9 +30,9 @@ from typing import IO
 import pytest
 from mcp import Client, StdioServerParameters
 
-from agenda_mcp.server import __version__
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
+from agenda_mcp import __version__
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import Settings
 from tests.test_container import healthcheck_command, image_command
 
 ROOT = Path(__file__).parent.parent
@@ -46,40 +46,15 @@ COPY_IGNORE = shutil.ignore_patterns(
 )  # fmt: skip
 
 
-def _module_name(folder: Path) -> str:
-    """server/_root -> agenda_mcp, server/x -> agenda_mcp.server.x, tools/a/b -> agenda_mcp.tools.a.b."""
-    parts = folder.relative_to(ROOT).parts
-    if parts[:2] == ("server", "_root"):
-        return ".".join(("agenda_mcp", *parts[2:]))
-    return ".".join(("agenda_mcp", *parts))
+PACKAGE = ROOT / "src" / "agenda_mcp"
 
 
-def _package_folders() -> dict[str, Path]:
-    return {
-        _module_name(init.parent): init.parent
-        for top in ("server", "tools")
-        for init in (ROOT / top).rglob("__init__.py")
-        if "__pycache__" not in init.parts
-    }
-
-
-def _in_wheel(path: Path) -> str:
-    """Where a file of the checkout lands in the wheel (the package-dir mapping of pyproject.toml)."""
-    package = _module_name(path.parent)
-    return "/".join((*package.split("."), path.name))
-
-
-def test_every_package_folder_is_listed_in_pyproject() -> None:
-    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
-    found = set(_package_folders())
-    # A folder with an __init__.py that is not listed would be silently left out of the wheel.
-    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
-    assert listed - found == set(), "listed in pyproject.toml but no such folder with an __init__.py"
-    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {
-        "agenda_mcp": "server/_root",
-        "agenda_mcp.server": "server",
-        "agenda_mcp.tools": "tools",
-    }
+def test_the_package_is_found_under_src_without_any_mapping() -> None:
+    """Folders are import paths: setuptools finds the packages under src/, nothing renames them."""
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert "package-dir" not in setuptools and "packages" in setuptools
+    assert setuptools["packages"] == {"find": {"where": ["src"]}}
+    assert (PACKAGE / "py.typed").exists(), "the package claims Typing :: Typed"
 
 
 @dataclass(frozen=True)
@@ -133,28 +108,30 @@ def test_wheel_holds_exactly_the_agenda_mcp_package(dist: Dist) -> None:
     # Every source file of the product and of each simulator, and nothing besides.
     python = {name for name in names if name.endswith(".py")}
     expected = {
-        _in_wheel(path)
-        for top in ("server", "tools")
-        for path in (ROOT / top).rglob("*.py")
-        if "__pycache__" not in path.parts
+        path.relative_to(PACKAGE.parent).as_posix() for path in PACKAGE.rglob("*.py") if "__pycache__" not in path.parts
     }
     assert python == expected
-    for vendor in (ROOT / "tools").iterdir():
+    for vendor in (PACKAGE / "tools").iterdir():
         if (vendor / "__init__.py").exists():
             assert f"agenda_mcp/tools/{vendor.name}/sandbox/__init__.py" in names, vendor.name
-    if (ROOT / "server" / "slot_app.html").exists():
-        assert "agenda_mcp/server/slot_app.html" in names
+    assert {"agenda_mcp/server/slots/picker.html", "agenda_mcp/py.typed"} <= set(names)
 
     assert "License-Expression: MIT" in metadata
     assert "Description-Content-Type: text/markdown" in metadata
-    assert "agenda-mcp = agenda_mcp.server.cli:main" in entry_points
+    assert "agenda-mcp = agenda_mcp.server.startup.cli:main" in entry_points
 
 
 @pytest.mark.slow
 def test_sdist_holds_the_sources_and_the_license_not_the_checkout_clutter(dist: Dist) -> None:
     with tarfile.open(dist.sdist) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
-    assert {"pyproject.toml", "README.md", "LICENSE", "server/_root/__main__.py", "tools/planaday/client.py"} <= names
+    assert {
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        "src/agenda_mcp/__main__.py",
+        "src/agenda_mcp/tools/planaday/client.py",
+    } <= names
     assert not [name for name in names if name.split("/")[0] in (".venv", ".git", "build", "dist")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from agenda_mcp.server.paging import fetch_pages
+from agenda_mcp.server.kit.paging import fetch_pages
 
 pytestmark = pytest.mark.anyio
 

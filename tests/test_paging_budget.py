@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.paging import ENVELOPE_BYTES, pages_within
+from agenda_mcp.server.kit.paging import ENVELOPE_BYTES, pages_within
+from agenda_mcp.server.startup.app import build_agenda
 from tests.support import call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.prompts import Workflow
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
-from agenda_mcp.server.vendor import VendorSpec
+from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit.prompts import Workflow
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from tests.support import sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 
 ROOT = Path(__file__).parent.parent
 SERVER = json.loads((ROOT / "server.json").read_text(encoding="utf-8"))

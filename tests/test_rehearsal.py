@@ -1,4 +1,4 @@
-"""The stdio rehearsal (server/rehearsal.py): refused by every read tool it could pick, so it
+"""The stdio rehearsal (server/transport/rehearsal.py): refused by every read tool it could pick, so it
 reaches no vendor, logs nothing, and never holds up the server it rehearses."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import anyio
 import pytest
 from anyio.abc import ByteReceiveStream
 
-from agenda_mcp.server import rehearsal
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.transport import rehearsal
 from tests.support import requests_sent, sandbox_settings
 from tests.vendor_cases import REPORT
 
@@ -92,7 +92,7 @@ async def test_the_command_rehearses_once_the_tools_are_listed(tmp_path: Path) -
             out, err = bytearray(), bytearray()
             assert json.loads(await _line(server.stdout, out))["id"] == 1
             assert json.loads(await _line(server.stdout, out))["id"] == 2
-            while "agenda_mcp.server.rehearsal: rehearsed" not in (line := await _line(server.stderr, err)):
+            while "agenda_mcp.server.transport.rehearsal: rehearsed" not in (line := await _line(server.stderr, err)):
                 assert "the rehearsal" not in line and "no rehearsal" not in line, line
             call = {"name": "list_planaday_labels", "arguments": {}}
             await server.stdin.send(

@@ -1,6 +1,6 @@
 """Results are what they were, byte for byte, however they are encoded.
 
-The result path is tuned for speed (one validation, one encoding: see server/toolkit.py and the
+The result path is tuned for speed (one validation, one encoding: see server/kit/toolkit.py and the
 bench's result-size rows), and such tuning must not change a single byte the model reads. This
 pins the structured content of every documented-answer case (deterministic: the vendors' own
 examples) and the shape of every step of the demo (digits masked and lists cut to two items: ids,
@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.demo import run_demo
+from agenda_mcp.server.startup.demo import run_demo
 from tests.documented.corpus import cases, loopback_vendor
 from tests.documented.test_documented_answers import agenda_for
 from tests.support import error_text, sandbox_settings

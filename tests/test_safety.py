@@ -10,10 +10,10 @@ import mcp_types
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.dedup import RecentWrites
-from agenda_mcp.server.output import cap, clean, size_of
-from agenda_mcp.server.ratelimit import TokenBucket
+from agenda_mcp.server.guards.dedup import RecentWrites
+from agenda_mcp.server.guards.output import cap, clean, size_of
+from agenda_mcp.server.guards.ratelimit import TokenBucket
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from agenda_mcp.server.schema import lean_input, lean_output
+from agenda_mcp.server.kit.schema import lean_input, lean_output
 
 NULLABLE_INT = {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": None, "title": "Limit"}
 

@@ -9,7 +9,7 @@ import anyio
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.startup.app import build_agenda
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from agenda_mcp.server import __version__
-from agenda_mcp.server.app import build_agenda, build_server
-from agenda_mcp.server.config import ConfigError, Settings
-from agenda_mcp.server.registry import VENDOR_NAMES
+from agenda_mcp import __version__
+from agenda_mcp.server.startup.app import build_agenda, build_server
+from agenda_mcp.server.startup.config import ConfigError, Settings
+from agenda_mcp.server.startup.registry import VENDOR_NAMES
 from tests.support import sandbox_settings
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
@@ -89,7 +89,7 @@ async def test_toolsets_narrow_the_vendors() -> None:
     assert list(agenda.vendors) == ["planaday"]
     async with Client(agenda.server) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
-    # find_slots and book_slot span whichever enabled vendors have availability (server/slots.py).
+    # find_slots and book_slot span whichever enabled vendors have availability (server/slots/service.py).
     assert names and all("planaday" in name for name in names if name not in ("find_slots", "book_slot"))
 
 
@@ -109,7 +109,8 @@ async def test_read_only_registers_no_write_tool() -> None:
 
 def test_disabled_vendor_packages_are_not_imported() -> None:
     code = (
-        "import sys; from agenda_mcp.server.app import build_agenda; from agenda_mcp.server.config import Settings;"
+        "import sys; from agenda_mcp.server.startup.app import build_agenda;"
+        "from agenda_mcp.server.startup.config import Settings;"
         "build_agenda(Settings(env={}));"
         "print(sorted(m for m in sys.modules if m.startswith('agenda_mcp.tools.') and m.count('.') > 2))"
     )

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.slots import APP_URI
+from agenda_mcp.server.slots.service import APP_URI
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_ok, sandbox_settings, serve_loopback
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright (the test extra) is not installed")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.slotkit import Customer, Offer, SlotQuery, fold, matches
-from agenda_mcp.server.slots import SlotSigner, _preferred, _ranked, _spread, app_html, decode, encode
+from agenda_mcp.server.kit.slots import Customer, Offer, SlotQuery, fold, matches
+from agenda_mcp.server.slots.service import SlotSigner, _preferred, _ranked, _spread, app_html, decode, encode
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -17,8 +17,8 @@ import mcp_types
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.slots import decode
+from agenda_mcp.server.slots.service import decode
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.schema_examples import arguments_for
 from tests.support import error_text, requests_sent, sandbox_settings
 from tests.vendor_cases import REPORT

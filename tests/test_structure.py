@@ -16,11 +16,11 @@ import pytest
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-import agenda_mcp.server.cache as cache_module
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.cache import CACHE_ENV, Cached
-from agenda_mcp.server.config import Settings
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+import agenda_mcp.server.guards.cache as cache_module
+from agenda_mcp.server.guards.cache import CACHE_ENV, Cached
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from tests.support import call_ok, sandbox_settings
 
 pytestmark = pytest.mark.anyio

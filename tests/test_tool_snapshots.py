@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.registry import VENDOR_NAMES, load_vendor
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from tests.support import sandbox_settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 pytestmark = pytest.mark.anyio
 CROSS_VENDOR = ("find_slots", "book_slot")
-"""Tools over every vendor with availability (server/slots.py): their own snapshot, `agenda.json`."""
+"""Tools over every vendor with availability (server/slots/service.py): their own snapshot, `agenda.json`."""
 
 
 async def tools_of(vendor: str) -> list[dict[str, object]]:

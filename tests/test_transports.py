@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.support import call_error, call_ok, serve_loopback
 

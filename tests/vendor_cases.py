@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agenda_mcp.server.app import Agenda
+from agenda_mcp.server.startup.app import Agenda
 
 REPORT: Counter[str] = Counter()
 """What the hardening tests ran; printed at the end of the pytest run (see conftest.py)."""

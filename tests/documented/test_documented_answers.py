@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.config import Settings
 from tests.documented.corpus import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
 from tests.moments import check_moments
 from tests.support import error_text

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from agenda_mcp.server.config import ConfigError
-from agenda_mcp.server.http import VendorHTTP
+from agenda_mcp.server.kit.http import VendorHTTP
+from agenda_mcp.server.startup.config import ConfigError
 from agenda_mcp.tools.locaboo.client import DEFAULT_BASE_URL, LocabooClient, connection, describe_error
 from agenda_mcp.tools.locaboo.models import Booking, BookingList, InventoryItem, parse
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.locaboo import sandbox as locaboo_sandbox
 from tests.support import call_error, call_ok, serve_loopback
 

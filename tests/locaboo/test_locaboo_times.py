@@ -17,8 +17,8 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.times import parse_clock
+from agenda_mcp.server.kit.times import parse_clock
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.locaboo.inputs import Days, booking_add_fields, days_and_times
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from tests.support import call_error, call_ok, sandbox_settings

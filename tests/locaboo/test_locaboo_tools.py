@@ -15,8 +15,8 @@ import mcp_types
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.config import ConfigError
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.config import ConfigError
 from agenda_mcp.tools.locaboo import dates
 from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
@@ -45,7 +45,7 @@ TOOLS = {
     "locaboo_customer_address_add",
 }
 CROSS_VENDOR = ("find_slots", "book_slot")
-"""Tools over every vendor with availability (server/slots.py, tests/test_slots.py)."""
+"""Tools over every vendor with availability (server/slots/service.py, tests/test_slots.py)."""
 
 
 @pytest.fixture(scope="module")

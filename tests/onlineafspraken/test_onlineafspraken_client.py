@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from agenda_mcp.server.config import ConfigError
-from agenda_mcp.server.http import VendorHTTP
+from agenda_mcp.server.kit.http import VendorHTTP
+from agenda_mcp.server.startup.config import ConfigError
 from agenda_mcp.tools.onlineafspraken.client import (
     DEFAULT_BASE_URL,
     OnlineAfsprakenClient,

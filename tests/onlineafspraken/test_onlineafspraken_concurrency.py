@@ -7,7 +7,7 @@ import pytest
 from mcp import Client
 from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, TickingClock
 
-from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.startup.app import build_agenda
 from tests.support import call_ok, error_text, sandbox_settings
 from tests.vendor_cases import REPORT
 

@@ -14,8 +14,8 @@ import pytest
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from tests.support import call_error, call_ok, serve_loopback
 

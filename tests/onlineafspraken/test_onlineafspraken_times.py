@@ -17,7 +17,7 @@ import pytest
 from mcp import Client
 from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox

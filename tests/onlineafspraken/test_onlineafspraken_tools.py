@@ -28,7 +28,7 @@ from onlineafspraken_testkit import (
     TickingClock,
 )
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_error, call_ok, sandbox_settings
 
@@ -516,7 +516,7 @@ async def test_clock_skew_is_corrected_once_then_remembered(agenda: Agenda, clie
 
 async def test_annotations(shared: Client) -> None:
     listed = (await shared.list_tools()).tools
-    # find_slots and book_slot span every vendor with availability (server/slots.py, tests/test_slots.py).
+    # find_slots and book_slot span every vendor with availability (server/slots/service.py, tests/test_slots.py).
     tools = {tool.name: tool for tool in listed if tool.name not in ("find_slots", "book_slot")}
     assert len(tools) == 25
     for name in ("remove_appointment", "cancel_appointment", "remove_availability_block"):

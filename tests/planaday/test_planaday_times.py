@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
 from agenda_mcp.tools.planaday.sandbox import PlanadaySandbox

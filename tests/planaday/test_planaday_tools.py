@@ -12,9 +12,9 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.http import VendorHTTP
-from agenda_mcp.server.sandbox import InProcessTransport
+from agenda_mcp.server.kit.http import VendorHTTP
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.transport.sandbox import InProcessTransport
 from agenda_mcp.tools.planaday.client import PlanadayClient, connection
 from agenda_mcp.tools.planaday.models import ZONE
 from agenda_mcp.tools.planaday.sandbox import SANDBOX_API_KEY, PlanadaySandbox, create_app

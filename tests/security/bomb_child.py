@@ -15,8 +15,8 @@ import sys
 import anyio
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
 
 
 def status_kb(field: str) -> int:

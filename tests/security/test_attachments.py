@@ -6,7 +6,7 @@ the allowed folder, and special files.
 - Over stdio (the console script, a real subprocess): refused with AGENDA_MCP_ATTACHMENTS_DIR
   unset (with a line saying how to allow paths) and set, even when the person would say yes to
   everything; nothing reaches the vendor (the item has no attachments afterwards).
-- Over HTTP (server/web.py on loopback): the tool takes no paths at all, even with a folder set;
+- Over HTTP (server/transport/web.py on loopback): the tool takes no paths at all, even with a folder set;
   nothing reaches the vendor (the simulator's request count does not move); bytes sent as
   content_base64 still work after the person says yes.
 - A file inside the folder is sent after the person accepts a question naming it and its size;
@@ -26,10 +26,10 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from agenda_mcp.server import attachments
-from agenda_mcp.server.app import Agenda, build_agenda
-from agenda_mcp.server.config import HttpSettings
-from agenda_mcp.server.web import create_app
+from agenda_mcp.server.guards import attachments
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.config import HttpSettings
+from agenda_mcp.server.transport.web import create_app
 from tests.support import call_ok, error_text, sandbox_settings, serve_loopback
 from tests.vendor_cases import REPORT
 

@@ -19,8 +19,8 @@ import anyio
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
 from tests.documented.corpus import VENDOR_ENV, ScriptedVendor, loopback_vendor
 from tests.security.kit import assert_reasoned
 from tests.support import error_text, sandbox_settings

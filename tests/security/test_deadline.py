@@ -18,8 +18,8 @@ import uvicorn
 from mcp import Client
 from starlette.types import Receive, Scope, Send
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
 from tests.security.kit import assert_reasoned
 from tests.support import error_text, loopback_socket, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.config import Settings
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import Settings
 from tests.documented.corpus import ScriptedVendor, loopback_vendor
 from tests.support import error_text
 from tests.vendor_cases import REPORT

@@ -1,6 +1,6 @@
 """Issue 13, item 2: a customer's password is the caller's, not a server-wide secret.
 
-Two MCP sessions over real loopback HTTP (server/web.py, stateful) talk to one agenda-mcp.
+Two MCP sessions over real loopback HTTP (server/transport/web.py, stateful) talk to one agenda-mcp.
 Session A tries passwords through login_customer that are also ordinary words in what session B
 reads ("Agenda", "Utrecht", "gevonden", "customer", ...), a few hundred distinct ones at once, and
 one of a megabyte; meanwhile and afterwards session B reads and fails as usual. B must see no
@@ -21,9 +21,9 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from agenda_mcp.server import redaction
-from agenda_mcp.server.config import HttpSettings
-from agenda_mcp.server.web import create_app
+from agenda_mcp.server.guards import redaction
+from agenda_mcp.server.startup.config import HttpSettings
+from agenda_mcp.server.transport.web import create_app
 from tests.support import error_text, sandbox_settings, serve_loopback
 from tests.vendor_cases import REPORT
 

@@ -1,6 +1,6 @@
 """Issue 13, item 8: one client cannot lock everyone out over HTTP.
 
-The real app (server/web.py, stateful sessions) is served by uvicorn on 127.0.0.1 with a small
+The real app (server/transport/web.py, stateful sessions) is served by uvicorn on 127.0.0.1 with a small
 AGENDA_MCP_SESSIONS_PER_CLIENT. One client (from 127.0.0.1) sends 10,000 session-opening
 requests (MCP initialize) and never closes a session: it gets its quota, then 429 with a
 Retry-After for every further one. A second client (its connections bound to 127.0.0.2) then
@@ -21,8 +21,8 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from agenda_mcp.server.config import HttpSettings
-from agenda_mcp.server.web import create_app
+from agenda_mcp.server.startup.config import HttpSettings
+from agenda_mcp.server.transport.web import create_app
 from tests.http_helpers import INITIALIZE, MCP_HEADERS
 from tests.support import call_ok, sandbox_settings, serve_loopback
 from tests.vendor_cases import REPORT

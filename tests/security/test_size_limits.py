@@ -29,7 +29,7 @@ import uvicorn
 from mcp import Client
 from starlette.types import Receive, Scope, Send
 
-from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.startup.app import build_agenda
 from tests.security.kit import assert_reasoned
 from tests.support import call_ok, error_text, loopback_socket, sandbox_settings
 from tests.vendor_cases import REPORT

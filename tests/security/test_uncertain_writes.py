@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
+from agenda_mcp.server.startup.app import build_agenda
 from tests.security.kit import GARBAGE, HTML, ActsThenGarbles, assert_reasoned
 from tests.support import error_text, sandbox_settings
 from tests.vendor_cases import CASES, REPORT, VendorCase

@@ -10,8 +10,8 @@ import pytest
 from mcp import Client
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agenda_mcp.server.app import build_server
-from agenda_mcp.server.config import ConfigError, Settings
+from agenda_mcp.server.startup.app import build_server
+from agenda_mcp.server.startup.config import ConfigError, Settings
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.client import DEFAULT_BASE_URL, connection
 from tests.support import call_error, call_ok, serve_loopback

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
@@ -160,7 +160,7 @@ async def test_every_moment_in_every_read_has_amsterdams_offset(season: Season, 
         (datetime(2026, 1, 20, 9, 0), "2026-01-20T09:00:00+01:00"),
         (datetime(2026, 7, 20, 9, 0), "2026-07-20T09:00:00+02:00"),
         # Vendor data is not refused: an hour the clocks skip moves on by the gap, one they
-        # repeat is read as the first (server/times.py `moment`).
+        # repeat is read as the first (server/kit/times.py `moment`).
         (datetime(2026, 3, 29, 2, 30), "2026-03-29T03:30:00+02:00"),
         (datetime(2026, 10, 25, 2, 30), "2026-10-25T02:30:00+02:00"),
     ],
@@ -223,7 +223,7 @@ async def test_item_service_dates_are_dates_in_and_out(agenda: Agenda, client: C
 
 async def test_no_serviceplanner_tool_takes_a_time_outside_server_times(client: Client) -> None:
     """Its only date inputs are whole days. A time or datetime parameter added later must use
-    server/times.py (TimeOfDay / DateTime); this list makes that a conscious change."""
+    server/kit/times.py (TimeOfDay / DateTime); this list makes that a conscious change."""
     tools = (await client.list_tools()).tools
     dated = {
         (tool.name, name): schema.get("format")

@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 from mcp_types import ElicitResult
 
-from agenda_mcp.server.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import client as sp_client
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
@@ -35,7 +35,7 @@ READ_TOOLS = {
 
 @pytest.fixture
 def agenda(tmp_path: Path) -> Agenda:
-    # Uploads read local files only inside the operator's folder (server/attachments.py).
+    # Uploads read local files only inside the operator's folder (server/guards/attachments.py).
     return build_agenda(sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path)))
 
 

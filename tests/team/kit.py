@@ -32,8 +32,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agenda_mcp.server.config import HttpSettings, Settings
-from agenda_mcp.server.web import create_app
+from agenda_mcp.server.startup.config import HttpSettings, Settings
+from agenda_mcp.server.transport.web import create_app
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.http_helpers import free_port, serve_app
 from tests.support import serve_loopback

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.app import build_agenda
-from agenda_mcp.server.audit import AUDIT_ENV
-from agenda_mcp.server.config import HttpSettings
-from agenda_mcp.server.web import public_url
+from agenda_mcp.server.guards.audit import AUDIT_ENV
+from agenda_mcp.server.startup.app import build_agenda
+from agenda_mcp.server.startup.config import HttpSettings
+from agenda_mcp.server.transport.web import public_url
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.security.kit import GARBAGE, ActsThenGarbles
 from tests.support import call_error, call_ok, sandbox_settings

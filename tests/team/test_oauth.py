@@ -15,9 +15,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from agenda_mcp.server.audit import AUDIT_ENV
-from agenda_mcp.server.config import HttpSettings
-from agenda_mcp.server.web import public_url
+from agenda_mcp.server.guards.audit import AUDIT_ENV
+from agenda_mcp.server.startup.config import HttpSettings
+from agenda_mcp.server.transport.web import public_url
 from tests.http_helpers import INITIALIZE, MCP_HEADERS
 from tests.support import call_error, call_ok
 from tests.team.kit import BOOKING, Issuer, audit_lines, issuer_on_loopback, mcp_client, replicas, vendor_on_loopback

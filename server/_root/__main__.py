@@ -1,5 +1,0 @@
-"""`python -m agenda_mcp`: the same as the `agenda-mcp` command."""
-
-from agenda_mcp.server.cli import main
-
-main()

@@ -1,0 +1,1 @@
+"""The rules every tool call passes, whichever vendor it reaches."""

@@ -1,0 +1,78 @@
+"""Asking the person before a destructive call, through MCP elicitation.
+
+Built on the SDK's resolvers (`Resolve` + `Elicit`), which ask mid-call on the 2025 protocol
+and through an input-required round trip on the 2026 one, so one code path serves both.
+Mode (AGENDA_MCP_CONFIRM): `auto` asks when the client can elicit and otherwise relies on the
+client's own approval of a tool annotated destructive; `always` refuses when the client cannot
+be asked; `never` does not ask.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field
+
+from agenda_mcp.server.startup.config import ConfirmMode
+
+Describe = Callable[..., Awaitable[str | None]]
+"""Given the tool's arguments (by name), the sentence that names what will be lost (who, what,
+when), or None when these arguments change nothing destructive (no question then)."""
+
+
+class Consent(BaseModel):
+    confirm: bool = Field(description="Yes, go ahead")
+
+
+def consent_parameter(
+    tool_name: str, signature: inspect.Signature, describe: Describe, mode: ConfirmMode
+) -> inspect.Parameter:
+    """A keyword parameter to add to a tool's signature: the SDK fills it by running a resolver
+    that asks the person (or decides not to ask)."""
+    describe_params = inspect.signature(describe).parameters.values()
+    takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in describe_params)
+    wanted = {p.name for p in describe_params}
+
+    async def ask(ctx: Context, **arguments: Any) -> Consent | Elicit[Consent]:
+        if mode == "never":
+            return Consent(confirm=True)
+        capabilities = ctx.client_capabilities
+        can_ask = capabilities is not None and capabilities.elicitation is not None
+        if not can_ask:
+            if mode == "always":
+                raise ToolError(
+                    f"{tool_name} needs the person's confirmation, but this client cannot ask for it "
+                    "(AGENDA_MCP_CONFIRM=always). Nothing was changed."
+                )
+            return Consent(confirm=True)  # auto: the client approves destructive tools itself
+        message = await describe(**{k: v for k, v in arguments.items() if takes_all or k in wanted})
+        if message is None:
+            return Consent(confirm=True)
+        return Elicit(message, Consent)
+
+    # The SDK hands a resolver the tool's arguments by name: give it the tool's parameters.
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
+    parameters += [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY, default=p.default)
+        for p in signature.parameters.values()
+        if p.annotation is not Context and p.name != "ctx"
+    ]
+    ask.__signature__ = inspect.Signature(parameters, return_annotation=Consent | Elicit[Consent])  # type: ignore[attr-defined]
+    ask.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": Consent | Elicit[Consent]}
+    ask.__qualname__ = f"confirm_{tool_name}"
+    return inspect.Parameter(
+        "consent",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[ElicitationResult[Consent], Resolve(ask)],
+    )
+
+
+def require_consent(tool_name: str, outcome: Any) -> None:
+    """Stop here unless the person said yes."""
+    if isinstance(outcome, AcceptedElicitation) and isinstance(outcome.data, Consent) and outcome.data.confirm:
+        return
+    raise ToolError(f"Nothing was changed: the person did not confirm {tool_name}. Do not retry unless they ask again.")

@@ -1,0 +1,1 @@
+"""Configuration, the vendor registry, assembling the server, and the command line."""

@@ -1,0 +1,1 @@
+"""How agenda-mcp is reached: HTTP serving, and the in-process transport to the simulators."""

@@ -1,0 +1,115 @@
+"""Planaday for find_slots / book_slot (server/slots/service.py): courses with free seats whose name,
+code or labels match, as one slot each (its first daypart's start and end), and a booking the way
+create_planaday_booking makes one (one student, every daypart)."""
+
+from __future__ import annotations
+
+import anyio
+from mcp.server.mcpserver.exceptions import ToolError
+
+from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, matches
+from agenda_mcp.server.kit.times import zone_name
+from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.tools.planaday.client import PlanadayClient
+from agenda_mcp.tools.planaday.models import ZONE, Course, Student
+
+COMPLETES = {("enrol_student", "course"): "course_templates"}
+PAGE = 100
+MAX_PAGES = 5  # 500 courses in one period is more than any question needs
+
+
+async def reference(kit: Toolkit) -> dict[str, list[str]]:
+    templates = await PlanadayClient(kit.http).list_course_templates()
+    return {"course_templates": [t.name for t in templates]}
+
+
+async def find(kit: Toolkit, query: SlotQuery) -> Found:
+    client = PlanadayClient(kit.http)
+    courses: list[Course] = []
+    for page in range(MAX_PAGES):
+        try:
+            listed = await client.list_courses(query.date_from, query.date_to, offset=page * PAGE, limit=PAGE)
+        except ToolError as exc:
+            if "No course matches" in str(exc):
+                break  # Planaday answers 404 for an empty period
+            raise
+        courses += listed.courses
+        if not listed.page.has_more:
+            break
+    ref = query.ref
+
+    def wanted_course(c: Course) -> bool:
+        if ref is None:
+            return matches(query.what, c.name, c.code, *c.labels)
+        # One slot's course (re-check), or courses of its template (alternatives).
+        return c.id == ref["c"] if query.exact else c.coursetemplate_id == ref.get("t")
+
+    wanted = [c for c in courses if (c.users.available or 0) > 0 and c.status != "cancelled" and wanted_course(c)]
+    found = Found(zone=zone_name(ZONE))
+    locations: dict[int, str] = {}
+
+    async def offer(course: Course) -> None:
+        dayparts = (await client.list_course_dayparts(course.id, limit=25)).dayparts
+        timed = sorted((d for d in dayparts if d.start is not None and d.end is not None), key=lambda d: d.start)
+        if not timed:
+            return  # e-learning only: no moment to offer
+        first = timed[0]
+        assert first.start is not None and first.end is not None
+        if not query.fits(first.start, first.end):
+            return
+        where = None
+        if first.location_ids:
+            where = await _location(client, first.location_ids[0], locations)
+        sessions = f" (1st of {len(timed)} dayparts)" if len(timed) > 1 else ""
+        found.offers.append(
+            Offer(
+                first.start,
+                first.end,
+                f"{course.name or course.code}{sessions}",
+                {"c": course.id, "t": course.coursetemplate_id},
+                where=where,
+                price=course.costs.user,
+                seats_left=course.users.available,
+            )
+        )
+
+    async with anyio.create_task_group() as tg:
+        for course in wanted[: query.limit]:
+            tg.start_soon(offer, course)
+    return found
+
+
+async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
+    client = PlanadayClient(kit.http)
+    ref = offer.ref
+    first, last = customer.first_and_last
+    student = Student(first_name=first, last_name=last, email=customer.email, phonenumber=customer.phone)
+    body = {
+        "students": [student.to_vendor()],
+        "dayparts": [],
+        "materials": [],
+        "is_payed": False,
+        "creating_source": "agenda-mcp",
+    }
+    try:
+        created = await client.create_booking(ref["c"], body)
+    except ToolError as exc:
+        if "no longer available" in str(exc):
+            raise SlotTaken("Planaday has no seat left on that course") from None
+        raise
+    return Booked(
+        ids={"booking_id": created.booking_id, "course_id": ref["c"]},
+        booking=created.model_dump(mode="json"),
+        cancel_tool="delete_planaday_booking",
+        cancel_arguments={"booking_id": created.booking_id},
+        note="A booking request: the institute still accepts it in Planaday.",
+    )
+
+
+async def _location(client: PlanadayClient, location_id: int, known: dict[int, str]) -> str | None:
+    if location_id not in known:
+        try:
+            known[location_id] = (await client.get_location(location_id)).name
+        except ToolError:
+            known[location_id] = ""
+    return known[location_id] or None
