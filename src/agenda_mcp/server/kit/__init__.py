@@ -29,7 +29,7 @@ from agenda_mcp.server.kit.times import (
     wall_span,
     zone_name,
 )
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit.toolkit import Toolkit, VendorTools, read, resource, write
 from agenda_mcp.server.startup.config import ConfigError
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "UncertainWrite",
     "VendorHTTP",
     "VendorSpec",
+    "VendorTools",
     "Workflow",
     "WriteResult",
     "base64_size",
@@ -69,10 +70,13 @@ __all__ = [
     "moment",
     "pages_within",
     "path_segment",
+    "read",
     "redact",
+    "resource",
     "steps",
     "wall_clock",
     "wall_span",
     "workflow",
+    "write",
     "zone_name",
 ]

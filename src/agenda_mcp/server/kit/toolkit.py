@@ -1,6 +1,9 @@
 """How a vendor package registers its tools and resources.
 
-Every vendor goes through `Toolkit`, so the rules that hold for all tools are applied once:
+A vendor's tools are the methods of one `VendorTools` class, marked `@read(...)`, `@write(...)`
+or `@resource(...)`: each can be named, imported and called alone (`PlanadayTools.get_planaday_course`),
+and `Toolkit.add` publishes them all. Every vendor goes through `Toolkit`, so the rules that
+hold for all tools are applied once:
 annotations (read-only / destructive / idempotent / open world), read-only mode (write tools
 are never registered), descriptions that start with the vendor's name, consent before
 destructive calls, no double creates, a rate limit per vendor, results without control
@@ -15,7 +18,8 @@ import inspect
 import json
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
@@ -42,6 +46,78 @@ from agenda_mcp.server.team import shared_state
 
 log = get_logger("agenda_mcp.tools")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+_MARK = "__agenda_mcp_tool__"
+
+
+@dataclass(frozen=True)
+class ToolMark:
+    """What `@read` / `@write` say about a `VendorTools` method."""
+
+    name: str
+    kind: Literal["read", "write"]
+    title: str | None = None
+    destructive: bool = False
+    idempotent: bool = True
+    confirm: Callable[..., Awaitable[str | None]] | None = None
+    """A method of the same class that words the consent question (see server/guards/consent.py)."""
+
+
+@dataclass(frozen=True)
+class ResourceMark:
+    uri: str
+    name: str
+    description: str
+
+
+def read(name: str, *, title: str | None = None) -> Callable[[F], F]:
+    """Mark a `VendorTools` method as a tool that only reads."""
+    return _marked(ToolMark(name, "read", title))
+
+
+def write(
+    name: str,
+    *,
+    destructive: bool,
+    idempotent: bool,
+    title: str | None = None,
+    confirm: Callable[..., Awaitable[str | None]] | None = None,
+) -> Callable[[F], F]:
+    """Mark a `VendorTools` method as a tool that changes data (see `Toolkit.write`)."""
+    return _marked(ToolMark(name, "write", title, destructive, idempotent, confirm))
+
+
+def resource(uri: str, *, name: str, description: str) -> Callable[[F], F]:
+    """Mark a `VendorTools` method as read-only reference data (see `Toolkit.resource`)."""
+    return _marked(ResourceMark(uri, name, description))
+
+
+def _marked(mark: ToolMark | ResourceMark) -> Callable[[F], F]:
+    def decorator(fn: F) -> F:
+        setattr(fn, _MARK, mark)
+        return fn
+
+    return decorator
+
+
+class VendorTools:
+    """A vendor's tools: one method per tool or resource, marked with `read`, `write` or `resource`.
+
+    A subclass keeps what its tools share (the vendor client, what this server booked) on `self`;
+    `Toolkit.add` binds and publishes the marked methods in the order they are defined."""
+
+    def __init__(self, kit: Toolkit) -> None:
+        self.kit = kit
+
+    @classmethod
+    def marks(cls) -> list[tuple[str, ToolMark | ResourceMark]]:
+        """The marked methods, by attribute name, in definition order (base classes first)."""
+        found: dict[str, ToolMark | ResourceMark] = {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                mark = getattr(value, _MARK, None)
+                if isinstance(mark, ToolMark | ResourceMark):
+                    found[attribute] = mark
+        return list(found.items())
 
 
 class Toolkit:
@@ -70,6 +146,24 @@ class Toolkit:
     def files(self) -> FilePolicy:
         """Where a tool may read a local file it sends to the vendor (server/guards/attachments.py)."""
         return FilePolicy.from_settings(self.settings.attachments_dir, transport=self.settings.transport)
+
+    def add(self, tools: VendorTools) -> None:
+        """Publish every marked method of `tools` (see `VendorTools`)."""
+        for attribute, mark in tools.marks():
+            method = getattr(tools, attribute)
+            if isinstance(mark, ResourceMark):
+                self.resource(mark.uri, name=mark.name, description=mark.description)(method)
+            elif mark.kind == "read":
+                self.read(mark.name, title=mark.title)(method)
+            else:
+                confirm = mark.confirm.__get__(tools) if mark.confirm is not None else None
+                self.write(
+                    mark.name,
+                    destructive=mark.destructive,
+                    idempotent=mark.idempotent,
+                    title=mark.title,
+                    confirm=confirm,
+                )(method)
 
     def read(self, name: str, *, title: str | None = None) -> Callable[[F], F]:
         """Register a tool that only reads."""

@@ -7,8 +7,7 @@ from typing import Annotated
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, WithJsonSchema
 
-from agenda_mcp.server.kit.times import DateTime, check_period, wall_clock
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import DateTime, Toolkit, VendorTools, check_period, read, resource, wall_clock, write
 from agenda_mcp.tools.planaday.client import PlanadayClient
 from agenda_mcp.tools.planaday.models import (
     BOOKING_LABEL_PATTERN,
@@ -49,23 +48,26 @@ Day = Annotated[DateTime, WithJsonSchema({"type": "string", "format": "date"})]
 MAX_PERIOD_DAYS = 731
 
 
-def register(kit: Toolkit) -> None:
-    client = PlanadayClient(kit.http)
-    # Planaday has no endpoint to read a booking back, so remember what this server booked, to
-    # tell the person whom a deletion concerns.
-    booked: dict[str, str] = {}
+class PlanadayTools(VendorTools):
+    def __init__(self, kit: Toolkit) -> None:
+        super().__init__(kit)
+        self.client = PlanadayClient(kit.http)
+        # Planaday has no endpoint to read a booking back, so remember what this server booked, to
+        # tell the person whom a deletion concerns.
+        self.booked: dict[str, str] = {}
 
-    async def describe_deletion(booking_id: str) -> str:
-        what = booked.get(booking_id, "a booking request not made in this session")
+    async def describe_deletion(self, booking_id: str) -> str:
+        what = self.booked.get(booking_id, "a booking request not made in this session")
         return f"Delete Planaday booking {booking_id} ({what})? Its seats are released; this cannot be undone."
 
-    @kit.read("ping_planaday", title="Check the Planaday connection")
-    async def ping_planaday() -> PingResult:
+    @read("ping_planaday", title="Check the Planaday connection")
+    async def ping_planaday(self) -> PingResult:
         """Planaday: check the connection and the API key."""
-        return PingResult(ok=await client.ping())
+        return PingResult(ok=await self.client.ping())
 
-    @kit.read("list_planaday_courses", title="List courses")
+    @read("list_planaday_courses", title="List courses")
     async def list_planaday_courses(
+        self,
         start: Annotated[Day, Field(description="first day, or a datetime")],
         end: Annotated[Day, Field(description="last day")],
         template_id: Annotated[Id | None, Field(description="course template id")] = None,
@@ -78,71 +80,76 @@ def register(kit: Toolkit) -> None:
         first = wall_clock(None, start, ZONE, name="start").date()
         last = wall_clock(None, end, ZONE, name="end").date()
         check_period(first, last, max_days=MAX_PERIOD_DAYS, names=("start", "end"))
-        return await client.list_courses(
+        return await self.client.list_courses(
             first, last, template_id=template_id, label=",".join(label) if label else None, offset=offset, limit=limit
         )
 
-    @kit.read("get_planaday_course", title="Get a course")
-    async def get_planaday_course(course_id: CourseId) -> CourseDetail:
+    @read("get_planaday_course", title="Get a course")
+    async def get_planaday_course(self, course_id: CourseId) -> CourseDetail:
         """Planaday: one course: seats, costs, and the attributes (its own, its dayparts') a booking
         chooses from."""
-        return await client.get_course(course_id)
+        return await self.client.get_course(course_id)
 
-    @kit.read("list_planaday_course_dayparts", title="List a course's dayparts")
-    async def list_planaday_course_dayparts(course_id: CourseId, offset: Offset = 0, limit: Limit = 25) -> DaypartPage:
+    @read("list_planaday_course_dayparts", title="List a course's dayparts")
+    async def list_planaday_course_dayparts(
+        self, course_id: CourseId, offset: Offset = 0, limit: Limit = 25
+    ) -> DaypartPage:
         """Planaday: a course's dayparts (sessions): times and location ids."""
-        return await client.list_course_dayparts(course_id, offset=offset, limit=limit)
+        return await self.client.list_course_dayparts(course_id, offset=offset, limit=limit)
 
-    @kit.read("list_planaday_course_materials", title="List a course's materials")
+    @read("list_planaday_course_materials", title="List a course's materials")
     async def list_planaday_course_materials(
-        course_id: CourseId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
+        self, course_id: CourseId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
     ) -> MaterialPage:
         """Planaday: materials (books, kits) to order with a course."""
-        return await client.list_course_materials(course_id, label=label, offset=offset, limit=limit)
+        return await self.client.list_course_materials(course_id, label=label, offset=offset, limit=limit)
 
-    @kit.read("list_planaday_course_templates", title="List course templates")
-    async def list_planaday_course_templates() -> CourseTemplateList:
+    @read("list_planaday_course_templates", title="List course templates")
+    async def list_planaday_course_templates(self) -> CourseTemplateList:
         """Planaday: the course catalogue (templates courses are planned from)."""
-        return CourseTemplateList(course_templates=await client.list_course_templates())
+        return CourseTemplateList(course_templates=await self.client.list_course_templates())
 
-    @kit.read("get_planaday_course_template", title="Get a course template")
+    @read("get_planaday_course_template", title="Get a course template")
     async def get_planaday_course_template(
+        self,
         template_id: Annotated[int, Field(ge=1, description="from list_planaday_course_templates")],
     ) -> CourseTemplateDetail:
         """Planaday: one course template with group size, costs and level."""
-        return await client.get_course_template(template_id)
+        return await self.client.get_course_template(template_id)
 
-    @kit.read("get_planaday_daypart", title="Get a daypart")
-    async def get_planaday_daypart(daypart_id: DaypartId) -> Daypart:
+    @read("get_planaday_daypart", title="Get a daypart")
+    async def get_planaday_daypart(self, daypart_id: DaypartId) -> Daypart:
         """Planaday: one daypart (session): seats taken, instructors, costs."""
-        return await client.get_daypart(daypart_id)
+        return await self.client.get_daypart(daypart_id)
 
-    @kit.read("list_planaday_daypart_materials", title="List a daypart's materials")
+    @read("list_planaday_daypart_materials", title="List a daypart's materials")
     async def list_planaday_daypart_materials(
-        daypart_id: DaypartId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
+        self, daypart_id: DaypartId, label: MaterialLabel = None, offset: Offset = 0, limit: Limit = 25
     ) -> MaterialPage:
         """Planaday: a daypart's materials."""
-        return await client.list_daypart_materials(daypart_id, label=label, offset=offset, limit=limit)
+        return await self.client.list_daypart_materials(daypart_id, label=label, offset=offset, limit=limit)
 
-    @kit.read("list_planaday_labels", title="List course labels")
-    async def list_planaday_labels() -> LabelList:
+    @read("list_planaday_labels", title="List course labels")
+    async def list_planaday_labels(self) -> LabelList:
         """Planaday: course labels, the filters of list_planaday_courses."""
-        return LabelList(labels=await client.list_labels())
+        return LabelList(labels=await self.client.list_labels())
 
-    @kit.read("get_planaday_location", title="Get a training location")
+    @read("get_planaday_location", title="Get a training location")
     async def get_planaday_location(
+        self,
         location_id: Annotated[int, Field(ge=1, description="from a daypart's location_ids")],
     ) -> Location:
         """Planaday: a training location: address, contact details, capacity."""
-        return await client.get_location(location_id)
+        return await self.client.get_location(location_id)
 
-    @kit.read("list_planaday_extrafields", title="List student extra fields")
-    async def list_planaday_extrafields() -> ExtraFieldList:
+    @read("list_planaday_extrafields", title="List student extra fields")
+    async def list_planaday_extrafields(self) -> ExtraFieldList:
         """Planaday: the ids and options for a booking's students[].extrafields."""
-        return await client.list_extrafields()
+        return await self.client.list_extrafields()
 
-    @kit.write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
+    @write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
     async def create_planaday_booking(
+        self,
         course_id: CourseId,
         students: Annotated[
             list[Student],
@@ -188,21 +195,22 @@ def register(kit: Toolkit) -> None:
             body["attributes"] = [{"code": code, "values": values} for code, values in attributes.items()]
         if notes:
             body["notes"] = notes
-        created = await client.create_booking(course_id, body)
+        created = await self.client.create_booking(course_id, body)
         names = ", ".join(f"{s.first_name} {s.last_name}" for s in students)
-        booked[created.booking_id] = f"{names} on course {course_id}"
+        self.booked[created.booking_id] = f"{names} on course {course_id}"
         return created
 
-    @kit.write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
+    @write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
     async def mark_planaday_booking_paid(
+        self,
         booking_id: Annotated[str, Field(min_length=1, max_length=100, description="from create_planaday_booking")],
         party: Annotated[str, Field(min_length=1, max_length=100, description="provider, e.g. ideal")],
         transaction_id: Annotated[str, Field(min_length=1, max_length=200, description="provider's reference")],
     ) -> BookingChanged:
         """Planaday: record that a booking has been paid."""
-        return await client.mark_booking_paid(booking_id, party, transaction_id)
+        return await self.client.mark_booking_paid(booking_id, party, transaction_id)
 
-    @kit.write(
+    @write(
         "delete_planaday_booking",
         destructive=True,
         idempotent=True,
@@ -210,18 +218,23 @@ def register(kit: Toolkit) -> None:
         confirm=describe_deletion,
     )
     async def delete_planaday_booking(
+        self,
         booking_id: Annotated[str, Field(min_length=1, max_length=100, description="from create_planaday_booking")],
         reason: Annotated[str | None, Field(max_length=500, description="why; stored with the booking")] = None,
     ) -> BookingChanged:
         """Planaday: delete a booking request not yet accepted; frees its seats."""
-        return await client.delete_booking(booking_id, reason)
+        return await self.client.delete_booking(booking_id, reason)
 
-    @kit.resource("planaday://labels", name="planaday-labels", description="Planaday labels (JSON)")
-    async def labels() -> LabelList:
-        return LabelList(labels=await client.list_labels())
+    @resource("planaday://labels", name="planaday-labels", description="Planaday labels (JSON)")
+    async def labels(self) -> LabelList:
+        return LabelList(labels=await self.client.list_labels())
 
-    @kit.resource(
+    @resource(
         "planaday://course-templates", name="planaday-course-templates", description="Planaday course templates (JSON)"
     )
-    async def course_templates() -> CourseTemplateList:
-        return CourseTemplateList(course_templates=await client.list_course_templates())
+    async def course_templates(self) -> CourseTemplateList:
+        return CourseTemplateList(course_templates=await self.client.list_course_templates())
+
+
+def register(kit: Toolkit) -> None:
+    kit.add(PlanadayTools(kit))
