@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit.contract import VendorContractError, VendorSpec
 from agenda_mcp.server.kit.prompts import Workflow
 from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
@@ -80,7 +80,9 @@ async def test_read_only_mode_drops_prompts_that_need_a_write() -> None:
         assert "find_free_room" in names and "book_room" not in names  # finding needs no write
 
 
-def test_prompts_hook_without_module_and_with_a_broken_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_vendor_without_prompts_is_named_and_a_broken_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, prompts in (("quietvendor", None), ("brokenvendor", "import not_a_real_module_anywhere\n")):
         package = tmp_path / name
         package.mkdir()
@@ -89,7 +91,8 @@ def test_prompts_hook_without_module_and_with_a_broken_one(tmp_path: Path, monke
             (package / "prompts.py").write_text(prompts)
     monkeypatch.syspath_prepend(str(tmp_path))
     spec = VendorSpec(name="q", title="Q", package="quietvendor", credential_env=(), base_url_env="Q_BASE_URL")
-    assert spec.prompts({"any_tool"}) == []
+    with pytest.raises(VendorContractError, match="quietvendor has no prompts module"):
+        spec.prompts({"any_tool"})
     broken = VendorSpec(name="b", title="B", package="brokenvendor", credential_env=(), base_url_env="B_BASE_URL")
     with pytest.raises(ModuleNotFoundError, match="not_a_real_module_anywhere"):
         broken.prompts({"any_tool"})
