@@ -10,7 +10,7 @@ def anyio_backend() -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many fault, fuzz, leak and concurrency cases the hardening tests ran."""
-    from tests.vendor_cases import REPORT
+    from tests.support.vendor_cases import REPORT
 
     if REPORT:
         terminalreporter.write_sep("-", "hardening cases run")

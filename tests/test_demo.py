@@ -1,5 +1,5 @@
 """`agenda-mcp demo` runs every vendor's workflow through a real MCP client, and checks each
-result against the tool's published outputSchema and the time rule (tests/moments.py)."""
+result against the tool's published outputSchema and the time rule (tests/support/moments.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 import agenda_mcp.server.guards.output as output_module
 from agenda_mcp.server.startup.demo import DemoFailed, run_demo
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
-from tests.moments import check_moments
 from tests.support import sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.moments import check_moments
+from tests.support.vendor_cases import REPORT
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
 

@@ -13,7 +13,7 @@ from mcp import Client
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.transport.sandbox import FAULT_MODES
 from tests.support import error_text, sandbox_settings
-from tests.vendor_cases import CASES, REPORT, VendorCase
+from tests.support.vendor_cases import CASES, REPORT, VendorCase
 
 pytestmark = pytest.mark.anyio
 TIMEOUT = 0.5

@@ -24,9 +24,9 @@ from mcp.shared.exceptions import MCPError
 from agenda_mcp.server.kit.schema import undeclared
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.startup.registry import VENDOR_NAMES
-from tests.moments import check_moments
 from tests.support import error_text, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.moments import check_moments
+from tests.support.vendor_cases import REPORT
 
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))

@@ -17,8 +17,8 @@ from mcp.client.streamable_http import streamable_http_client
 from agenda_mcp.server.startup.config import ConfigError, HttpSettings, Settings
 from agenda_mcp.server.transport.web import create_app
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from tests.http_helpers import INITIALIZE, MCP_HEADERS, Recorder, RoundRobin, serve_app
-from tests.support import call_ok, sandbox_settings, serve_loopback
+from tests.support import call_ok, sandbox_settings
+from tests.support.loopback import INITIALIZE, MCP_HEADERS, Recorder, RoundRobin, serve_app, serve_loopback
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
 TOKEN = "team-token-0123456789abcdef"

@@ -24,8 +24,8 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from tests.http_helpers import Gate, free_port
-from tests.support import call_ok, serve_loopback
+from tests.support import call_ok
+from tests.support.loopback import Gate, free_port, serve_loopback
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")

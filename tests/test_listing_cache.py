@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import mcp_types
 import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
@@ -23,6 +22,7 @@ from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.server.startup.listing_cache import ListingCache, listing_key
 from agenda_mcp.server.startup.registry import load_vendor
 from tests.support import call_ok, error_text, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 STUDENT = {"first_name": "Sanne", "last_name": "de Vries"}
@@ -161,13 +161,10 @@ async def test_a_background_build_that_fails_is_retried_on_first_use(
 async def test_a_deferred_destructive_tool_still_asks_first(tmp_path: Path) -> None:
     build_agenda(kept(tmp_path, toolsets=("planaday",)))
     listed = build_agenda(kept(tmp_path, toolsets=("planaday",)))
-    asked: list[str] = []
+    person = Person("decline")
+    asked = person.asked
 
-    async def decline(context: Any, params: Any) -> mcp_types.ElicitResult:
-        asked.append(params.message)
-        return mcp_types.ElicitResult(action="decline")
-
-    async with Client(listed.server, elicitation_callback=decline) as client:
+    async with Client(listed.server, elicitation_callback=person) as client:
         booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [STUDENT]})
         result = await client.call_tool("delete_planaday_booking", {"booking_id": booking["booking_id"]})
     assert result.is_error and "Nothing was changed" in error_text(result)

@@ -17,7 +17,7 @@ from anyio.abc import ByteReceiveStream
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.transport import rehearsal
 from tests.support import requests_sent, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

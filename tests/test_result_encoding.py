@@ -24,9 +24,9 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.demo import run_demo
-from tests.documented.corpus import cases, loopback_vendor
 from tests.documented.test_documented_answers import agenda_for
 from tests.support import error_text, sandbox_settings
+from tests.support.documented import cases, loopback_vendor
 
 GOLDEN = Path(__file__).parent / "snapshots" / "results.json"
 pytestmark = pytest.mark.anyio

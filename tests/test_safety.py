@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-import mcp_types
 import pytest
 from mcp import Client
 
@@ -15,22 +14,10 @@ from agenda_mcp.server.guards.output import cap, clean, size_of
 from agenda_mcp.server.guards.ratelimit import TokenBucket
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 STUDENT = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl"}
-
-
-class Person:
-    """An elicitation callback that answers like a person would, and remembers what it was asked."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.asked: list[str] = []
-
-    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
-        self.asked.append(params.message)
-        content = {"confirm": True} if self.action == "accept" else None
-        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
 
 
 def bookings(agenda: Agenda) -> dict[str, str]:
@@ -40,7 +27,7 @@ def bookings(agenda: Agenda) -> dict[str, str]:
 
 async def book_then_delete(confirm: str, mode: str, person: Person | None) -> tuple[Agenda, str, Any]:
     agenda = build_agenda(sandbox_settings(toolsets=("planaday",), confirm=confirm))
-    async with Client(agenda.server, mode=mode, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, mode=mode, elicitation_callback=person) as client:
         booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [STUDENT]})
         result = await client.call_tool("delete_planaday_booking", {"booking_id": booking["booking_id"]})
     return agenda, booking["booking_id"], result

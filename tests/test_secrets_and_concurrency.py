@@ -11,7 +11,7 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import build_agenda
 from tests.support import error_text, sandbox_settings
-from tests.vendor_cases import CASES, REPORT, VendorCase
+from tests.support.vendor_cases import CASES, REPORT, VendorCase
 
 pytestmark = pytest.mark.anyio
 

@@ -25,7 +25,8 @@ from starlette.routing import Route
 
 from agenda_mcp.server.slots.service import APP_URI
 from agenda_mcp.server.startup.app import Agenda, build_agenda
-from tests.support import call_ok, sandbox_settings, serve_loopback
+from tests.support import call_ok, sandbox_settings
+from tests.support.loopback import serve_loopback
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright (the test extra) is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -14,9 +14,9 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
-from tests.schema_examples import arguments_for
 from tests.support import error_text, requests_sent, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.schema_examples import arguments_for
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,8 @@ from mcp import Client, StdioServerParameters
 from agenda_mcp.server.startup.app import build_server
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from tests.support import call_error, call_ok, serve_loopback
+from tests.support import call_error, call_ok
+from tests.support.loopback import serve_loopback
 
 pytestmark = pytest.mark.anyio
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")

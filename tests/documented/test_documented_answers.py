@@ -1,7 +1,7 @@
 """Every example answer in the vendors' documentation, served over loopback HTTP to the tool that
 reads it: it must parse, and its meaningful fields (ids another call needs, times, names,
 statuses) must reach the result; a documented error must come back as a clear tool error.
-See tests/documented/corpus.py for the fixture format."""
+See tests/support/documented.py for the fixture format."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.startup.config import Settings
-from tests.documented.corpus import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
-from tests.moments import check_moments
 from tests.support import error_text
-from tests.vendor_cases import REPORT
+from tests.support.documented import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
+from tests.support.moments import check_moments
+from tests.support.vendor_cases import REPORT
 
 CASES = cases()
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import mcp_types
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
@@ -30,26 +29,15 @@ from agenda_mcp.server.guards import attachments
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import create_app
-from tests.support import call_ok, error_text, sandbox_settings, serve_loopback
-from tests.vendor_cases import REPORT
+from tests.support import call_ok, error_text, sandbox_settings
+from tests.support.loopback import serve_loopback
+from tests.support.person import Person
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
 TOOL = "sp_add_client_item_attachments"
 SECRET_FILES = ["/proc/self/environ", "/etc/passwd"]
-
-
-class Person:
-    """An elicitation callback answering like a person would; it remembers each question."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.asked: list[str] = []
-
-    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
-        self.asked.append(params.message)
-        content = {"confirm": True} if self.action == "accept" else None
-        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
 
 
 def demo_item() -> tuple[int, int]:
@@ -96,7 +84,7 @@ async def test_secret_files_are_refused_over_stdio(folder_set: bool, tmp_path: P
         paths = hostile_folder(tmp_path)
     params = StdioServerParameters(command=SCRIPT, args=["--sandbox", "--toolsets", "serviceplanner"], env=env)
     person = Person("accept")  # the worst case: a person who says yes to anything
-    async with Client(params, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(params, elicitation_callback=person) as client:
         for path in paths:
             result = await client.call_tool(TOOL, upload(client_id, item_id, {"file_path": path}))
             text = error_text(result)
@@ -164,7 +152,7 @@ async def test_a_file_in_the_folder_is_sent_only_after_the_person_says_yes(
     faults = agenda.vendors["serviceplanner"].faults
     assert faults is not None
     person = Person(answer)
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         before = faults.passed
         result = await client.call_tool(TOOL, upload(item["client_id"], item["id"], {"file_path": "werkbon.pdf"}))
     assert len(person.asked) == 1, person.asked
@@ -195,7 +183,7 @@ async def test_over_ten_megabytes_is_refused_before_anything_is_sent(source: str
         with (tmp_path / "groot.bin").open("wb") as big:  # sparse: 10 MB + 1 byte without writing them
             big.truncate(10 * 1024 * 1024 + 1)
         spec = {"file_path": "groot.bin"}
-    async with Client(agenda.server, elicitation_callback=Person("accept")) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=Person("accept")) as client:
         before = faults.passed
         result = await client.call_tool(TOOL, upload(item["client_id"], item["id"], spec))
     text = error_text(result)

@@ -21,10 +21,10 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.config import Settings
-from tests.documented.corpus import VENDOR_ENV, ScriptedVendor, loopback_vendor
-from tests.security.kit import assert_reasoned
 from tests.support import error_text, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.documented import VENDOR_ENV, ScriptedVendor, loopback_vendor
+from tests.support.hostile import assert_reasoned
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

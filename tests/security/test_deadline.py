@@ -7,22 +7,21 @@ the feature promises, not a speed benchmark."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import pytest
-import uvicorn
 from mcp import Client
 from starlette.types import Receive, Scope, Send
 
 from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.config import Settings
-from tests.security.kit import assert_reasoned
-from tests.support import error_text, loopback_socket, sandbox_settings
-from tests.vendor_cases import CASES, REPORT, VendorCase
+from tests.support import error_text, sandbox_settings
+from tests.support.hostile import assert_reasoned
+from tests.support.loopback import serve_in_thread
+from tests.support.vendor_cases import CASES, REPORT, VendorCase
 
 pytestmark = pytest.mark.anyio
 DEADLINE = 1.0  # seconds: the smallest AGENDA_MCP_HTTP_TIMEOUT an operator can set
@@ -67,17 +66,8 @@ class Trickle:
 @pytest.fixture(scope="module")
 def trickle() -> Iterator[tuple[str, Trickle]]:
     app = Trickle()
-    sock = loopback_socket()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    finally:
-        server.should_exit = True
-        server.force_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_in_thread(app) as url:
+        yield url, app
 
 
 CALLS = {

@@ -23,9 +23,9 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.config import Settings
-from tests.documented.corpus import ScriptedVendor, loopback_vendor
 from tests.support import error_text
-from tests.vendor_cases import REPORT
+from tests.support.documented import ScriptedVendor, loopback_vendor
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

@@ -24,8 +24,9 @@ from mcp.client.streamable_http import streamable_http_client
 from agenda_mcp.server.guards import redaction
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import create_app
-from tests.support import error_text, sandbox_settings, serve_loopback
-from tests.vendor_cases import REPORT
+from tests.support import error_text, sandbox_settings
+from tests.support.loopback import serve_loopback
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

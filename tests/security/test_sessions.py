@@ -23,9 +23,9 @@ from mcp.client.streamable_http import streamable_http_client
 
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import create_app
-from tests.http_helpers import INITIALIZE, MCP_HEADERS
-from tests.support import call_ok, sandbox_settings, serve_loopback
-from tests.vendor_cases import REPORT
+from tests.support import call_ok, sandbox_settings
+from tests.support.loopback import INITIALIZE, MCP_HEADERS, serve_loopback
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 PER_CLIENT = 20

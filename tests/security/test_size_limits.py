@@ -15,24 +15,21 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
-import uvicorn
 from mcp import Client
 from starlette.types import Receive, Scope, Send
 
 from agenda_mcp.server.startup.app import build_agenda
-from tests.security.kit import assert_reasoned
-from tests.support import call_ok, error_text, loopback_socket, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support import call_ok, error_text, sandbox_settings
+from tests.support.hostile import assert_reasoned
+from tests.support.loopback import serve_in_thread
+from tests.support.vendor_cases import REPORT
 
 ROOT = Path(__file__).resolve().parents[2]
 GIB = 1 << 30
@@ -71,20 +68,6 @@ class BombVendor:
         for start in range(0, len(self.bomb), step):
             await send({"type": "http.response.body", "body": self.bomb[start : start + step], "more_body": True})
         await send({"type": "http.response.body", "body": b""})
-
-
-@contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
-    sock = loopback_socket()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def test_a_gzip_bomb_is_refused_without_inflating(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.app import build_agenda
-from tests.security.kit import GARBAGE, HTML, ActsThenGarbles, assert_reasoned
 from tests.support import error_text, sandbox_settings
-from tests.vendor_cases import CASES, REPORT, VendorCase
+from tests.support.hostile import GARBAGE, HTML, ActsThenGarbles, assert_reasoned
+from tests.support.vendor_cases import CASES, REPORT, VendorCase
 
 pytestmark = pytest.mark.anyio
 ANSWERS = {"garbage": (GARBAGE, b"application/json"), "html": (HTML, b"text/html")}

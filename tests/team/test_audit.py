@@ -14,9 +14,17 @@ from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import public_url
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from tests.security.kit import GARBAGE, ActsThenGarbles
 from tests.support import call_error, call_ok, sandbox_settings
-from tests.team.kit import BOOKING, STUDENT, audit_lines, issuer_on_loopback, mcp_client, replicas, vendor_on_loopback
+from tests.support.hostile import GARBAGE, ActsThenGarbles
+from tests.support.team import (
+    BOOKING,
+    STUDENT,
+    audit_lines,
+    issuer_on_loopback,
+    mcp_client,
+    replicas,
+    vendor_on_loopback,
+)
 
 pytestmark = pytest.mark.anyio
 STATIC = "team-token-0123456789abcdef"

@@ -18,9 +18,17 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from agenda_mcp.server.guards.audit import AUDIT_ENV
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import public_url
-from tests.http_helpers import INITIALIZE, MCP_HEADERS
 from tests.support import call_error, call_ok
-from tests.team.kit import BOOKING, Issuer, audit_lines, issuer_on_loopback, mcp_client, replicas, vendor_on_loopback
+from tests.support.loopback import INITIALIZE, MCP_HEADERS
+from tests.support.team import (
+    BOOKING,
+    Issuer,
+    audit_lines,
+    issuer_on_loopback,
+    mcp_client,
+    replicas,
+    vendor_on_loopback,
+)
 
 pytestmark = pytest.mark.anyio
 WRITE_TOOLS = {"create_planaday_booking", "delete_planaday_booking"}

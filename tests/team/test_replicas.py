@@ -16,7 +16,7 @@ from agenda_mcp.server.guards.cache import CACHE_ENV
 from agenda_mcp.server.startup import cli
 from agenda_mcp.server.team.shared_state import REDIS_ENV
 from tests.support import call_error, call_ok
-from tests.team.kit import BOOKING, RedisServer, mcp_client, redis_server, replicas, vendor_on_loopback
+from tests.support.team import BOOKING, RedisServer, mcp_client, redis_server, replicas, vendor_on_loopback
 
 pytestmark = pytest.mark.anyio
 

@@ -28,7 +28,6 @@ made first, for answers a tool reads only after another call (rarely needed).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,12 +35,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from tests.support import loopback_socket
+from tests.support.loopback import serve_in_thread
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1] / "documented"
+"""The answers as the vendors document them: one folder per vendor, one JSON file per case."""
 
 # Credentials the loopback vendor never checks; long enough to be masked like real ones.
 VENDOR_ENV: dict[str, dict[str, str]] = {
@@ -148,17 +147,8 @@ def _matches(when: dict[str, Any], request: Request) -> bool:
 def loopback_vendor() -> Iterator[tuple[str, ScriptedVendor]]:
     """A ScriptedVendor served by uvicorn on 127.0.0.1 in a thread, for a whole test session."""
     vendor = ScriptedVendor()
-    sock = loopback_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(vendor, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}", vendor
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_in_thread(vendor) as url:
+        yield url, vendor
 
 
 def at(value: Any, path: str) -> Any:

@@ -35,8 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from agenda_mcp.server.startup.config import HttpSettings, Settings
 from agenda_mcp.server.transport.web import create_app
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
-from tests.http_helpers import free_port, serve_app
-from tests.support import serve_loopback
+from tests.support.loopback import free_port, serve_app, serve_loopback
 
 STUDENT = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl"}
 BOOKING = {"course_id": 104, "students": [STUDENT]}

@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from agenda_mcp.server.startup.app import build_server
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
-from tests.support import call_error, call_ok, serve_loopback
+from tests.support import call_error, call_ok
+from tests.support.loopback import serve_loopback
 
 pytestmark = pytest.mark.anyio
 

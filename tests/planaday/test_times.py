@@ -22,8 +22,8 @@ from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
 from agenda_mcp.tools.planaday.sandbox import PlanadaySandbox
-from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.moments import check_moments
 
 pytestmark = pytest.mark.anyio
 SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "f"}

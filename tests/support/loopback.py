@@ -1,17 +1,18 @@
-"""Helpers for the tests that serve agenda-mcp over real loopback HTTP (tests/test_http_*.py)."""
+"""Real servers on 127.0.0.1 for the tests: agenda-mcp over HTTP, stand-in vendors, and the request
+shapes a raw HTTP client sends."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from contextlib import AbstractAsyncContextManager
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 
 import anyio
 import httpx2
+import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from tests.support import serve_loopback
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -92,3 +93,51 @@ class RoundRobin(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def loopback_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # No Nagle delay (accepted sockets inherit it on Linux): a server that writes its headers and
+    # body apart would otherwise wait ~40 ms a request for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
+
+
+@asynccontextmanager
+async def serve_loopback(app: ASGIApp, *, lifespan: bool = False) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL.
+
+    The socket is bound and listening before uvicorn starts, and uvicorn finishes any lifespan
+    start-up (the MCP transport needs one) before it accepts, so a client may connect at once:
+    no waiting for start-up."""
+    sock = loopback_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off"))
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(server.serve, [sock])
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+    sock.close()
+
+
+@contextmanager
+def serve_in_thread(app: ASGIApp) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a thread of its own and yield its base URL:
+    for a vendor that must keep answering while the test's own event loop is blocked or busy (a
+    subprocess, a synchronous client), or for a whole module's worth of tests."""
+    sock = loopback_socket()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        server.force_exit = True  # a trickling answer must not hold the test's end
+        thread.join(timeout=10)
+        sock.close()

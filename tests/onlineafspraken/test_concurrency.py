@@ -5,11 +5,11 @@ from __future__ import annotations
 import anyio
 import pytest
 from mcp import Client
-from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, TickingClock
 
 from agenda_mcp.server.startup.app import build_agenda
 from tests.support import call_ok, error_text, sandbox_settings
-from tests.vendor_cases import REPORT
+from tests.support.onlineafspraken import JAN, KNIPPEN_HEREN, SALON, TickingClock
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 

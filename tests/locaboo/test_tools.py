@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
-import mcp_types
 import pytest
 from mcp import Client
 
@@ -21,6 +20,7 @@ from agenda_mcp.tools.locaboo import dates
 from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from tests.support import call_error, call_ok, error_text, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -959,23 +959,10 @@ def _days_in(value: Any, day: date) -> Any:
 # --- consent before a booking is cancelled, no double bookings -------------------------------
 
 
-class Person:
-    """Answers the confirmation question like a person and remembers what was asked."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.asked: list[str] = []
-
-    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
-        self.asked.append(params.message)
-        content = {"confirm": True} if self.action == "accept" else None
-        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(("answer", "status"), [("accept", "Cancel"), ("decline", "Live")])
 async def test_cancelling_asks_first_and_names_the_booking(agenda: Agenda, answer: str, status: str) -> None:
     person = Person(answer)
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         result = await client.call_tool("locaboo_booking_save", {"booking_id": 5003, "booking_status": "Cancel"})
         created = await call_ok(
             client,
@@ -997,7 +984,7 @@ async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> No
     start = datetime.combine(day, datetime.strptime("13:00", "%H:%M").time(), BERLIN)
     utc_from, utc_to = (moment.astimezone(ZoneInfo("UTC")) for moment in (start, start + timedelta(hours=1)))
     person = Person("accept")
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         arguments = {"booking_id": 5004, "time_from": f"{utc_from:%Y-%m-%dT%H:%M}Z", "time_to": f"{utc_to:%H:%M}Z"}
         await call_ok(client, "locaboo_booking_save", arguments)
     (question,) = person.asked

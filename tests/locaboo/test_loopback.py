@@ -12,7 +12,8 @@ from mcp import Client
 from agenda_mcp.server.startup.app import build_server
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.tools.locaboo import sandbox as locaboo_sandbox
-from tests.support import call_error, call_ok, serve_loopback
+from tests.support import call_error, call_ok
+from tests.support.loopback import serve_loopback
 
 pytestmark = pytest.mark.anyio
 KEY = locaboo_sandbox.SANDBOX_ENV["LOCABOO_API_KEY"]

@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from onlineafspraken_testkit import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
-from tests.moments import check_moments
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.moments import check_moments
+from tests.support.onlineafspraken import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
 
 pytestmark = pytest.mark.anyio
 

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mcp import Client
-from mcp_types import ElicitResult
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import client as sp_client
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 WRITE_TOOLS = {
@@ -653,18 +653,14 @@ async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
     state = state_of(agenda)
     visit = next(row for row in state.appointments.values() if row["time_from"] and not row["canceled_at"])
     owner = state.clients[visit["client_id"]]
-    asked: list[str] = []
-    answer = "decline"
-
-    async def person(context: Any, params: Any) -> ElicitResult:
-        asked.append(params.message)
-        return ElicitResult(action=answer, content={"confirm": True} if answer == "accept" else None)
+    person = Person("decline")
+    asked = person.asked
 
     async with Client(agenda.server, elicitation_callback=person) as client:
         refused = await call_error(client, "sp_delete_appointment", {"appointment_id": visit["id"]})
         assert "Nothing was changed" in refused and state.appointments[visit["id"]]["deleted_at"] is None
         assert owner["last_name"] in asked[0] and f"{visit['time_from']:%d %b %Y %H:%M}" in asked[0]
-        answer = "accept"
+        person.action = "accept"
         await call_ok(client, "sp_delete_appointment", {"appointment_id": visit["id"]})
         assert state.appointments[visit["id"]]["deleted_at"] is not None
         item = next(iter(state.items.values()))

@@ -12,10 +12,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import mcp_types
 import pytest
 from mcp import Client
-from onlineafspraken_testkit import (
+
+from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
+from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.onlineafspraken import (
     GROEPSTRAINING,
     INTAKE,
     JAN,
@@ -27,10 +30,7 @@ from onlineafspraken_testkit import (
     TELEFONISCH,
     TickingClock,
 )
-
-from agenda_mcp.server.startup.app import Agenda, build_agenda
-from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
-from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 
@@ -538,23 +538,10 @@ async def test_read_only_mode_keeps_only_reads() -> None:
 # -- consent and duplicate creates (the shared toolkit's safety, with this vendor's wording) -----
 
 
-class Person:
-    """An elicitation callback that answers like a person and remembers what it was asked."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.asked: list[str] = []
-
-    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
-        self.asked.append(params.message)
-        content = {"confirm": True} if self.action == "accept" else None
-        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("answer", ["accept", "decline"])
 async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> None:
     person = Person(answer)
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
         saved = await book(client, slot)
         appointment_id = saved["appointment_id"]
@@ -571,7 +558,7 @@ async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> N
 
 async def test_block_removal_question_names_the_block(agenda: Agenda) -> None:
     person = Person("accept")
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         block = {"agenda_id": SALON, "date": SUNDAY, "start_time": "10:00", "end_time": "12:00"}
         added = await call_ok(client, "add_availability_block", block)
         await call_ok(client, "remove_availability_block", {"agenda_id": SALON, "block_id": added["block_id"]})

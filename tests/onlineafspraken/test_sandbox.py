@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from onlineafspraken_testkit import (
+from starlette.applications import Starlette
+
+from agenda_mcp.tools.onlineafspraken.sandbox import (
+    INVALID_KEY,
+    INVALID_SALT,
+    INVALID_SIGNATURE,
+    SANDBOX_BASE_URL,
+    STALE_SALT,
+    create_app,
+)
+from agenda_mcp.tools.onlineafspraken.sandbox.state import NO_FREE_SLOT, OnlineAfsprakenSandbox
+from tests.support.onlineafspraken import (
     GROEPSTRAINING,
     INTAKE,
     JAN,
@@ -20,17 +31,6 @@ from onlineafspraken_testkit import (
     Clock,
     SandboxCaller,
 )
-from starlette.applications import Starlette
-
-from agenda_mcp.tools.onlineafspraken.sandbox import (
-    INVALID_KEY,
-    INVALID_SALT,
-    INVALID_SIGNATURE,
-    SANDBOX_BASE_URL,
-    STALE_SALT,
-    create_app,
-)
-from agenda_mcp.tools.onlineafspraken.sandbox.state import NO_FREE_SLOT, OnlineAfsprakenSandbox
 
 pytestmark = pytest.mark.anyio
 

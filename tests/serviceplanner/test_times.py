@@ -24,8 +24,8 @@ from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
-from tests.moments import check_moments
 from tests.support import call_ok, sandbox_settings
+from tests.support.moments import check_moments
 
 pytestmark = pytest.mark.anyio
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

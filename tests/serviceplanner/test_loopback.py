@@ -14,7 +14,8 @@ from agenda_mcp.server.startup.app import build_server
 from agenda_mcp.server.startup.config import ConfigError, Settings
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.client import DEFAULT_BASE_URL, connection
-from tests.support import call_error, call_ok, serve_loopback
+from tests.support import call_error, call_ok
+from tests.support.loopback import serve_loopback
 
 pytestmark = pytest.mark.anyio
 TOKEN = sp_sandbox.SANDBOX_ENV["SERVICEPLANNER_API_TOKEN"]
