@@ -17,11 +17,34 @@ from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, Elicitati
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
+from agenda_mcp.server.guards.output import clean
 from agenda_mcp.server.startup.config import ConfirmMode
 
 Describe = Callable[..., Awaitable[str | None]]
 """Given the tool's arguments (by name), the sentence that names what will be lost (who, what,
 when), or None when these arguments change nothing destructive (no question then)."""
+
+
+QUESTION_LIMIT = 600
+"""Characters of a question at most: what will change, not a page a person must read."""
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """A value the model chose (a name, a note, a file name) as a question shows it: cleaned, on one
+    line, cut, and inside quotes it cannot close, so `Anna. Nothing is booked or charged` reads as
+    a name, never as a sentence of the question."""
+    text = " ".join(clean(str(value)).split())
+    text = text.replace("\u201c", "'").replace("\u201d", "'").replace('"', "'")
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return f"\u201c{text}\u201d"
+
+
+def one_line(message: str) -> str:
+    """A question as the person sees it: vendor text cleaned of control, bidi and zero-width
+    characters, every line break (U+2028 and U+2029 too) a space, within QUESTION_LIMIT."""
+    text = " ".join(clean(message).split())
+    return text if len(text) <= QUESTION_LIMIT else text[: QUESTION_LIMIT - 1] + "\u2026"
 
 
 class Consent(BaseModel):

@@ -10,14 +10,25 @@
 """
 
 from agenda_mcp.server.guards.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
-from agenda_mcp.server.guards.consent import Describe
+from agenda_mcp.server.guards.consent import Describe, quoted
 from agenda_mcp.server.guards.redaction import call_secrets, redact
 from agenda_mcp.server.kit.contract import Connection, DemoStep, SandboxSpec, VendorSpec
 from agenda_mcp.server.kit.http import ErrorDetail, UncertainWrite, VendorHTTP, path_segment
 from agenda_mcp.server.kit.models import HHMM, ResultModel, WriteResult
 from agenda_mcp.server.kit.paging import fetch_pages, pages_within
 from agenda_mcp.server.kit.prompts import Workflow, steps, workflow
-from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, fold, matches
+from agenda_mcp.server.kit.slots import (
+    Booked,
+    Customer,
+    Found,
+    Offer,
+    SlotQuery,
+    SlotTaken,
+    fold,
+    matches,
+    same_email,
+    same_name,
+)
 from agenda_mcp.server.kit.times import (
     Clock,
     DateTime,
@@ -70,9 +81,12 @@ __all__ = [
     "moment",
     "pages_within",
     "path_segment",
+    "quoted",
     "read",
     "redact",
     "resource",
+    "same_email",
+    "same_name",
     "steps",
     "wall_clock",
     "wall_span",

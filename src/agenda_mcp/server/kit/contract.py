@@ -81,6 +81,10 @@ class SlotsModule(Protocol):
         """Names for completions: appointment types, resources, course templates, agendas."""
         ...
 
+    async def existing(self, kit: Toolkit, offer: Offer, customer: Customer) -> Booked | None:
+        """The customer's own booking of exactly this offer, or None (none, or the vendor cannot tell)."""
+        ...
+
 
 @runtime_checkable
 class SandboxModule(Protocol):

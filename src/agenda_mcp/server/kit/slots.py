@@ -9,7 +9,10 @@ has availability adds `tools/<vendor>/slots.py` with
 - `async book(kit, offer, customer) -> Booked`: book one such offer (as just re-checked) for a
   customer, found or created the way the vendor needs;
 - `async reference(kit) -> dict[kind, list[str]]`: names for completions (appointment types,
-  resources, course templates, agendas), and `COMPLETES: {(prompt, argument): kind}`.
+  resources, course templates, agendas), and `COMPLETES: {(prompt, argument): kind}`;
+- `async existing(kit, offer, customer) -> Booked | None`: the customer's own booking of exactly
+  this offer when the vendor can tell (customer found by e-mail first, then by name), so a repeat
+  of book_slot returns it instead of booking twice or calling the customer's own slot taken.
 
 Nothing here knows a vendor's fields: a `ref` is opaque to the server, which only signs it.
 """
@@ -32,6 +35,17 @@ def fold(text: str) -> str:
     """Lower case without accents: `Föhnen` and `fohnen`, `Großer Saal` and `grosser saal` agree."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELLED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """One person's name however it is typed: case, accents and spacing aside (`Zoë  Müller` is
+    `zoe muller`). Names are the second test of identity; an e-mail address (`same_email`) is the first."""
+    return bool(a and b) and " ".join(fold(a or "").split()) == " ".join(fold(b or "").split())
+
+
+def same_email(a: str | None, b: str | None) -> bool:
+    """One mailbox: case and surrounding spaces aside."""
+    return bool(a and b) and (a or "").strip().casefold() == (b or "").strip().casefold()
 
 
 def words(text: str) -> list[str]:
