@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mcp import Client
 
 import agenda_mcp.server.guards.output as output_module
+from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.demo import DemoFailed, run_demo
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from tests.support import sandbox_settings
 from tests.support.moments import check_moments
+from tests.support.schemas import output_schemas, validated
 from tests.support.vendor_cases import REPORT
 
 SCRIPT = str(Path(sys.executable).parent / "agenda-mcp")
@@ -35,6 +38,11 @@ async def test_demo_runs_every_vendor_and_results_match_their_schemas() -> None:
     checked = sum(check_moments(result, where=f"demo {name}") for name, result in results)
     REPORT["datetime values checked (demo)"] += checked
     assert checked > 0
+    async with Client(build_agenda(sandbox_settings()).server) as client:
+        schemas = await output_schemas(client)
+    valid = sum(validated(schemas, name, result) for name, result in results if result is not None)
+    REPORT["results validated against their outputSchema, formats checked (demo)"] += valid
+    assert valid == len([r for _, r in results if r is not None])
 
 
 @pytest.mark.anyio

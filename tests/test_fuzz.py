@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import anyio
-import jsonschema
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.startup.registry import VENDOR_NAMES
 from tests.support import error_text, sandbox_settings
 from tests.support.moments import check_moments
+from tests.support.schemas import validated
 from tests.support.vendor_cases import REPORT
 
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
@@ -182,7 +182,9 @@ def fuzz_tool(session: Session, name: str, schema: dict[str, Any]) -> None:
             REPORT["fuzz calls (result)"] += 1
             schema = session.tools[name].output_schema
             if schema:
-                jsonschema.validate(result.structured_content, schema)
+                REPORT["results validated against their outputSchema, formats checked (fuzz)"] += validated(
+                    {name: schema}, name, result.structured_content
+                )
                 assert not undeclared(result.structured_content, schema), f"{name}: fields not in outputSchema"
             REPORT["datetime values checked (fuzz results)"] += check_moments(result.structured_content, where=name)
         dump = text + repr(result.structured_content)

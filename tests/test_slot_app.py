@@ -23,10 +23,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from agenda_mcp.server.slots.service import APP_URI
+from agenda_mcp.server.slots.picker import APP_URI
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_ok, sandbox_settings
 from tests.support.loopback import serve_loopback
+from tests.support.person import Person
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright (the test extra) is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -131,7 +132,8 @@ def mixed_week() -> dict[str, Any]:
 async def test_the_picker_renders_find_slots_and_books_with_one_click(tmp_path: Path) -> None:
     agenda = build_agenda(sandbox_settings())
     calls: list[dict] = []
-    async with Client(agenda.server) as client:
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:
         found = await call_ok(client, "find_slots", mixed_week())
         async with hosted(agenda, client, mixed_week(), calls) as url, browser_page(1280) as (page, requests, problems):
             await page.goto(url)
@@ -158,16 +160,42 @@ async def test_the_picker_renders_find_slots_and_books_with_one_click(tmp_path: 
     assert [c["name"] for c in calls] == ["book_slot"]  # exactly one call: the booking
     assert calls[0]["arguments"] == {"slot": first["slot"], "name": "Zoë Müller", "email": "zoe@example.de"}
     assert status.startswith(f"Booked: {first['what']}") and "Sandbox" in status
+    # One confirmation: agenda-mcp's question, shown by the host after the click; the app asks none of its own.
+    assert len(person.asked) == 1 and first["what"] in person.asked[0] and "“Zoë Müller”" in person.asked[0]
     assert all(u.startswith(url) for u in requests), f"the page fetched something else: {requests}"
     assert not problems, problems  # no CSP violation, no script error
+
+
+async def test_a_no_in_the_hosts_question_books_nothing() -> None:
+    agenda = build_agenda(sandbox_settings())
+    calls: list[dict] = []
+    person = Person("decline")
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        async with (
+            hosted(agenda, client, mixed_week(), calls) as url,
+            browser_page(1280) as (page, _requests, problems),
+        ):
+            await page.goto(url)
+            app = page.frame_locator("#app")
+            await app.locator("button.slot").first.click()
+            await app.locator("#name").fill("Zoë Müller")
+            await app.locator("#email").fill("zoe@example.de")
+            await app.locator("#book").click()
+            await app.locator("#status.err").wait_for()
+            status = await app.locator("#status").inner_text()
+        found = await call_ok(client, "find_slots", mixed_week())
+    assert len(person.asked) == 1 and "did not confirm" in status, status
+    assert found["slots"][0]["slot"] == calls[0]["arguments"]["slot"], "the slot is still free"
+    assert not problems, problems
 
 
 async def test_the_picker_works_by_keyboard_at_360_px() -> None:
     agenda = build_agenda(sandbox_settings())
     calls: list[dict] = []
     arguments = {"what": "seminarraum", "earliest": "18:00", "limit": 6}
+    person = Person("accept")
     async with (
-        Client(agenda.server) as client,
+        Client(agenda.server, elicitation_callback=person) as client,
         hosted(agenda, client, arguments, calls) as url,
         browser_page(360) as (page, requests, problems),
     ):
@@ -190,6 +218,6 @@ async def test_the_picker_works_by_keyboard_at_360_px() -> None:
         await app.locator("#status.ok").wait_for()
         await page.screenshot(path=str(SHOTS / "slot-picker-360-booked.png"), full_page=True)
 
-    assert len(calls) == 1 and calls[0]["arguments"]["name"] == "Jürgen Groß"
+    assert len(calls) == 1 and calls[0]["arguments"]["name"] == "Jürgen Groß" and len(person.asked) == 1
     assert all(u.startswith(url) for u in requests), requests
     assert not problems, problems

@@ -9,7 +9,9 @@ import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp.server.kit.slots import Customer, Offer, SlotQuery, fold, matches
-from agenda_mcp.server.slots.service import SlotSigner, _preferred, _ranked, _spread, app_html, decode, encode
+from agenda_mcp.server.slots.picker import app_html
+from agenda_mcp.server.slots.service import _preferred, _ranked, _spread
+from agenda_mcp.server.slots.signer import SlotSigner
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -75,14 +77,15 @@ def _t(text: str):
 
 
 def test_a_token_round_trips_and_reads_as_what_it_is() -> None:
-    payload = {"v": "locaboo", "s": datetime(2027, 1, 5, 19, 0, tzinfo=BERLIN), "m": 120, "r": {"m": 110, "p": 111}}
+    start = datetime(2027, 1, 5, 19, 0, tzinfo=BERLIN)
     signer = SlotSigner(b"k" * 32)
-    token = signer.sign(payload)
+    token = signer.sign("locaboo", start, 120, {"m": 110, "p": 111})
     assert token.startswith("locaboo:202701051900+0100:120:m110:p111:") and len(token) < 60
     opened = signer.open(token)
-    assert opened["r"] == {"m": 110, "p": 111} and opened["m"] == 120
-    assert opened["s"] == payload["s"] and opened["s"].utcoffset() == timedelta(hours=1)
-    assert decode(encode({**payload, "r": {"m": 110, "p": None}}))["r"] == {"m": 110, "p": None}
+    assert opened.ref == {"m": 110, "p": 111} and opened.minutes == 120 and opened.vendor == "locaboo"
+    assert opened.start == start and opened.start.utcoffset() == timedelta(hours=1)
+    assert opened.end == start + timedelta(minutes=120)
+    assert signer.open(signer.sign("locaboo", start, 120, {"m": 110, "p": None})).ref == {"m": 110, "p": None}
 
 
 @pytest.mark.parametrize(
@@ -98,17 +101,15 @@ def test_a_token_round_trips_and_reads_as_what_it_is() -> None:
 )
 def test_a_changed_token_is_refused(change) -> None:
     signer = SlotSigner(b"k" * 32)
-    token = signer.sign(
-        {"v": "locaboo", "s": datetime(2027, 1, 5, 19, 0, tzinfo=BERLIN), "m": 120, "r": {"m": 110, "p": 111}}
-    )
+    token = signer.sign("locaboo", datetime(2027, 1, 5, 19, 0, tzinfo=BERLIN), 120, {"m": 110, "p": 111})
     with pytest.raises(ToolError, match="not one find_slots gave"):
         signer.open(change(token))
 
 
 def test_another_servers_token_is_refused() -> None:
-    payload = {"v": "planaday", "s": datetime(2027, 1, 5, 9, 0, tzinfo=AMSTERDAM), "m": 480, "r": {"c": 101}}
+    token = SlotSigner(b"b" * 32).sign("planaday", datetime(2027, 1, 5, 9, 0, tzinfo=AMSTERDAM), 480, {"c": 101})
     with pytest.raises(ToolError):
-        SlotSigner(b"a" * 32).open(SlotSigner(b"b" * 32).sign(payload))
+        SlotSigner(b"a" * 32).open(token)
 
 
 # -- ranking --------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ import mcp_types
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.slots.service import decode
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.schemas import output_schemas, validated
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -30,7 +31,9 @@ def state(agenda: Agenda, vendor: str) -> Any:
 
 
 def ref_of(slot: dict[str, Any]) -> dict[str, Any]:
-    return decode(slot["slot"].rpartition(":")[0])["r"]
+    # The ids a token carries, read without its signature (a token is signed, not secret).
+    _vendor, _start, _minutes, *ids, _mac = slot["slot"].split(":")
+    return {part[0]: int(part[1:]) if part[1:] else None for part in ids}
 
 
 def next_weekday(weekday: int, weeks: int = 1) -> date:
@@ -62,11 +65,14 @@ ZOE = Person("Zoë Müller-Lüdenscheidt", "zoe.mueller@example.de")
 
 
 async def two_calls(client: Client, find: dict[str, Any], person: Person, pick: int = 0) -> tuple[dict, dict]:
+    schemas = await output_schemas(client)
     found = await call_ok(client, "find_slots", find)
     assert found["slots"], f"nothing found for {find}: {found.get('note')}"
     slot = found["slots"][pick]
     booked = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": person.name, "email": person.email})
     assert booked["booked"] is True, booked.get("note")
+    checked = validated(schemas, "find_slots", found) + validated(schemas, "book_slot", booked)
+    REPORT["results validated against their outputSchema, formats checked (slot scenarios)"] += checked
     assert booked["start"] == slot["start"] and booked["sandbox"] is True
     return slot, booked
 

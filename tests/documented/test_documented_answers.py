@@ -16,6 +16,7 @@ from agenda_mcp.server.startup.config import Settings
 from tests.support import error_text
 from tests.support.documented import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
 from tests.support.moments import check_moments
+from tests.support.schemas import output_schemas, validated
 from tests.support.vendor_cases import REPORT
 
 CASES = cases()
@@ -47,6 +48,7 @@ async def test_documented_answer(case: Case, vendor: tuple[str, ScriptedVendor])
     served.script(spec["answers"])
     agenda = agenda_for(case.vendor, url)
     async with Client(agenda.server) as client:
+        schemas = await output_schemas(client)
         for name, arguments in spec.get("calls", []):
             await client.call_tool(name, arguments)
         result = await client.call_tool(spec["tool"], spec.get("arguments", {}))
@@ -68,6 +70,9 @@ async def test_documented_answer(case: Case, vendor: tuple[str, ScriptedVendor])
             pytest.fail(f"{case.id}: {path} is missing from the result: {structured}")
         assert found == expected, f"{case.id}: {path} is {found!r}, expected {expected!r}"
     REPORT["datetime values checked (documented answers)"] += check_moments(structured, where=case.id)
+    REPORT["results validated against their outputSchema, formats checked (documented answers)"] += validated(
+        schemas, spec["tool"], structured
+    )
 
 
 def test_every_vendor_has_documented_answers() -> None:

@@ -64,14 +64,19 @@ def redis_binary() -> str:
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[RedisServer]:
+def redis_server(
+    *, appendonly: bool = True, folder: str | None = None, port: int | None = None
+) -> Iterator[RedisServer]:
+    """A real redis-server on loopback. With `appendonly` (as the README asks of a team's Redis) a
+    restart in the same `folder` and on the same `port` keeps what it held."""
     binary = redis_binary()
-    folder = tempfile.TemporaryDirectory(prefix="agenda-mcp-redis-")
-    port = free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    args += ["--dir", folder.name, "--logfile", "", "--daemonize", "no"]
+    kept = tempfile.TemporaryDirectory(prefix="agenda-mcp-redis-")
+    port = port or free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    args += ["--appendonly", "yes" if appendonly else "no", "--appendfsync", "always"]
+    args += ["--dir", folder or kept.name, "--logfile", "", "--daemonize", "no"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    server = RedisServer(process, f"redis://127.0.0.1:{port}/0", folder)
+    server = RedisServer(process, f"redis://127.0.0.1:{port}/0", kept)
     try:
         assert process.stdout is not None
         seen: list[str] = []
@@ -86,7 +91,7 @@ def redis_server() -> Iterator[RedisServer]:
         server.stop()
         if process.stdout is not None:
             process.stdout.close()
-        folder.cleanup()
+        kept.cleanup()
 
 
 # -- the vendor -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from tests.support.team import (
     replicas,
     vendor_on_loopback,
 )
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 STATIC = "team-token-0123456789abcdef"
@@ -82,3 +83,24 @@ async def test_the_static_token_and_a_local_caller_are_named_as_such(tmp_path: P
         ("local", "done"),
     ]
     assert_no_secret(log, STATIC)
+
+
+async def test_a_subject_with_line_separators_and_bidi_stays_one_line(tmp_path: Path) -> None:
+    """A token's `sub` is the issuer's text, not ours: U+2028/U+2029, NEL and bidi controls in it
+    must not split one entry into several for a reader that splits on them (Python's splitlines
+    does), nor forge an entry of their own."""
+    log = tmp_path / "audit.log"
+    forged = '{"subject":"admin","tool":"delete_planaday_booking","outcome":"done"}'
+    sub = f"planner\u2028{forged}\u2029\u0085\u202eevil"
+    async with issuer_on_loopback() as issuer, vendor_on_loopback() as (_vendor, vendor_url):
+        http = HttpSettings(stateless=True, auth_issuer=issuer.url)
+        async with (
+            replicas(1, vendor_url, http=http, **{AUDIT_ENV: str(log)}) as [url],
+            mcp_client(url, issuer.token(public_url(http), sub=sub)) as client,
+        ):
+            await call_ok(client, "create_planaday_booking", BOOKING)
+    text = log.read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 1 and text.isascii(), text
+    [line] = audit_lines(log)
+    assert line["subject"] == sub and line["outcome"] == "done"
+    REPORT["security: audit entries with line separators in the subject, kept on one line"] += 1

@@ -7,6 +7,7 @@ the start, the server does not start; a replica that stops leaves no Redis conne
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -16,7 +17,9 @@ from agenda_mcp.server.guards.cache import CACHE_ENV
 from agenda_mcp.server.startup import cli
 from agenda_mcp.server.team.shared_state import REDIS_ENV
 from tests.support import call_error, call_ok
+from tests.support.loopback import free_port
 from tests.support.team import BOOKING, RedisServer, mcp_client, redis_server, replicas, vendor_on_loopback
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 
@@ -139,3 +142,33 @@ async def test_a_replica_that_stops_closes_its_redis_connections(redis: RedisSer
         async with replicas(1, vendor_url, **{REDIS_ENV: redis.url}) as urls, mcp_client(urls[0]) as client:
             again = await call_ok(client, "create_planaday_booking", BOOKING)
     assert again["repeated"] is True and vendor.count("POST", "/v1/booking") == 1
+
+
+async def test_a_booking_made_before_a_redis_restart_is_not_sent_again_after_it(tmp_path: Path) -> None:
+    """With an append-only file (the README's Redis) the claims survive a restart: the identical
+    booking, repeated on the other replica after Redis came back, returns the first result."""
+    folder, port = tmp_path / "redis", free_port()
+    folder.mkdir()
+    async with vendor_on_loopback() as (vendor, vendor_url):
+        with redis_server(folder=str(folder), port=port) as redis:
+            async with replicas(2, vendor_url, **{REDIS_ENV: redis.url}) as urls, mcp_client(urls[0]) as first:
+                booked = await call_ok(first, "create_planaday_booking", BOOKING)
+        with redis_server(folder=str(folder), port=port) as redis:
+            async with replicas(2, vendor_url, **{REDIS_ENV: redis.url}) as urls, mcp_client(urls[1]) as second:
+                again = await call_ok(second, "create_planaday_booking", BOOKING)
+    assert vendor.count("POST", "/v1/booking") == 1 and again["repeated"] is True
+    assert again["booking_id"] == booked["booking_id"]
+    REPORT["team: bookings repeated after a Redis restart, not sent again"] += 1
+
+
+async def test_a_redis_that_may_have_forgotten_refuses_writes_for_the_window() -> None:
+    """Without an append-only file a Redis that has been up less than the duplicate window may have
+    restarted empty and forgotten the claims just made: writes are refused, not sent; reads go on."""
+    async with vendor_on_loopback() as (vendor, vendor_url):
+        with redis_server(appendonly=False) as redis:
+            async with replicas(1, vendor_url, **{REDIS_ENV: redis.url}) as [url], mcp_client(url) as client:
+                refused = await call_error(client, "create_planaday_booking", BOOKING)
+                await call_ok(client, "list_planaday_labels")
+    assert "was not sent" in refused and "append-only" in refused and "appendonly yes" in refused
+    assert vendor.count("POST", "/v1/booking") == 0
+    REPORT["team: writes refused while a Redis without persistence may have forgotten"] += 1

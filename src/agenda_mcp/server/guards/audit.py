@@ -33,6 +33,7 @@ import pydantic
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver.exceptions import ToolError
 
+from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.kit.http import UncertainWrite
 
 AUDIT_ENV = "AGENDA_MCP_AUDIT_LOG"
@@ -92,30 +93,17 @@ def recorded(env: Mapping[str, str], tool: str, vendor: str, arguments: Mapping[
     except UncertainWrite:
         entry.outcome = "uncertain"
         raise
-    except ToolError as exc:
-        entry.outcome, entry.reason = _refusal(str(exc), entry.reason)
+    except Refused as exc:
+        entry.outcome, entry.reason = "refused", exc.reason
+        raise
+    except ToolError:
+        entry.outcome, entry.reason = "refused", "vendor"  # the vendor, or the arguments, said no
         raise
     except BaseException:
         entry.outcome = "failed"
         raise
     finally:
         write_line(env, entry)
-
-
-def _refusal(message: str, reason: str | None) -> tuple[Outcome, str]:
-    if "may or may not have happened" in message and "was not sent" not in message:
-        return "uncertain", reason or "vendor"
-    if reason is not None:
-        return "refused", reason
-    if "was not sent" in message and "shared storage" in message:
-        return "refused", "shared-state"
-    if "repeat was not sent" in message:
-        return "refused", "duplicate"
-    if message.startswith("Nothing was changed: the person did not confirm"):
-        return "refused", "consent"
-    if message.startswith("Too many "):
-        return "refused", "rate-limit"
-    return "refused", "vendor"
 
 
 def write_line(env: Mapping[str, str], entry: Entry) -> None:
@@ -129,7 +117,9 @@ def write_line(env: Mapping[str, str], entry: Entry) -> None:
     }
     if entry.reason:
         line["reason"] = entry.reason
-    text = json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # ASCII only: U+2028/U+2029, NEL and bidi controls in a token's `sub` would otherwise split one
+    # entry into several for any reader that splits lines on them, or reorder what an auditor sees.
+    text = json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n"
     path = env.get(AUDIT_ENV, "").strip()
     with _lock:  # one line at a time, from every replica and thread in this process
         out = _open(path) if path else sys.stderr
@@ -156,6 +146,8 @@ def ids_in(data: Any) -> dict[str, Any]:
                 found[key] = value
             elif isinstance(value, list) and value and all(_is_id(v) for v in value[:50]):
                 found[key] = value[:50]
+            elif isinstance(value, dict):  # book_slot's `ids`: {"booking_id": ..., "customer_id": ...}
+                found.update({inner: v for inner, v in value.items() if _ID_NAME.search(inner) and _is_id(v)})
         elif isinstance(value, dict):
             for inner, inner_value in value.items():
                 if _ID_NAME.search(inner) and _is_id(inner_value):

@@ -1,10 +1,21 @@
-"""Asking the person before a destructive call, through MCP elicitation.
+"""Asking the person before any tool changes data, through MCP elicitation.
 
-Built on the SDK's resolvers (`Resolve` + `Elicit`), which ask mid-call on the 2025 protocol
-and through an input-required round trip on the 2026 one, so one code path serves both.
-Mode (AGENDA_MCP_CONFIRM): `auto` asks when the client can elicit and otherwise relies on the
-client's own approval of a tool annotated destructive; `always` refuses when the client cannot
-be asked; `never` does not ask.
+Built on the SDK's resolvers (`Resolve` + `Elicit`): the question is asked before the tool's body
+runs, mid-call on the 2025-11-25 protocol and through an input-required round trip on 2026-07-28
+(whose sealed `requestState` any replica opens with the shared key, server/team/keys.py), so one
+code path serves stdio, HTTP with sessions and stateless HTTP.
+
+Mode (AGENDA_MCP_CONFIRM):
+- `auto` (default): ask whenever the client can be asked; a client that says it cannot (no form
+  elicitation) relies on its host's own approval of each tool call that is not read-only;
+- `always`: refuse when the client cannot be asked;
+- `never`: do not ask (the host confirms, or nobody does).
+In every mode but `never`, a client whose abilities are unknown (stateless HTTP with a 2025-11-25
+client: no session, so no `initialize` to read them from) is refused: it might have been asked,
+and a write nobody was asked about must not happen silently.
+
+The question is one line, vendor text cleaned of control, bidi and zero-width characters, and each
+value a model chose `quoted` so it cannot pose as part of the question.
 """
 
 from __future__ import annotations
@@ -14,10 +25,10 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
-from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from agenda_mcp.server.guards.output import clean
+from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.startup.config import ConfirmMode
 
 Describe = Callable[..., Awaitable[str | None]]
@@ -51,6 +62,14 @@ class Consent(BaseModel):
     confirm: bool = Field(description="Yes, go ahead")
 
 
+class Unasked(BaseModel):
+    """The resolver's answer when the person could not be asked and the call must not go ahead:
+    the refusal is raised inside the tool's pipeline (server/guards/pipeline.py), so the audit log
+    records it like any other."""
+
+    why: str
+
+
 def consent_parameter(
     tool_name: str, signature: inspect.Signature, describe: Describe, mode: ConfirmMode
 ) -> inspect.Parameter:
@@ -60,22 +79,28 @@ def consent_parameter(
     takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in describe_params)
     wanted = {p.name for p in describe_params}
 
-    async def ask(ctx: Context, **arguments: Any) -> Consent | Elicit[Consent]:
+    async def ask(ctx: Context, **arguments: Any) -> Consent | Unasked | Elicit[Consent]:
         if mode == "never":
             return Consent(confirm=True)
         capabilities = ctx.client_capabilities
-        can_ask = capabilities is not None and capabilities.elicitation is not None
-        if not can_ask:
+        if capabilities is None:
+            return Unasked(
+                why=f"{tool_name} was not run, nothing was changed: agenda-mcp asks the person before any change, "
+                "and over stateless HTTP it can only ask clients speaking MCP 2026-07-28. Connect with a 2026-07-28 "
+                "client, or have the server run with sessions (without AGENDA_MCP_STATELESS)."
+            )
+        elicitation = capabilities.elicitation
+        if elicitation is None or (elicitation.form is None and elicitation.url is not None):
             if mode == "always":
-                raise ToolError(
-                    f"{tool_name} needs the person's confirmation, but this client cannot ask for it "
+                return Unasked(
+                    why=f"{tool_name} needs the person's confirmation, but this client cannot ask for it "
                     "(AGENDA_MCP_CONFIRM=always). Nothing was changed."
                 )
-            return Consent(confirm=True)  # auto: the client approves destructive tools itself
+            return Consent(confirm=True)  # auto: the host approves each call of a tool that is not read-only
         message = await describe(**{k: v for k, v in arguments.items() if takes_all or k in wanted})
         if message is None:
             return Consent(confirm=True)
-        return Elicit(message, Consent)
+        return Elicit(one_line(message), Consent)
 
     # The SDK hands a resolver the tool's arguments by name: give it the tool's parameters.
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
@@ -84,8 +109,9 @@ def consent_parameter(
         for p in signature.parameters.values()
         if p.annotation is not Context and p.name != "ctx"
     ]
-    ask.__signature__ = inspect.Signature(parameters, return_annotation=Consent | Elicit[Consent])  # type: ignore[attr-defined]
-    ask.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": Consent | Elicit[Consent]}
+    answer = Consent | Unasked | Elicit[Consent]
+    ask.__signature__ = inspect.Signature(parameters, return_annotation=answer)  # type: ignore[attr-defined]
+    ask.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": answer}
     ask.__qualname__ = f"confirm_{tool_name}"
     return inspect.Parameter(
         "consent",
@@ -96,6 +122,11 @@ def consent_parameter(
 
 def require_consent(tool_name: str, outcome: Any) -> None:
     """Stop here unless the person said yes."""
-    if isinstance(outcome, AcceptedElicitation) and isinstance(outcome.data, Consent) and outcome.data.confirm:
-        return
-    raise ToolError(f"Nothing was changed: the person did not confirm {tool_name}. Do not retry unless they ask again.")
+    if isinstance(outcome, AcceptedElicitation):
+        if isinstance(outcome.data, Consent) and outcome.data.confirm:
+            return
+        if isinstance(outcome.data, Unasked):
+            raise Refused(outcome.data.why, "consent")
+    raise Refused(
+        f"Nothing was changed: the person did not confirm {tool_name}. Do not retry unless they ask again.", "consent"
+    )

@@ -18,9 +18,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
-from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp.server.guards.redaction import get_logger
+from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.kit.http import UncertainWrite
 from agenda_mcp.server.team.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
 
@@ -59,22 +59,29 @@ class RecentWrites:
         tool: str = "",
         repeat_result: bool = True,
         result_type: Any = None,
+        keep: Callable[[Any], bool] | None = None,
+        window: float | None = None,
     ) -> tuple[Any, bool]:
         """The result of `write()`, and whether it is a repeat of an earlier identical call.
 
         `repeat_result`: an identical call returns the first one's result (creates); otherwise only
-        uncertain outcomes are remembered. `result_type` rebuilds a result kept outside this
-        process. When the shared store cannot be reached, nothing is sent: the write is refused."""
-        if self.window <= 0:
+        uncertain outcomes are remembered. `keep` says whether a result is worth remembering (a
+        booking refused because the slot was taken is not: the same call may succeed later).
+        `window` replaces the guard's own for this key (book_slot remembers a booking until its
+        slot has passed). `result_type` rebuilds a result kept outside this process. When the
+        shared store cannot be reached, nothing is sent: the write is refused."""
+        window = self.window if window is None else window
+        if window <= 0:
             return await write(), False
         try:
+            await self._store.remembers(self.window)
             with anyio.fail_after(self._wait_limit):
                 while True:
-                    seen = await self._store.claim(key, self.window)
+                    seen = await self._store.claim(key, window)
                     if seen is None:
                         break
                     if seen.state == "uncertain":
-                        raise ToolError(self._refusal(seen, tool))
+                        raise Refused(self._refusal(seen, tool), "duplicate")
                     if seen.state == "done":
                         if repeat_result:
                             return self._store.load(seen.result, result_type), True
@@ -84,22 +91,23 @@ class RecentWrites:
                     # then look again: done, uncertain, or failed (this one may try)
                     await self._store.wait(key)
         except TimeoutError:
-            raise ToolError(
+            raise Refused(
                 f"{tool or 'this write'}: an identical call is still running (or was interrupted) on agenda-mcp, "
-                "so this repeat was not sent. Check in the vendor's system whether it happened before trying again."
+                "so this repeat was not sent. Check in the vendor's system whether it happened before trying again.",
+                "duplicate",
             ) from None
         except SharedStateDown as exc:
-            raise ToolError(_store_down(tool, exc)) from None
+            raise Refused(_store_down(tool, exc), "shared-state") from None
         try:
             result = await write()
         except UncertainWrite as exc:
-            await self._settle(self._store.uncertain(key, exc.verify_with, self.window), tool)
+            await self._settle(self._store.uncertain(key, exc.verify_with, window), tool)
             raise
         except BaseException:
             await self._settle(self._store.release(key), tool)
             raise
-        if repeat_result:
-            await self._settle(self._store.done(key, result, self.window), tool)
+        if repeat_result and (keep is None or keep(result)):
+            await self._settle(self._store.done(key, result, window), tool)
         else:
             await self._settle(self._store.release(key), tool)
         return result, False

@@ -1,7 +1,9 @@
-"""Rate limiting tool calls per vendor (the MCP spec asks servers to), as a token bucket.
+"""Rate limiting the requests sent to each vendor (the MCP spec asks servers to limit), as a token bucket.
 
-Over the limit a call waits up to a bounded time for a token, then fails with a clear message,
-so a runaway loop in the assistant cannot hammer a vendor account.
+A token is taken for every vendor request, retries included (server/kit/http.py), not per tool
+call: a call that fans out (find_slots) or pages (`all_pages`) waits for the budget request by
+request. Over the limit a request waits up to a bounded time for a token, then the call fails with
+a clear message and nothing more is sent, so a runaway loop cannot hammer a vendor account.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import time
 from collections.abc import Callable
 
 import anyio
-from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp.server.guards.redaction import get_logger
+from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.team.shared_state import Budget, SharedStateDown
 
 log = get_logger("agenda_mcp.ratelimit")
@@ -83,9 +85,11 @@ class TokenBucket:
         waited = 0.0
         while (wait := await self._wait()) > 0:
             if waited + wait > max_wait:
-                raise ToolError(
-                    f"Too many {who} calls: at most {self.rate:g} per second. Wait a moment, and "
-                    "combine requests where you can (a longer page, a wider date range)."
+                raise Refused(
+                    f"Too many {who} requests: agenda-mcp sends at most {self.rate:g} per second, so the rest of this "
+                    "call was not sent. Wait a moment, and combine requests where you can (a longer page, a wider "
+                    "date range).",
+                    "rate-limit",
                 )
             await anyio.sleep(wait)
             waited += wait

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -142,6 +142,9 @@ class VendorHTTP:
         self._users = 0
         self._lock = anyio.Lock()
         self.requests_sent = 0
+        self.pace: Callable[[], Awaitable[None]] | None = None
+        """Waits for the vendor's rate budget (server/guards/ratelimit.py), once per request sent:
+        set by the vendor's toolkit."""
         register_secrets(connection.secrets)
         install_log_redaction()
 
@@ -211,6 +214,8 @@ class VendorHTTP:
         deadline = self._deadline_from_now()
         response: httpx2.Response | None = None
         for attempt in range(1, attempts + 1):
+            if self.pace is not None:
+                await self.pace()  # before anything is sent: over budget, nothing goes out
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ToolError(self._out_of_time(action, attempt - 1))

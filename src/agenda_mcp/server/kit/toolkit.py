@@ -29,17 +29,17 @@ from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
-from agenda_mcp.server.guards import audit
+from agenda_mcp.server.guards import audit, pipeline
 from agenda_mcp.server.guards.arguments import explain, scrub, strict_model, unknown_arguments
 from agenda_mcp.server.guards.attachments import FilePolicy
 from agenda_mcp.server.guards.cache import Cached, cache_seconds
-from agenda_mcp.server.guards.consent import Describe, consent_parameter, require_consent
+from agenda_mcp.server.guards.consent import Describe, consent_parameter, quoted
 from agenda_mcp.server.guards.dedup import RecentWrites
 from agenda_mcp.server.guards.output import clean, encode
 from agenda_mcp.server.guards.ratelimit import TokenBucket
-from agenda_mcp.server.guards.redaction import get_logger, redact
+from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.contract import VendorSpec
-from agenda_mcp.server.kit.http import UncertainWrite, VendorHTTP, call_deadline
+from agenda_mcp.server.kit.http import VendorHTTP
 from agenda_mcp.server.kit.schema import lean_input, lean_output
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.server.team import shared_state
@@ -121,6 +121,9 @@ class VendorTools:
 
 
 class Toolkit:
+    """One vendor's registration desk: its tools and resources, published through the one
+    pipeline every call takes (server/guards/pipeline.py)."""
+
     def __init__(self, spec: VendorSpec, http: VendorHTTP, settings: Settings) -> None:
         self.spec = spec
         self.http = http
@@ -129,10 +132,14 @@ class Toolkit:
         self.resources: list[Resource] = []
         # In this process, or through Redis for replicas (AGENDA_MCP_REDIS_URL, server/team/shared_state.py).
         self.shared = shared_state.from_env(settings.env)
+        # The budget is taken per vendor request (server/kit/http.py), not per tool call: a call that
+        # fans out or pages waits for it request by request.
         self.bucket = TokenBucket(settings.rate_limit, shared=self.shared.budget, name=spec.name)
+        http.pace = functools.partial(self.bucket.take, spec.title)
         self.recent_writes = RecentWrites(
             settings.dedup_seconds, store=self.shared.writes, wait_limit=settings.http_timeout + 10
         )
+        self.vendor = pipeline.Vendor(spec.name, spec.title, self.recent_writes)
 
     @property
     def sandbox(self) -> bool:
@@ -183,11 +190,12 @@ class Toolkit:
     ) -> Callable[[F], F]:
         """Register a tool that changes data; in read-only mode it is not registered at all.
 
-        A destructive tool asks the person first (see server/guards/consent.py); `confirm` names what
-        will be lost, fetching details where the tool only has an id. A create (neither
-        destructive nor idempotent) is deduplicated: an identical call within the window
-        returns the first result with `repeated: true`. Any write whose outcome was uncertain
-        refuses an identical repeat within the window (server/guards/dedup.py)."""
+        Every write asks the person first (server/guards/consent.py): `confirm` words the question
+        (what will change, for whom, when), fetching details where the tool only has an id; without
+        it the question names the tool and its arguments. A create (neither destructive nor
+        idempotent) is deduplicated: an identical call within the window returns the first result
+        with `repeated: true`. Any write whose outcome was uncertain refuses an identical repeat
+        within the window (server/guards/dedup.py)."""
         if self.settings.read_only:
             return lambda fn: fn
         annotations = ToolAnnotations(
@@ -197,24 +205,18 @@ class Toolkit:
             idempotent_hint=idempotent,
             open_world_hint=True,
         )
-        if destructive and confirm is None:
-            confirm = self._plain_description(name)
-        confirm = confirm if destructive else None
-        return self._register(name, annotations, confirm=confirm, write=True, create=not (destructive or idempotent))
+        question = confirm or plain_question(self.spec.title, title or name, destructive=destructive)
+        return self._register(name, annotations, confirm=question, create=not (destructive or idempotent))
 
     def resource(self, uri: str, *, name: str, description: str) -> Callable[[Callable[[], Awaitable[Any]]], Any]:
         """Register read-only reference data as a JSON resource."""
 
         def decorator(fn: Callable[[], Awaitable[Any]]) -> Any:
-            async def from_vendor() -> Any:
-                await self.bucket.take(self.spec.title)  # only reads that reach the vendor count
-                return await fn()
-
-            fetch = Cached(from_vendor, cache_seconds(self.settings.env), shared=self.shared.cache, key=uri)
+            fetch = Cached(fn, cache_seconds(self.settings.env), shared=self.shared.cache, key=uri)
 
             @functools.wraps(fn)
             async def read() -> str:
-                value = await self._guard(fetch, uri)
+                value = await pipeline.read(self.settings, self.vendor, uri, fetch)
                 if isinstance(value, pydantic.BaseModel):
                     value = value.model_dump(mode="json")
                 return json.dumps(clean(value), ensure_ascii=False, default=str)
@@ -236,7 +238,6 @@ class Toolkit:
         annotations: ToolAnnotations,
         *,
         confirm: Describe | None = None,
-        write: bool = False,
         create: bool = False,
     ) -> Callable[[F], F]:
         def decorator(fn: F) -> F:
@@ -247,42 +248,27 @@ class Toolkit:
 
             @functools.wraps(fn)
             async def tool(**kwargs: Any) -> Any:
-                if not write:
-                    return await run(kwargs)
-                # Every write and every refusal of one: a line in the audit log (server/guards/audit.py).
-                arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context) and k != "consent"}
-                with audit.recorded(self.settings.env, name, self.spec.name, arguments) as entry:
-                    result = await run(kwargs, entry)
-                    return result
-
-            async def run(kwargs: dict[str, Any], entry: audit.Entry | None = None) -> Any:
-                if confirm is not None:
-                    require_consent(name, kwargs.pop("consent", None))
-                await self.bucket.take(self.spec.title)
-                call = functools.partial(self._guard, functools.partial(fn, **kwargs), name)
-                if write:
-                    call = functools.partial(self._uncertain_on_crash, call, name)
-                    arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
-                    key = RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
-                    with call_deadline(self.settings.http_timeout):
-                        result, repeated = await self.recent_writes.run(
-                            key, call, tool=name, repeat_result=create, result_type=signature.return_annotation
-                        )
-                    if entry is not None:
-                        entry.finished(result, repeated=repeated)
-                    if repeated:
-                        log.info(
-                            "%s: identical call within %ss; returning the first result",
-                            name,
-                            self.settings.dedup_seconds,
-                        )
-                        result = _updated(result, repeated=True)
+                if confirm is None:
+                    result = await pipeline.read(self.settings, self.vendor, name, functools.partial(fn, **kwargs))
                 else:
-                    with call_deadline(self.settings.http_timeout):
-                        result = await call()
+                    consent = kwargs.pop("consent", None)
+                    arguments = {k: v for k, v in kwargs.items() if not isinstance(v, Context)}
+                    result, repeated = await pipeline.write(
+                        self.settings,
+                        self.vendor,
+                        name,
+                        functools.partial(fn, **kwargs),
+                        consent=consent,
+                        key=RecentWrites.key(name, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json")),
+                        audited=arguments,
+                        create=create,
+                        result_type=signature.return_annotation,
+                    )
+                    if repeated:
+                        result = updated(result, repeated=True)
                 if self.sandbox:
-                    result = _updated(result, sandbox=True)
-                return self._finish(result)
+                    result = updated(result, sandbox=True)
+                return tool_result(result, self.settings.max_result_kb * 1024)
 
             if confirm is not None:
                 ask_first(tool, name, signature, confirm, self.settings.confirm)
@@ -293,48 +279,31 @@ class Toolkit:
 
         return decorator
 
-    def _finish(self, result: Any) -> Any:
-        """The tool's result in one pass (server/guards/output.py `encode`): control characters out,
-        credentials masked, size capped, compact JSON as the text block (the SDK's indented text
-        costs ~1.46x the tokens)."""
-        return tool_result(result, self.settings.max_result_kb * 1024)
 
-    def _plain_description(self, name: str) -> Describe:
-        async def describe(**arguments: Any) -> str:
-            shown = ", ".join(f"{k}={v!r}" for k, v in arguments.items() if v is not None)
-            return redact(f"{self.spec.title}: {name}({shown}). This cannot be undone. Go ahead?")
+def plain_question(vendor: str, what: str, *, destructive: bool) -> Describe:
+    """The consent question of a write that words none of its own: the vendor, what the tool does,
+    and each argument given, its value quoted (server/guards/consent.py `quoted`)."""
 
-        return describe
+    async def describe(**arguments: Any) -> str:
+        shown = ", ".join(
+            f"{key} {'***' if _secret(key) else quoted(_plain(value))}"
+            for key, value in arguments.items()
+            if value not in (None, [], {}, "")
+        )
+        tail = " This cannot be undone." if destructive else ""
+        return f"{vendor}: {what}{f' ({shown})' if shown else ''}.{tail} Go ahead?"
 
-    async def _uncertain_on_crash(self, call: Callable[[], Awaitable[Any]], name: str) -> Any:
-        """A write that crashes inside agenda-mcp (say, on an answer nested too deeply to read) may
-        have reached the vendor first: it is uncertain, so the duplicate guard refuses its repeat,
-        and the traceback is logged under the reference the message gives."""
-        try:
-            return await call()
-        except ToolError:
-            raise
-        except Exception as exc:
-            reference = f"E-{secrets.token_hex(2)}"
-            log.error("%s crashed (reference %s)", name, reference, exc_info=exc)
-            raise UncertainWrite(
-                f"{name}: agenda-mcp failed unexpectedly ({_what_failed(exc)}), possibly after {self.spec.title} "
-                f"received the request, so it may or may not have happened. Check in {self.spec.title} before "
-                f"trying again; reference {reference}."
-            ) from None
+    return describe
 
-    async def _guard(self, call: Callable[[], Awaitable[Any]], what: str) -> Any:
-        try:
-            return await call()
-        except pydantic.ValidationError as exc:
-            # Our arguments were validated before the call, so this is the vendor's answer not
-            # matching our model of it: say so instead of "Error executing tool".
-            fields = ", ".join(".".join(str(p) for p in err["loc"]) for err in exc.errors()[:5])
-            log.warning("%s: unexpected answer shape from %s (%s)", what, self.spec.title, fields)
-            raise ToolError(
-                f"{self.spec.title} answered {what} in a shape agenda-mcp does not understand "
-                f"(fields: {fields}). Try again; if it persists, report it."
-            ) from None
+
+def _secret(name: str) -> bool:
+    return any(word in name.lower() for word in ("password", "secret", "token"))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(pydantic.TypeAdapter(Any).dump_python(value, mode="json"), ensure_ascii=False)
 
 
 def ask_first(tool: Callable[..., Any], name: str, signature: inspect.Signature, confirm: Describe, mode: Any) -> None:
@@ -414,7 +383,7 @@ class StrictTool(Tool):
             trace = (type(cause), cause, cause.__traceback__)
             log.error("%s crashed (reference %s)", self.name, reference, exc_info=trace)
             raise ToolError(
-                f"{self.name}: agenda-mcp failed unexpectedly ({_what_failed(cause)}); reference {reference}. "
+                f"{self.name}: agenda-mcp failed unexpectedly ({pipeline.what_failed(cause)}); reference {reference}. "
                 "This is a bug, not your input: do not retry the same call; report the reference."
             ) from None
         except ToolError as exc:
@@ -431,18 +400,7 @@ class StrictTool(Tool):
             raise ToolError(message) from exc.__cause__
 
 
-def _what_failed(exc: BaseException) -> str:
-    """A few words on where it broke, for the model and the person it tells."""
-    if isinstance(exc, RecursionError):
-        return "an answer nested too deeply to read"
-    if isinstance(exc, OverflowError):
-        return "a date or number out of range"
-    if isinstance(exc, MemoryError):
-        return "an answer too large to hold"
-    return type(exc).__name__
-
-
-def _updated(result: Any, **changes: Any) -> Any:
+def updated(result: Any, **changes: Any) -> Any:
     """Set result fields that the model declares (`sandbox`, `repeated`); others are left alone."""
     if not isinstance(result, pydantic.BaseModel):
         return result

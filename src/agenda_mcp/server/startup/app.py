@@ -16,7 +16,7 @@ import anyio
 import httpx2
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import MCPServer, RequestStateSecurity
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.resources import Resource
 from mcp.server.mcpserver.tools import Tool
@@ -28,14 +28,16 @@ from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.contract import VendorSpec
 from agenda_mcp.server.kit.http import VendorHTTP
 from agenda_mcp.server.kit.toolkit import Toolkit
-from agenda_mcp.server.slots.service import SlotService, app_extension, slot_vendors
-from agenda_mcp.server.slots.service import register as register_slots
-from agenda_mcp.server.slots.service import tools as slot_tools
+from agenda_mcp.server.slots.picker import app_extension
+from agenda_mcp.server.slots.service import SlotService, slot_vendors
+from agenda_mcp.server.slots.tools import register as register_slots
+from agenda_mcp.server.slots.tools import tools as slot_tools
 from agenda_mcp.server.startup import heap
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.server.startup.listing import DeferredResource, DeferredTool, resource_entry, tool_entry
 from agenda_mcp.server.startup.listing_cache import ListingCache, Listings
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, check_toolsets, load_vendor
+from agenda_mcp.server.team.keys import derived_key
 from agenda_mcp.server.transport.rehearsal import rehearse
 from agenda_mcp.server.transport.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
 
@@ -265,6 +267,9 @@ def build_agenda(
         extensions=[app_extension()] if slot_service is not None else None,
         auth=auth,
         token_verifier=token_verifier,
+        # A question asked over MCP 2026-07-28 comes back as sealed requestState, perhaps to another
+        # replica: every replica configured alike seals and opens it with the same key.
+        request_state_security=RequestStateSecurity(keys=[derived_key(settings, specs, "request state")]),
     )
     if slot_service is not None:
         register_slots(slot_service, agenda.server)

@@ -79,6 +79,10 @@ class WriteStore(Protocol):
     def load(self, stored: Any, result_type: Any) -> Any:
         """The stored result as the tool returned it."""
 
+    async def remembers(self, seconds: float) -> None:
+        """Return if claims of the last `seconds` are surely kept; raise `SharedStateDown` if the store
+        may have forgotten them (restarted empty), so the write is refused rather than sent twice."""
+
 
 class Budget(Protocol):
     async def take(self, name: str, rate: float, capacity: float) -> float:
@@ -199,6 +203,9 @@ class MemoryWrites:
 
     def load(self, stored: Any, result_type: Any) -> Any:
         return stored  # the very object the first call returned
+
+    async def remembers(self, seconds: float) -> None:
+        return None  # this process's memory: it forgets only by ending, and ends its calls with it
 
 
 # -- Redis ------------------------------------------------------------------------------------
@@ -332,6 +339,22 @@ class RedisState:
 
     def load(self, stored: Any, result_type: Any) -> Any:
         return _loaded(stored, result_type)
+
+    async def remembers(self, seconds: float) -> None:
+        # A Redis without an append-only file that restarted within the window has lost the claims
+        # of the writes just before (an RDB snapshot is minutes old): refuse until the window has
+        # passed since the restart, when there is nothing left it should remember.
+        async with self._redis.pipeline(transaction=False) as pipe:
+            server, persistence = await self._do(pipe.info("server").info("persistence").execute())
+        if int(persistence.get("aof_enabled", 0)) == 1:
+            return
+        uptime = int(server.get("uptime_in_seconds", 0))
+        if uptime < seconds:
+            raise SharedStateDown(
+                f"Redis at {shown(self.url)} started {uptime} s ago without an append-only file, so it may have "
+                f"forgotten writes made just before; writes wait until it has been up {seconds:g} s "
+                "(or run Redis with appendonly yes)"
+            )
 
     # budget
 
