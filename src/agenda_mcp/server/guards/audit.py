@@ -32,6 +32,7 @@ from typing import IO, Any, Literal
 import pydantic
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver.exceptions import ToolError
+from pydantic_core import PydanticSerializationError
 
 from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.kit.http import UncertainWrite
@@ -171,5 +172,5 @@ def _as_json(value: Any) -> Any:
         return structured
     try:
         return pydantic.TypeAdapter(Any).dump_python(value, mode="json")
-    except pydantic.PydanticSerializationError:
+    except (PydanticSerializationError, ValueError, TypeError):  # not JSON: no ids from it
         return None

@@ -93,7 +93,7 @@ class Cached(Generic[T]):
                 log.info("reference cache %s: %s; asking the vendor", self._key, exc)
                 return await self._fetch(), self._seconds
             if hit is not None:
-                return hit[0], min(hit[1], self._seconds)  # type: ignore[return-value]  # JSON of a T
+                return hit[0], min(hit[1], self._seconds)
         value = await self._fetch()
         if self._shared is not None:
             try:

@@ -23,7 +23,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     import httpx2
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from agenda_mcp.server.kit.prompts import Workflow
     from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery
     from agenda_mcp.server.kit.toolkit import Toolkit
-
-M = TypeVar("M")
 
 
 @runtime_checkable
@@ -101,8 +99,9 @@ class VendorContractError(ImportError):
     """A vendor module lacks a part of the contract; the message names the module and the part."""
 
 
-def checked(module: ModuleType, protocol: type[M]) -> M:
-    """`module` as the `protocol` it must satisfy, or a `VendorContractError` naming what it lacks."""
+def checked(module: ModuleType, protocol: type) -> ModuleType:
+    """`module`, if it satisfies `protocol`; else a `VendorContractError` naming what it lacks. (A
+    module imported by name is not typed as its protocol: the accessors below say which it is.)"""
     if not isinstance(module, protocol):
         wanted = [name for name in _members(protocol) if not hasattr(module, name)]
         raise VendorContractError(f"{module.__name__} does not offer {', '.join(wanted)} ({protocol.__name__})")
@@ -169,21 +168,21 @@ class VendorSpec:
         return describe
 
     def client(self) -> ClientModule:
-        return checked(self._module("client"), ClientModule)
+        return cast(ClientModule, checked(self._module("client"), ClientModule))
 
     def register(self, toolkit: Toolkit) -> None:
-        checked(self._module("tools"), ToolsModule).register(toolkit)
+        cast(ToolsModule, checked(self._module("tools"), ToolsModule)).register(toolkit)
 
     def sandbox(self) -> SandboxSpec:
-        module = checked(self._module("sandbox"), SandboxModule)
+        module = cast(SandboxModule, checked(self._module("sandbox"), SandboxModule))
         return SandboxSpec(base_url=module.SANDBOX_BASE_URL, env=module.SANDBOX_ENV, create_app=module.create_app)
 
     def demo(self) -> Callable[[DemoStep], Awaitable[None]]:
-        return checked(self._module("demo"), DemoModule).run
+        return cast(DemoModule, checked(self._module("demo"), DemoModule)).run
 
     def prompts(self, registered: Collection[str]) -> list[Prompt]:
         """The vendor's prompts whose tools are all among `registered`."""
-        workflows = checked(self._module("prompts"), PromptsModule).PROMPTS
+        workflows = cast(PromptsModule, checked(self._module("prompts"), PromptsModule)).PROMPTS
         return [workflow.prompt for workflow in workflows if workflow.usable(registered)]
 
     def slots(self) -> SlotsModule | None:
@@ -192,7 +191,7 @@ class VendorSpec:
             module = self._module("slots")
         except VendorContractError:
             return None
-        return checked(module, SlotsModule)
+        return cast(SlotsModule, checked(module, SlotsModule))
 
     def _module(self, part: str) -> ModuleType:
         try:

@@ -371,7 +371,7 @@ class VendorHTTP:
     # -- internals ----------------------------------------------------------------------------
 
     def _delay(self, attempt: int) -> float:
-        return self._backoff * (2 ** (attempt - 1))
+        return self._backoff * 2.0 ** (attempt - 1)
 
     def _retry_wait(self, response: httpx2.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying a read, or None when waiting is pointless."""

@@ -19,7 +19,7 @@ import json
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pydantic
@@ -323,7 +323,8 @@ def strict_tool(
 ) -> StrictTool:
     """`tool` as every agenda-mcp tool is published: unknown arguments refused (and the schema
     saying so), lean input and output schemas, and its result encoded once by `tool_result`."""
-    registered = StrictTool.from_function(tool, name=name, description=description, annotations=annotations, meta=meta)
+    made = StrictTool.from_function(tool, name=name, description=description, annotations=annotations, meta=meta)
+    registered = cast(StrictTool, made)  # from_function builds `cls`, though the SDK annotates it `Tool`
     arguments = strict_model(registered.fn_metadata.arg_model)
     registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
     registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))

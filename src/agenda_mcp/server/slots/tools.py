@@ -18,7 +18,7 @@ from pydantic import Field
 from agenda_mcp.server.guards.consent import Describe
 from agenda_mcp.server.kit.prompts import steps
 from agenda_mcp.server.kit.slots import Customer
-from agenda_mcp.server.kit.times import DateTime, TimeOfDay, wall_clock
+from agenda_mcp.server.kit.times import Clock, DateTime, TimeOfDay, wall_clock
 from agenda_mcp.server.kit.toolkit import ask_first, strict_tool, tool_result
 from agenda_mcp.server.slots.picker import APP_URI
 from agenda_mcp.server.slots.results import SlotBooking, SlotsFound
@@ -57,9 +57,12 @@ BOOK_DESCRIPTION = (
 def register(service: SlotService, server: MCPServer) -> None:
     """Completions, the prompt and the resource template (the tools are built by `tools()`)."""
 
-    @server.completion()
     async def complete(ref: Any, argument: Any, context: Any) -> Completion | None:
         return await service.complete(ref, argument.name, argument.value)
+
+    # The SDK leaves `completion` unannotated; this is the shape it has.
+    completion: Callable[[], Callable[[Callable[..., Awaitable[Completion | None]]], object]] = server.completion
+    completion()(complete)
 
     async def slots_of(what: str) -> str:
         found = await service.find_slots(what, None, None, None, None, None, None, None, DEFAULT_LIMIT)
@@ -94,6 +97,8 @@ def register(service: SlotService, server: MCPServer) -> None:
 def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
     vendor_names = tuple(service.vendors)
     titles = ", ".join(v.title for v in service.vendors.values())
+    # The enabled vendors' names, known only now: a Literal built at run time, which a type checker
+    # cannot follow (the one place it is told so).
     VendorName = Literal[vendor_names]  # type: ignore[valid-type]
     tz = service.settings.tz
 
@@ -103,7 +108,7 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
         ] = None,
         date_from: Annotated[date | None, Field(description="first day; default today")] = None,
         date_to: Annotated[date | None, Field(description=f"last day; default {DEFAULT_DAYS} days on")] = None,
-        vendor: Annotated[VendorName | None, Field(description="only this vendor")] = None,  # type: ignore[valid-type]
+        vendor: Annotated[VendorName | None, Field(description="only this vendor")] = None,
         duration: Annotated[int | None, Field(ge=15, le=1440, description="minutes, for rooms; default 60")] = None,
         earliest: Annotated[TimeOfDay | None, Field(description="earliest start, HH:MM local")] = None,
         latest: Annotated[TimeOfDay | None, Field(description="latest end, HH:MM local")] = None,
@@ -177,7 +182,7 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
     return registered
 
 
-def _time_of_day(value: Any, name: str) -> time | None:
+def _time_of_day(value: Clock | None, name: str) -> time | None:
     """HH:MM as a wall-clock bound, the same on each vendor's own clock."""
     if value is None:
         return None

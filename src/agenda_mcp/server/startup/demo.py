@@ -36,7 +36,7 @@ async def run_demo(settings: Settings, out: TextIO = sys.stdout, seen: Seen | No
     failure: DemoFailed | None = None
     async with Client(agenda.server) as client:
         tools = await client.list_tools()
-        schemas = {tool.name: tool.output_schema for tool in tools.tools}
+        schemas = {tool.name: tool.output_schema for tool in tools.tools if tool.output_schema is not None}
         resources = await client.list_resources()
         out.write(
             f"agenda-mcp demo: {len(tools.tools)} tools and {len(resources.resources)} resources "
@@ -53,12 +53,14 @@ async def run_demo(settings: Settings, out: TextIO = sys.stdout, seen: Seen | No
                 out.write(f"  ✗ {text}\n")
                 raise DemoFailed(f"{name} failed: {text}")
             # What the model is promised in tools/list must be what it gets.
-            if schemas.get(name):
+            if (schema := schemas.get(name)) is not None:
+                if result.structured_content is None:
+                    raise DemoFailed(f"{name} returned no structured content though it declares an outputSchema")
                 try:
-                    jsonschema.validate(result.structured_content, schemas[name])
+                    jsonschema.validate(result.structured_content, schema)
                 except jsonschema.ValidationError as exc:
                     raise DemoFailed(f"{name} returned what its outputSchema does not allow: {exc.message}") from None
-                if extra := undeclared(result.structured_content, schemas[name]):
+                if extra := undeclared(result.structured_content, schema):
                     raise DemoFailed(f"{name} returned fields its outputSchema does not declare: {extra[:5]}")
             if seen is not None:
                 seen(name, result.structured_content)

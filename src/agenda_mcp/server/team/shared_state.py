@@ -345,7 +345,9 @@ class RedisState:
         # of the writes just before (an RDB snapshot is minutes old): refuse until the window has
         # passed since the restart, when there is nothing left it should remember.
         async with self._redis.pipeline(transaction=False) as pipe:
-            server, persistence = await self._do(pipe.info("server").info("persistence").execute())
+            pipe.info("server")
+            pipe.info("persistence")
+            server, persistence = await self._do(pipe.execute())
         if int(persistence.get("aof_enabled", 0)) == 1:
             return
         uptime = int(server.get("uptime_in_seconds", 0))
@@ -367,7 +369,9 @@ class RedisState:
     async def get(self, key: str) -> tuple[Any, float] | None:
         name = PREFIX + "cache:" + key
         async with self._redis.pipeline(transaction=True) as pipe:
-            raw, ttl_ms = await self._do(pipe.get(name).pttl(name).execute())
+            pipe.get(name)
+            pipe.pttl(name)
+            raw, ttl_ms = await self._do(pipe.execute())
         if raw is None or ttl_ms <= 0:
             return None
         return json.loads(raw), ttl_ms / 1000
