@@ -219,4 +219,7 @@ def _tool(
     tool.__annotations__["return"] = signature.return_annotation
     if confirm is not None:
         ask_first(tool, name, signature, confirm, service.settings.confirm)
-    return strict_tool(tool, name=name, description=description, annotations=annotations, meta=meta)
+    registered = strict_tool(tool, name=name, description=description, annotations=annotations, meta=meta)
+    # A refusal before the slot is opened (a read-only token) names no single vendor.
+    registered.vendor, registered.audit_env = "agenda-mcp", service.settings.env
+    return registered
