@@ -11,7 +11,7 @@ import sys
 import time
 
 from bench.results import early_calls_row, first_call_row, result_size_rows
-from bench.rows import Plan, Row, call_overhead, cold_start, latency_rows, memory, tool_list
+from bench.rows import Plan, Row, budget_row, call_overhead, cold_start, latency_rows, memory, tool_list
 from bench.slots import slot_rows
 from bench.stdio import BenchError
 from bench.team import team_rows
@@ -34,6 +34,8 @@ async def run(plan: Plan) -> list[Row]:
     _progress("fan-out and paging")
     rows.extend(await latency_rows(plan))
     rows.extend(tool_list(tools))
+    _progress("rate budget")
+    rows.append(await budget_row())
     _progress("question to booking: vendor tools vs find_slots + book_slot")
     rows.extend(await slot_rows())
     _progress("team: replicas + Redis")

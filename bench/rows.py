@@ -418,3 +418,62 @@ async def memory(tools: Sequence[Mapping[str, Any]], plan: Plan) -> Row | None:
         "x",
         f"peak RSS after start and {plan.memory_calls} calls ({len(reads)} no-argument read tools in turn)",
     )
+
+
+# -- the rate budget ----------------------------------------------------------------------------
+
+BUDGET_RATE = 10
+"""AGENDA_MCP_RATE_LIMIT for the budget row: low, so the calls below need more than the burst."""
+
+
+async def budget_row() -> Row:
+    """The budget counts vendor requests: calls that fan out (find_slots asks every vendor, and
+    some vendors several times) and page (`all_pages` with one record a page), all sent at once,
+    must show each vendor at most the burst plus the rate in any one second."""
+    from mcp import Client
+
+    from agenda_mcp.server.guards.ratelimit import BURST_FACTOR
+    from agenda_mcp.server.kit.http import VendorHTTP
+    from agenda_mcp.server.startup.app import build_agenda
+    from agenda_mcp.server.startup.config import Settings
+
+    sent: dict[str, list[float]] = {}
+    send = VendorHTTP._send
+
+    async def recorded(self: VendorHTTP, *args: Any, **kwargs: Any) -> Any:
+        sent.setdefault(self.title, []).append(time.monotonic())
+        return await send(self, *args, **kwargs)
+
+    VendorHTTP._send = recorded  # type: ignore[method-assign]
+    try:
+        settings = Settings(sandbox=True, rate_limit=BUDGET_RATE, retry_backoff=0.0, listing_cache=None, env={})
+        async with Client(build_agenda(settings).server) as client:
+            calls = [client.call_tool("find_slots", {"limit": 3}) for _ in range(4)]
+            calls += [client.call_tool("sp_list_clients", {"per_page": 1, "all_pages": True})]
+            await asyncio.gather(*calls)
+    finally:
+        VendorHTTP._send = send  # type: ignore[method-assign]
+    allowed = BUDGET_RATE * BURST_FACTOR + BUDGET_RATE
+    peaks = {title: _peak_per_second(times) for title, times in sent.items()}
+    busiest = max(peaks, key=lambda title: peaks[title])
+    total = sum(len(times) for times in sent.values())
+    return Row(
+        "rate budget: requests, not calls",
+        f"peak {peaks[busiest]} {busiest} requests/s",
+        f"allowed {allowed}/s",
+        peaks[busiest] / allowed,
+        1.0,
+        "x",
+        f"AGENDA_MCP_RATE_LIMIT={BUDGET_RATE} (burst {BUDGET_RATE * BURST_FACTOR}): 4 find_slots and a 50-page "
+        f"sp_list_clients at once, {total} vendor requests; "
+        + ", ".join(f"{title} {peak}/s" for title, peak in sorted(peaks.items())),
+    )
+
+
+def _peak_per_second(times: list[float]) -> int:
+    ordered, peak, start = sorted(times), 0, 0
+    for end, at in enumerate(ordered):
+        while at - ordered[start] >= 1.0:
+            start += 1
+        peak = max(peak, end - start + 1)
+    return peak
