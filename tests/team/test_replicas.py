@@ -172,3 +172,25 @@ async def test_a_redis_that_may_have_forgotten_refuses_writes_for_the_window() -
     assert "was not sent" in refused and "append-only" in refused and "appendonly yes" in refused
     assert vendor.count("POST", "/v1/booking") == 0
     REPORT["team: writes refused while a Redis without persistence may have forgotten"] += 1
+
+
+async def test_a_slot_booked_on_one_replica_is_remembered_until_it_begins(redis: RedisServer) -> None:
+    """Planaday cannot list bookings, so book_slot's own record is what stops a second request for
+    the same person and course: kept in Redis until the slot begins, far beyond the 120 s window,
+    and honoured by the other replica."""
+    from redis import Redis
+
+    async with vendor_on_loopback() as (vendor, vendor_url), replicas(2, vendor_url, **{REDIS_ENV: redis.url}) as urls:
+        async with mcp_client(urls[0]) as first:
+            found = await call_ok(first, "find_slots", {"limit": 1})
+            booking = {"slot": found["slots"][0]["slot"], "name": "Anna de Vries", "email": "anna@example.nl"}
+            booked = await call_ok(first, "book_slot", booking)
+        async with mcp_client(urls[1]) as second:
+            again = await call_ok(second, "book_slot", {**booking, "email": "Anna@Example.nl"})
+    assert booked["booked"] is True and again["repeated"] is True and again["ids"] == booked["ids"]
+    assert vendor.count("POST", "/v1/booking") == 1
+    store = Redis.from_url(redis.url)
+    kept = [store.pttl(key) / 1000 for key in store.scan_iter("agenda-mcp:write:*")]
+    store.close()
+    assert kept and max(kept) > 120, kept  # until the course starts, not the duplicate window
+    REPORT["team: book_slot records kept beyond the duplicate window"] += 1
