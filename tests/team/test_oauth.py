@@ -29,6 +29,7 @@ from tests.support.team import (
     replicas,
     vendor_on_loopback,
 )
+from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
 WRITE_TOOLS = {"create_planaday_booking", "delete_planaday_booking"}
@@ -124,3 +125,12 @@ async def test_key_rotation_at_the_issuer_is_picked_up_without_restart(tmp_path:
     assert before.status_code == 200 and after.status_code == 200
     assert retired.status_code == 401  # the issuer no longer publishes it
     assert fetches == 3  # first use, the new kid, the retired kid: not once per request
+
+
+@pytest.mark.parametrize(("ago", "status"), [(10, 200), (60, 401)], ids=["10 s ago", "60 s ago"])
+async def test_the_clock_skew_allowance_applies_to_expiry(tmp_path: Path, ago: int, status: int) -> None:
+    """LEEWAY_SECONDS (30) is real: the SDK's own expiry check must not refuse what it allows."""
+    async with protected(tmp_path) as (issuer, url, audience, _):
+        response = await initialize(url, issuer.token(audience, lifetime=-ago))
+    assert response.status_code == status, (ago, response.status_code)
+    REPORT[f"security: tokens expired {ago} s ago (clock-skew allowance 30 s), answered {status}"] += 1

@@ -175,7 +175,10 @@ class HttpSettings:
     stateless: bool = False
     """AGENDA_MCP_STATELESS / --stateless: no sessions, so any replica can answer any request."""
     sessions_per_client: int = 100
-    """AGENDA_MCP_SESSIONS_PER_CLIENT: open sessions one client (address + token) may hold."""
+    """AGENDA_MCP_SESSIONS_PER_CLIENT: open sessions one client (address + verified principal) may hold."""
+    sessions_per_address: int | None = None
+    """AGENDA_MCP_SESSIONS_PER_ADDRESS: open sessions all clients at one address may hold together;
+    None: four times sessions_per_client."""
     session_idle_seconds: int = 600
     """AGENDA_MCP_SESSION_IDLE_SECONDS: a session unused this long is closed."""
     auth_issuer: str | None = None
@@ -197,6 +200,7 @@ class HttpSettings:
             allowed_hosts=parse_allowed_hosts(env.get("AGENDA_MCP_ALLOWED_HOSTS", "")),
             stateless=_flag(env, "AGENDA_MCP_STATELESS"),
             sessions_per_client=_int(env, "AGENDA_MCP_SESSIONS_PER_CLIENT", 100, 1, 10_000),
+            sessions_per_address=_int(env, "AGENDA_MCP_SESSIONS_PER_ADDRESS", 0, 1, 40_000) or None,
             session_idle_seconds=_int(env, "AGENDA_MCP_SESSION_IDLE_SECONDS", 600, 10, 86_400),
             auth_issuer=_url(env, "AGENDA_MCP_AUTH_ISSUER"),
             auth_audience=env.get("AGENDA_MCP_AUTH_AUDIENCE", "").strip() or None,

@@ -33,6 +33,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl, BaseModel
 from sse_starlette.sse import AppStatus
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -144,9 +145,17 @@ def create_app(settings: Settings, http: HttpSettings) -> Starlette:
     if http.auth_issuer:
         _list_both_scopes(app, http)
     if not http.stateless:
-        app.add_middleware(
-            SessionQuota, path=MCP_PATH, per_client=http.sessions_per_client, idle_seconds=http.session_idle_seconds
+        # Innermost, after the SDK's authentication middleware: the quota counts sessions under the
+        # principal the token was verified as, not under whatever the Authorization header says
+        # (add_middleware would put it outermost, before authentication has run).
+        quota = Middleware(
+            SessionQuota,
+            path=MCP_PATH,
+            per_client=http.sessions_per_client,
+            per_address=http.sessions_per_address,
+            idle_seconds=http.session_idle_seconds,
         )
+        app.user_middleware.append(quota)
     return app
 
 
