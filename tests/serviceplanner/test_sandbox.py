@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from agenda_mcp.tools.serviceplanner.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
 from agenda_mcp.tools.serviceplanner.sandbox.data import CLIENT_COUNT, COMPANY_ID
-from agenda_mcp.tools.serviceplanner.sandbox.state import OTHER_COMPANY_TOKEN, ServicePlannerState
+from agenda_mcp.tools.serviceplanner.sandbox.state import OTHER_COMPANY_TOKEN, ServicePlannerSandbox
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=AMSTERDAM)  # a Wednesday
@@ -30,7 +30,7 @@ def app() -> Starlette:
 
 
 @pytest.fixture
-def state(app: Starlette) -> ServicePlannerState:
+def state(app: Starlette) -> ServicePlannerSandbox:
     return app.state.sandbox
 
 
@@ -41,7 +41,7 @@ async def http(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
         yield client
 
 
-def a_client_with(state: ServicePlannerState, *, items: bool = True, appointments: bool = False) -> dict[str, Any]:
+def a_client_with(state: ServicePlannerSandbox, *, items: bool = True, appointments: bool = False) -> dict[str, Any]:
     """A demo client of the main company that has items (and optionally appointments)."""
     with_items = {row["client_id"] for row in state.items.values()}
     with_appointments = {row["client_id"] for row in state.appointments.values()}
@@ -56,15 +56,15 @@ def a_client_with(state: ServicePlannerState, *, items: bool = True, appointment
     raise AssertionError("demo data has no such client")
 
 
-def address_of(state: ServicePlannerState, client_id: int) -> dict[str, Any]:
+def address_of(state: ServicePlannerSandbox, client_id: int) -> dict[str, Any]:
     return next(row for row in state.addresses.values() if row["client_id"] == client_id)
 
 
-def type_id(state: ServicePlannerState, name: str = "Onderhoud cv-ketel") -> int:
+def type_id(state: ServicePlannerSandbox, name: str = "Onderhoud cv-ketel") -> int:
     return next(row["id"] for row in state.appointment_types.values() if row["name"] == name)
 
 
-def technicians(state: ServicePlannerState) -> list[int]:
+def technicians(state: ServicePlannerSandbox) -> list[int]:
     return [row["id"] for row in state.users.values() if row.get("role") == "monteur"]
 
 
@@ -83,7 +83,7 @@ def test_same_clock_same_data_and_every_app_is_fresh() -> None:
     assert later.appointments != first.state.sandbox.appointments
 
 
-def test_demo_data_is_realistic_and_large_enough_to_page(state: ServicePlannerState) -> None:
+def test_demo_data_is_realistic_and_large_enough_to_page(state: ServicePlannerSandbox) -> None:
     clients = state.live(state.clients, COMPANY_ID)
     assert len(clients) == CLIENT_COUNT
     kinds = {row["type"] for row in state.addresses.values()}
@@ -136,7 +136,7 @@ async def test_unknown_route_and_wrong_method_answer_like_laravel(http: httpx2.A
 
 
 @pytest.mark.anyio
-async def test_records_are_scoped_to_the_tokens_company(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_records_are_scoped_to_the_tokens_company(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     other = {"Authorization": f"Bearer {OTHER_COMPANY_TOKEN}"}
     mine = a_client_with(state)
     response = await http.get(f"/client/{mine['id']}", headers=other)
@@ -195,7 +195,7 @@ async def test_every_list_rejects_a_bad_per_page(http: httpx2.AsyncClient, path:
 
 
 @pytest.mark.anyio
-async def test_client_search_number_and_sort(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_client_search_number_and_sort(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     target = a_client_with(state)
     found = (await http.get("/client", params={"client_number": target["client_number"]})).json()
     assert [row["id"] for row in found["data"]] == [target["id"]]
@@ -300,7 +300,9 @@ async def test_client_validation(http: httpx2.AsyncClient, body: dict[str, Any],
 
 
 @pytest.mark.anyio
-async def test_deleting_a_client_takes_its_records_along(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_deleting_a_client_takes_its_records_along(
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
+) -> None:
     client = a_client_with(state, appointments=True)
     appointment = next(row for row in state.appointments.values() if row["client_id"] == client["id"])
     item = next(row for row in state.items.values() if row["client_id"] == client["id"])
@@ -317,7 +319,7 @@ async def test_deleting_a_client_takes_its_records_along(http: httpx2.AsyncClien
 
 
 @pytest.mark.anyio
-async def test_address_create_get_update_delete(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_address_create_get_update_delete(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     owner = a_client_with(state)
     body = {
         "client_id": owner["id"],
@@ -362,7 +364,7 @@ async def test_address_validation_names_each_field(http: httpx2.AsyncClient) -> 
 
 
 @pytest.mark.anyio
-async def test_address_list_filters_and_orders(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_address_list_filters_and_orders(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     owner = next(row for row in state.clients.values() if row["company_name"] and row["company_id"] == COMPANY_ID)
     mine = (await http.get("/address", params={"client_id": owner["id"]})).json()
     assert mine["total"] >= 2 and {row["client_id"] for row in mine["data"]} == {owner["id"]}
@@ -380,7 +382,7 @@ async def test_address_list_filters_and_orders(http: httpx2.AsyncClient, state: 
 
 
 @pytest.mark.anyio
-async def test_unplanned_appointment_lifecycle(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_unplanned_appointment_lifecycle(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     client = a_client_with(state)
     item = next(row for row in state.items.values() if row["client_id"] == client["id"])
     body = {
@@ -411,7 +413,7 @@ async def test_unplanned_appointment_lifecycle(http: httpx2.AsyncClient, state: 
 
 @pytest.mark.anyio
 async def test_planned_appointment_gets_the_first_free_slot_of_its_technician(
-    http: httpx2.AsyncClient, state: ServicePlannerState
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
 ) -> None:
     client = a_client_with(state)
     technician = technicians(state)[0]
@@ -441,7 +443,7 @@ async def test_planned_appointment_gets_the_first_free_slot_of_its_technician(
 
 
 @pytest.mark.anyio
-async def test_invitation_flow_and_its_rule(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_invitation_flow_and_its_rule(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     client = a_client_with(state)
     item = next(row for row in state.items.values() if row["client_id"] == client["id"])
     body = {
@@ -483,7 +485,7 @@ async def test_invitation_flow_and_its_rule(http: httpx2.AsyncClient, state: Ser
     ],
 )  # fmt: skip
 async def test_appointment_referential_rules(
-    http: httpx2.AsyncClient, state: ServicePlannerState, change: dict[str, Any], field: str
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox, change: dict[str, Any], field: str
 ) -> None:
     client = a_client_with(state)
     other = next(row for row in state.items.values() if row["client_id"] != client["id"])
@@ -506,7 +508,7 @@ async def test_appointment_referential_rules(
 
 
 @pytest.mark.anyio
-async def test_appointment_list_filters_and_order(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_appointment_list_filters_and_order(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     technician = technicians(state)[1]
     kind = type_id(state)
     params = {"users[]": [technician], "appointment_type[]": [kind], "ordertype": "desc", "per_page": 500}
@@ -530,7 +532,7 @@ async def test_appointment_list_filters_and_order(http: httpx2.AsyncClient, stat
 
 @pytest.mark.anyio
 async def test_canceled_status_comes_from_the_lifecycle_marker(
-    http: httpx2.AsyncClient, state: ServicePlannerState
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
 ) -> None:
     planned = next(row for row in state.appointments.values() if state.status_system(row) == "planned")
     state.cancel_appointment(planned["id"])
@@ -554,7 +556,7 @@ async def test_appointment_types_are_a_bare_array(http: httpx2.AsyncClient) -> N
 
 
 @pytest.mark.anyio
-async def test_client_item_create_get_update(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_client_item_create_get_update(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     client = a_client_with(state)
     address = address_of(state, client["id"])
     body = {
@@ -597,7 +599,9 @@ async def test_client_item_create_get_update(http: httpx2.AsyncClient, state: Se
 
 
 @pytest.mark.anyio
-async def test_attachments_are_multipart_and_can_replace(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_attachments_are_multipart_and_can_replace(
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
+) -> None:
     item = next(iter(state.items.values()))
     url = f"/client/{item['client_id']}/item/{item['id']}/attachments"
     files = [
@@ -619,7 +623,7 @@ async def test_attachments_are_multipart_and_can_replace(http: httpx2.AsyncClien
 
 
 @pytest.mark.anyio
-async def test_all_items_list_pages(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_all_items_list_pages(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     page = (await http.get("/item")).json()
     assert page["per_page"] == 100 and len(page["data"]) == 100
     assert page["total"] == len(state.live(state.items, COMPANY_ID)) and page["next_page_url"]
@@ -631,7 +635,7 @@ async def test_all_items_list_pages(http: httpx2.AsyncClient, state: ServicePlan
 
 
 @pytest.mark.anyio
-async def test_invoice_filters_are_on_or_after(http: httpx2.AsyncClient, state: ServicePlannerState) -> None:
+async def test_invoice_filters_are_on_or_after(http: httpx2.AsyncClient, state: ServicePlannerSandbox) -> None:
     since = TODAY - timedelta(days=14)
     rows = (await http.get("/invoice", params={"created_at": since.isoformat(), "per_page": 1000})).json()["data"]
     assert rows and all(date.fromisoformat(row["created_at"][:10]) >= since - timedelta(days=1) for row in rows)
@@ -659,7 +663,7 @@ async def test_users_are_the_companys_staff(http: httpx2.AsyncClient) -> None:
 
 @pytest.mark.anyio
 async def test_html_hook_makes_a_path_answer_like_a_misconfigured_installation(
-    http: httpx2.AsyncClient, state: ServicePlannerState
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
 ) -> None:
     state.serve_html("/client", "redirect")
     redirected = await http.get("/client")
@@ -689,7 +693,7 @@ async def test_company_redirect_is_an_html_redirect_into_the_web_app(http: httpx
 
 @pytest.mark.anyio
 async def test_json_without_a_json_content_type_is_not_read(
-    http: httpx2.AsyncClient, state: ServicePlannerState
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
 ) -> None:
     client = a_client_with(state)
     fields = {"client_id": str(client["id"]), "street": "A", "house_number": "1", "zipcode": "1", "city": "B"}
@@ -713,7 +717,7 @@ async def test_json_without_a_json_content_type_is_not_read(
 
 @pytest.mark.anyio
 async def test_optional_throttle_answers_429_with_retry_after(
-    http: httpx2.AsyncClient, state: ServicePlannerState
+    http: httpx2.AsyncClient, state: ServicePlannerSandbox
 ) -> None:
     assert [(await http.get("/user")).status_code for _ in range(5)] == [200] * 5  # off by default
     state.limit_requests(3)

@@ -2,11 +2,12 @@
 Europe/Amsterdam has at that moment, in winter and in summer, and the date filters keep working.
 
 ServicePlanner documents no availability and no time input (an appointment gets its time from
-the vendor's planning), so there is no slot to book back; what matters is reading. The vendor
-writes two kinds of stamps, both with "Z": created_at and friends are real UTC instants, while
-the planning times (time_from, plan_from, ...) are Amsterdam wall-clock digits tagged "Z"
-(SAFE CHOICE in tools/serviceplanner/models.py `wall_time`). The simulator stores the first as
-aware datetimes and the second as naive wall-clock times, so each can be checked against it."""
+the vendor's planning), so there is no slot to book back; what matters is reading. Every stamp the
+vendor writes ends in "Z", and every one is read by one rule: its digits are Amsterdam wall-clock
+time (SAFE CHOICE in tools/serviceplanner/models.py `vendor_time`), planning times (time_from,
+plan_from, ...) and created_at and friends alike. The simulator stores planning times as naive
+wall-clock times and created_at as aware moments, which it writes on Amsterdam's clock, so each
+can be checked against what it stores."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
+from agenda_mcp.tools.serviceplanner.models import Appointment, Comment, stamps
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
-from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
+from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerSandbox
 from tests.support import call_ok, sandbox_settings
+from tests.support.documented import cases
 from tests.support.moments import check_moments
 
 pytestmark = pytest.mark.anyio
@@ -63,8 +66,8 @@ async def client(agenda: Agenda) -> AsyncIterator[Client]:
         yield client
 
 
-def state_of(agenda: Agenda) -> ServicePlannerState:
-    state: ServicePlannerState = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
+def state_of(agenda: Agenda) -> ServicePlannerSandbox:
+    state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
 
@@ -86,13 +89,13 @@ def shows_wall_time(shown: str, stored: datetime) -> None:
 
 
 def shows_instant(shown: str, stored: datetime) -> None:
-    """A created_at: the same instant as the vendor's UTC stamp, told in Amsterdam time."""
+    """A created_at: the moment the simulator stored, told in Amsterdam time."""
     value = moment_of(shown)
     assert value == stored, f"{shown} is not the instant {stored.isoformat()}"
     assert value.utcoffset() == stored.astimezone(AMSTERDAM).utcoffset()
 
 
-def demo_owner(state: ServicePlannerState) -> dict[str, Any]:
+def demo_owner(state: ServicePlannerSandbox) -> dict[str, Any]:
     owners = {row["client_id"] for row in state.items.values()}
     return next(row for row in state.clients.values() if row["company_id"] == COMPANY_ID and row["id"] in owners)
 
@@ -175,14 +178,52 @@ async def test_a_wall_time_on_either_side_of_the_clock_change(
     assert got["start"] == shown
 
 
-async def test_created_at_in_the_repeated_hour_keeps_both_moments_apart(agenda: Agenda, client: Client) -> None:
-    """Instants need no guess: 00:30Z and 01:30Z on the autumn change are both 02:30 in Amsterdam."""
+def z_stamps(value: Any, path: str = "") -> dict[str, str]:
+    """Every "...Z" stamp in a vendor answer, by its dotted path."""
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in z_stamps(item, f"{path}{key}.").items()}
+    if isinstance(value, list):
+        return {k: v for index, item in enumerate(value) for k, v in z_stamps(item, f"{path}{index}.").items()}
+    return {path.rstrip("."): value} if isinstance(value, str) and value.endswith("Z") and "T" in value else {}
+
+
+def test_every_stamp_of_a_documented_answer_is_read_by_one_rule() -> None:
+    """The docs' appointment list answer holds both kinds of "Z" stamp: planning times (time_from,
+    plan_to, an item's date_from) and bookkeeping ones (updated_at, the embedded type's and item's
+    created_at). Every one is read the same way: its digits, on Amsterdam's clock (the docs'
+    own `time_from_order` shows time_from's digits as local time)."""
+    case = next(case for case in cases("serviceplanner") if case.name == "list_appointments_200")
+    record = case.spec["answers"][0]["json"]["data"][0]
+    found = z_stamps(record)
+    assert {"time_from", "plan_to", "updated_at", "appointment_type.created_at", "services.0.created_at"} <= set(found)
+    assert record["time_from_order"] == found["time_from"][:19].replace("T", " ")
+    read = stamps(record)  # how records passed on as they come (users, invoices) are read
+    for path, raw in found.items():
+        value = read
+        for part in path.split("."):
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        expected = datetime.fromisoformat(raw.removesuffix("Z")).replace(tzinfo=AMSTERDAM)
+        assert (value, value.utcoffset()) == (expected, expected.utcoffset()), f"{path} = {raw} read as {value}"
+    assert read["time_from"].isoformat() == "2016-11-16T09:00:00+01:00"
+    assert read["updated_at"].isoformat() == "2020-08-11T12:11:08+02:00"
+    # The typed models agree with it: a visit's start and a comment's created_at alike.
+    assert Appointment.model_validate(record).start == read["time_from"]
+    assert Comment.model_validate({"created_at": record["updated_at"]}).created_at == read["updated_at"]
+
+
+async def test_created_at_in_the_repeated_hour_reads_like_every_wall_time(agenda: Agenda, client: Client) -> None:
+    """00:30Z and 01:30Z on the autumn change are both 02:30 in Amsterdam: the vendor's digits
+    (02:30, tagged "Z") cannot tell them apart, so a created_at there is read as the first 02:30,
+    exactly as a visit's time would be (one rule for every stamp, models.py `vendor_time`)."""
     state = state_of(agenda)
     first, second = sorted(row["id"] for row in state.invoices.values() if row["company_id"] == COMPANY_ID)[:2]
     state.invoices[first]["created_at"] = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     state.invoices[second]["created_at"] = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     shown = [(await call_ok(client, "sp_get_invoice", {"invoice_id": key}))["created_at"] for key in (first, second)]
-    assert shown == ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"]
+    assert shown == ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+02:00"]
+    visit = next(row for row in state.appointments.values() if row["time_from"] and row["company_id"] == COMPANY_ID)
+    visit["time_from"], visit["time_to"] = datetime(2026, 10, 25, 2, 30), datetime(2026, 10, 25, 3, 30)
+    assert (await call_ok(client, "sp_get_appointment", {"appointment_id": visit["id"]}))["start"] == shown[0]
 
 
 async def test_invoice_date_filter_agrees_with_the_dates_results_show(

@@ -16,8 +16,8 @@ from mcp import Client
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.tools.serviceplanner import client as sp_client
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
-from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerState
-from tests.support import call_error, call_ok, sandbox_settings
+from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerSandbox
+from tests.support import call_error, call_ok, requests_sent, sandbox_settings
 from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
@@ -45,12 +45,12 @@ async def client(agenda: Agenda) -> AsyncIterator[Client]:
         yield client
 
 
-def state_of(agenda: Agenda) -> ServicePlannerState:
-    state: ServicePlannerState = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
+def state_of(agenda: Agenda) -> ServicePlannerSandbox:
+    state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
 
-def demo_client(state: ServicePlannerState, *, with_items: bool = True) -> dict[str, Any]:
+def demo_client(state: ServicePlannerSandbox, *, with_items: bool = True) -> dict[str, Any]:
     owners = {row["client_id"] for row in state.items.values()}
     return next(
         row
@@ -59,7 +59,7 @@ def demo_client(state: ServicePlannerState, *, with_items: bool = True) -> dict[
     )
 
 
-def item_of(state: ServicePlannerState, client_id: int) -> dict[str, Any]:
+def item_of(state: ServicePlannerSandbox, client_id: int) -> dict[str, Any]:
     return next(row for row in state.items.values() if row["client_id"] == client_id)
 
 
@@ -501,6 +501,41 @@ async def test_attachments_that_cannot_be_sent_are_refused(
     assert item["attachments"] == []
 
 
+@pytest.mark.parametrize(
+    ("bad", "where"),
+    [
+        ({"content_base64": "JVBERi0=", "filename": "werkbon\r\nX-Injected: 1.pdf"}, "attachments.0.filename"),
+        (
+            {"content_base64": "JVBERi0=", "filename": "werkbon.pdf", "content_type": "application/pdf\r\nX: 1"},
+            "content_type",
+        ),
+        ({"file_path": "werkbon\n.pdf"}, "a file name"),  # a name taken from the file on disk
+    ],
+    ids=["filename", "content-type", "name-on-disk"],
+)
+async def test_a_line_break_in_an_upload_is_refused_before_anything_is_sent(
+    agenda: Agenda, tmp_path: Path, bad: dict[str, str], where: str
+) -> None:
+    """File names and content types travel in the multipart headers: a CR/LF there is refused up
+    front, plainly (not as an upload that may or may not have happened), so the corrected call,
+    otherwise identical, goes through."""
+    (tmp_path / "werkbon\n.pdf").write_bytes(b"%PDF-")
+    item = next(iter(state_of(agenda).items.values()))
+    arguments: dict[str, Any] = {"client_id": item["client_id"], "item_id": item["id"], "attachments": [bad]}
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        before = requests_sent(agenda)
+        refused = await call_error(client, "sp_add_client_item_attachments", arguments)
+        assert "nothing was sent" in refused.lower() and where in refused, refused
+        assert "may or may not" not in refused and "line break" in refused, refused
+        assert requests_sent(agenda) == before and item["attachments"] == [] and person.asked == []
+        fixed = {**bad, "filename": "werkbon.pdf"}
+        fixed.pop("content_type", None)
+        sent = await call_ok(client, "sp_add_client_item_attachments", arguments | {"attachments": [fixed]})
+    assert [a["name"] for a in sent["attachments"]] == ["werkbon.pdf"] == [a["name"] for a in item["attachments"]]
+    assert len(person.asked) == 1 and "\u201cwerkbon.pdf\u201d" in person.asked[0], person.asked
+
+
 async def test_item_of_another_client_is_not_found(agenda: Agenda, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
@@ -668,5 +703,29 @@ async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
         files["attachments"] = [{"content_base64": "YQ==", "filename": "a.txt"}]  # type: ignore[assignment]
         asked.clear()
         await call_ok(client, "sp_add_client_item_attachments", files)
-        # Files leave the machine: the person is asked, and told each file and its size.
-        assert asked == [f"Send to ServicePlanner item {item['id']} (client {item['client_id']}): a.txt (1 bytes)?"]
+        # Files leave the machine: the person is asked, and told each file (quoted: the model named it) and its size.
+        assert asked == [
+            f"Send to ServicePlanner item {item['id']} (client {item['client_id']}): \u201ca.txt\u201d (1 bytes)?"
+        ]
+
+
+async def test_creating_an_appointment_asks_naming_what_for_whom_where_and_when(agenda: Agenda) -> None:
+    state = state_of(agenda)
+    owner = demo_client(state)
+    item = item_of(state, owner["id"])
+    address = state.addresses[item["address_id"]]
+    kind = state.appointment_types[item["appointment_type_id"]]["name"]
+    person = Person("decline")
+    arguments = {
+        "client_id": owner["id"],
+        "address_id": item["address_id"],
+        "appointment_type_id": item["appointment_type_id"],
+    }
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        before = len(state.appointments)
+        refused = await call_error(client, "sp_create_appointment", arguments)
+        assert "Nothing was changed" in refused and len(state.appointments) == before
+    question = person.asked[0]
+    assert question.startswith(f"Create a ServicePlanner visit ({kind}) for {owner['first_name']} {owner['last_name']}")
+    assert f"at {address['street']} {address['house_number']}" in question
+    assert question.endswith("it waits in this month's planning?")

@@ -1,6 +1,6 @@
 """ServicePlanner: field-service planning — clients, addresses, serviced items, appointments, invoices."""
 
-from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit import VendorSpec
 
 VENDOR = VendorSpec(
     name="serviceplanner",

@@ -15,10 +15,15 @@ from typing import Any, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel
 
-from agenda_mcp.server.kit.contract import Connection
-from agenda_mcp.server.kit.http import ErrorDetail, VendorHTTP, path_segment
-from agenda_mcp.server.kit.paging import fetch_pages, pages_within
-from agenda_mcp.server.startup.config import ConfigError
+from agenda_mcp.server.kit import (
+    ConfigError,
+    Connection,
+    ErrorDetail,
+    VendorHTTP,
+    fetch_pages,
+    pages_within,
+    path_segment,
+)
 from agenda_mcp.tools.serviceplanner.models import (
     Address,
     AddressPage,
@@ -173,10 +178,13 @@ def _field_name(field: str) -> str:
     return field
 
 
-def _changed(current: Mapping[str, Any], changes: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """A whole record for PUT: what we know of it, overridden by the changes. Fields the vendor
-    did not show are left out rather than sent empty, so nothing is cleared by accident."""
-    body = {name: current[name] for name in fields if current.get(name) not in (None, "")}
+def whole_record(current: Mapping[str, Any], changes: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The body of every PUT: the whole record, as the docs' PUT examples send it (every field of
+    the client or the address, `"email": ""` included), read just before and with the changes
+    merged in. A field kept is sent as the vendor showed it, empty or null too, so the PUT says
+    what the record is and not only what changed. Only a field the vendor's answer does not carry
+    at all is left out: its value is unknown here, and sending null for it could clear it."""
+    body = {name: current[name] for name in fields if name in current}
     return body | {name: value for name, value in changes.items() if value is not None}
 
 
@@ -284,11 +292,11 @@ class ServicePlannerClient:
         rows: list[dict[str, Any]] = []
         seen: set[Any] = set()
         for fetched in pages:
-            for row in fetched.data:
-                key = row.get("id")
+            for record in fetched.data:
+                key = record.get("id")
                 if key is None or key not in seen:  # records may shift between page requests
                     seen.add(key)
-                    rows.append(row)
+                    rows.append(record)
         # With all_pages, a next_page means MAX_PAGES or the result cap stopped the fetching: the caller
         # continues there.
         info = PageInfo(total=first.total, next_page=last_fetched + 1 if has_more else None)
@@ -349,7 +357,7 @@ class ServicePlannerClient:
         if LOCATION_FIELDS & {name for name, value in changes.items() if value is not None}:
             # A moved address keeps no stale coordinates unless new ones are given.
             current = {key: value for key, value in current.items() if key not in ("geocode_lat", "geocode_lng")}
-        body = _changed(current, changes, ADDRESS_FIELDS)
+        body = whole_record(current, changes, ADDRESS_FIELDS)
         answer = await self._json("PUT", path, action, json_body=body, verify_with="sp_get_address")
         return await self._saved(answer, AddressSaved, action, self._address_saved, shows="street")
 
@@ -474,7 +482,7 @@ class ServicePlannerClient:
         action = "update client"
         path = self._path("client", action, client_id=client_id)
         current = await self._raw(path, "get client")
-        body = _changed(current, changes, CLIENT_FIELDS)
+        body = whole_record(current, changes, CLIENT_FIELDS)
         answer = await self._json("PUT", path, action, json_body=body, verify_with="sp_get_client")
         return await self._saved(answer, ClientUpdated, action, self._client_updated, shows="last_name")
 
@@ -528,8 +536,10 @@ class ServicePlannerClient:
         action = "update client item"
         path = self._path("client_item", action, client_id=client_id, item_id=item_id)
         current = Item.model_validate(await self._raw(path, "get client item", hints={404: _NO_SUCH_ITEM}))
-        known = {name: getattr(current, name) for name in ITEM_FIELDS}
-        body = _changed(known, changes, ITEM_FIELDS)
+        # Read through the model (the vendor's "60" and "1" as numbers and flags): a field it could
+        # not read, or that is empty, is not known and so not sent back.
+        known = {name: value for name in ITEM_FIELDS if (value := getattr(current, name)) is not None}
+        body = whole_record(known, changes, ITEM_FIELDS)
         for name in ("date_from", "date_to"):
             if body.get(name) is not None:
                 body[name] = vendor_datetime(body[name])

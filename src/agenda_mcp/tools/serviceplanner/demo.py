@@ -3,7 +3,7 @@ boiler, queue a maintenance visit for it, look at it, and remove it again."""
 
 from __future__ import annotations
 
-from agenda_mcp.server.kit.contract import DemoStep
+from agenda_mcp.server.kit import DemoStep
 
 
 async def run(step: DemoStep) -> None:

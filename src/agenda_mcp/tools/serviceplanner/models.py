@@ -9,14 +9,13 @@ what a planner reads (a client's name, an address on one line) to keep tool resu
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from agenda_mcp.server.kit.models import ResultModel, WriteResult
-from agenda_mcp.server.kit.times import Moment, moment
+from agenda_mcp.server.kit import Moment, ResultModel, WriteResult, moment
 
 VENDOR_TZ = ZoneInfo("Europe/Amsterdam")
 """ServicePlanner's zone: the one place it is named (a Dutch planning tool; reference 1.3)."""
@@ -43,20 +42,20 @@ def _parse(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).strip())
 
 
-def instant(value: Any) -> datetime | None:
-    """created_at and friends: real UTC instants ("…Z"), shown in the vendor's zone."""
-    parsed = _parse(value)
-    if parsed is None:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(VENDOR_TZ)
+def vendor_time(value: Any) -> datetime | None:
+    """Every ServicePlanner timestamp, by one rule: its digits are Europe/Amsterdam wall-clock time.
 
-
-def wall_time(value: Any) -> datetime | None:
-    """Planning times (time_from, plan_from, ...). The vendor tags them "Z", but its own
-    `*_order` fields show the same digits as local time (`2016-11-16T09:00:00.000000Z` next to
-    `2016-11-16 09:00:00`). SAFE CHOICE (reference 1.3): read the digits as Europe/Amsterdam
-    wall-clock time. This is the one place that decides it; a value that already carries a real
-    offset (our own result, read back) keeps its digits too, so reading is idempotent."""
+    The vendor tags all its stamps "Z", but the docs show the digits are local: `time_from`
+    `2016-11-16T09:00:00.000000Z` next to its own `time_from_order` `2016-11-16 09:00:00`, and a
+    month's planning window ending at `plan_to` `2016-11-30T23:59:59.000000Z`. The docs give no
+    other kind of stamp and say nothing of UTC. SAFE CHOICE (reference 1.3 and 4, "display as
+    Europe/Amsterdam"): read every stamp this way, planning times and created_at / updated_at
+    alike, so two stamps of one answer are never read two ways. Reading a created_at as UTC
+    instead would be off by an hour or two if it is not; reading a visit time as UTC would send
+    a technician at the wrong hour. An hour the clocks repeat reads as its first occurrence,
+    a skipped one moves on by the gap (server/kit/times.py `moment`). This is the one place
+    that decides it; a value that already carries an offset (our own result, read back) keeps
+    its digits too, so reading is idempotent."""
     parsed = _parse(value)
     if parsed is None:
         return None
@@ -65,7 +64,7 @@ def wall_time(value: Any) -> datetime | None:
 
 def day(value: Any) -> date | None:
     """Dates arrive as `2016-11-16`, and in some answers as full timestamps (`date_from`
-    `2019-03-01T00:00:00.000000Z`): their wall-clock date, as with wall_time."""
+    `2019-03-01T00:00:00.000000Z`): their wall-clock date, by `vendor_time`'s rule."""
     if _blank(value):
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -111,23 +110,21 @@ _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 def stamps(value: Any) -> Any:
     """Vendor stamps inside records we pass on as they come (the undocumented user and invoice
-    objects), as moments with their offset: "…Z" ones are instants like created_at, zoneless
-    ones are wall-clock time like the `*_order` helpers."""
+    objects), as moments with their offset, by `vendor_time`'s one rule ("…Z" and zoneless alike)."""
     if isinstance(value, dict):
         return {key: stamps(item) for key, item in value.items()}
     if isinstance(value, list):
         return [stamps(item) for item in value]
     if isinstance(value, str) and _STAMP.match(value):
         try:
-            parsed = _parse(value)
+            return vendor_time(value)
         except ValueError:
             return value
-        return instant(parsed) if parsed is not None and parsed.tzinfo is not None else wall_time(parsed)
     return value
 
 
-Instant = Annotated[Moment | None, BeforeValidator(instant)]
-WallTime = Annotated[Moment | None, BeforeValidator(wall_time)]
+Stamp = Annotated[Moment | None, BeforeValidator(vendor_time)]
+"""Any vendor timestamp: a visit's time, a planning window, a created_at (see `vendor_time`)."""
 # A result's dates say what they are (`2016-11-16`); the schema does not repeat it on every field.
 Day = Annotated[date | None, BeforeValidator(day), WithJsonSchema({"type": "string"})]
 Num = Annotated[int | None, BeforeValidator(number)]
@@ -355,8 +352,8 @@ class Visit(ResultModel):
 
 class AppointmentSummary(Visit):
     id: int
-    start: WallTime = None
-    plan_from: WallTime = None
+    start: Stamp = None
+    plan_from: Stamp = None
     visited_at: Day = None
     canceled_at: Day = None
 
@@ -445,7 +442,7 @@ class Attachment(ResultModel):
 class Comment(ResultModel):
     user_id: Num = None
     description: Text = None
-    created_at: Instant = None
+    created_at: Stamp = None
 
 
 class ItemDetail(Item):
@@ -469,6 +466,24 @@ class AttachmentsSaved(WriteResult):
     attachments: list[Attachment] = []
 
 
+# C0 and C1 control characters (CR and LF among them) and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def header_text(value: str | None) -> str | None:
+    """A file name or content type as an upload may carry it. Both travel in the multipart part's
+    headers, where a line break or another control character is mangled (percent-encoded into the
+    stored name) or refused by the HTTP layer after the request may have started, an upload that
+    may or may not have happened. So it is refused here, before anything is sent: the one check,
+    used by the tool's arguments and by the tool for a name taken from a file on disk."""
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("has a line break or another control character; give it on one line")
+    return value
+
+
+HeaderText = Annotated[str, AfterValidator(header_text)]
+
+
 class AttachmentContent(BaseModel):
     # One file as base64 content with a filename: all a team server (HTTP) accepts, since a path
     # would name a file on the server's machine (server/guards/attachments.py).
@@ -476,8 +491,8 @@ class AttachmentContent(BaseModel):
 
     # The rules are in the tool's `attachments` description (said once, not per field).
     content_base64: str = Field(max_length=14_000_000)
-    filename: str = Field(min_length=1, max_length=255)
-    content_type: str | None = None  # guessed from the file name if left out
+    filename: HeaderText = Field(min_length=1, max_length=255)
+    content_type: HeaderText | None = None  # guessed from the file name if left out
 
     @property
     def file_path(self) -> str | None:
@@ -490,8 +505,8 @@ class AttachmentInput(BaseModel):
 
     file_path: str | None = Field(None, max_length=1000)
     content_base64: str | None = Field(None, max_length=14_000_000)
-    filename: str | None = Field(None, max_length=255)
-    content_type: str | None = None
+    filename: HeaderText | None = Field(None, max_length=255)
+    content_type: HeaderText | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> AttachmentInput:
@@ -517,10 +532,10 @@ class Appointment(Visit):
     address: Text = None
     appointment_type: Text = None
     appointment_or_invite: Text = None
-    start: WallTime = None  # the visit, once planned
-    end: WallTime = None
-    plan_from: WallTime = None  # the planning window
-    plan_to: WallTime = None
+    start: Stamp = None  # the visit, once planned
+    end: Stamp = None
+    plan_from: Stamp = None  # the planning window
+    plan_to: Stamp = None
     visited_at: Day = None
     canceled_at: Day = None
 
@@ -577,10 +592,10 @@ class AppointmentCreated(Visit, WriteResult):
     id: int
     appointment_or_invite: Text = None
     time: Num = None
-    start: WallTime = None
-    end: WallTime = None
-    plan_from: WallTime = None
-    plan_to: WallTime = None
+    start: Stamp = None
+    end: Stamp = None
+    plan_from: Stamp = None
+    plan_to: Stamp = None
     planned_at: Day = None
     send_at: Day = None
 
@@ -592,8 +607,8 @@ class Invoice(PassedOn):
     # The vendor does not document its invoice object (reference 2.7).
     id: int
     client_id: Num = None
-    created_at: Instant = None
-    updated_at: Instant = None
+    created_at: Stamp = None
+    updated_at: Stamp = None
 
 
 class InvoicePage(ResultModel):

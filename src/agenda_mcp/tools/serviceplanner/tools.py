@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -9,9 +13,18 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from agenda_mcp.server.guards.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
-from agenda_mcp.server.guards.consent import Describe
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import (
+    ATTACHMENTS_ENV,
+    FilePolicy,
+    Toolkit,
+    VendorTools,
+    base64_size,
+    decoded,
+    quoted,
+    read,
+    resource,
+    write,
+)
 from agenda_mcp.tools.serviceplanner.client import Progress, ServicePlannerClient, resolve_paths
 from agenda_mcp.tools.serviceplanner.models import (
     Address,
@@ -43,6 +56,7 @@ from agenda_mcp.tools.serviceplanner.models import (
     ItemSaved,
     SendMail,
     UserPage,
+    header_text,
     one_line,
     vendor_datetime,
 )
@@ -61,84 +75,44 @@ Text = Annotated[str | None, Field(description="new value")]
 ClientSort = Literal["client_number", "last_name", "company_name", "created_at", "updated_at"]
 AddressOrder = Literal["id", "city", "zipcode", "created_at", "updated_at"]
 Gender = Literal["M", "F"]
+# The upload tool's files: over stdio a path inside the operator's folder or content; over HTTP
+# (a team server) content only, so the tool's schema has no file_path at all (see `_content_only`).
+LocalAttachments = Annotated[
+    list[AttachmentInput],
+    Field(
+        min_length=1,
+        max_length=10,
+        description=f"each a file_path inside {ATTACHMENTS_ENV} (if the operator set it), "
+        "or content_base64 with filename",
+    ),
+]
+ContentAttachments = Annotated[
+    list[AttachmentContent], Field(min_length=1, max_length=10, description="each content_base64 with filename")
+]
+Uploads = list[AttachmentInput] | list[AttachmentContent]
 
 
-def _progress(ctx: Context) -> Progress:
-    async def report(done: int, total: int | None) -> None:
-        await ctx.report_progress(done, total)
+class ServicePlannerTools(VendorTools):
+    def __init__(self, kit: Toolkit) -> None:
+        super().__init__(kit)
+        paths, unverified = resolve_paths(kit.settings.env, sandbox=kit.sandbox)
+        self.client = ServicePlannerClient(
+            kit.http, paths=paths, unverified=unverified, result_budget=kit.settings.max_result_kb * 1024
+        )
+        self.files = kit.files
+        if not self.files.local_files:
+            # This instance publishes the upload tool with content-only attachments (Toolkit.add
+            # takes the instance's attribute); setattr, as a method is not assigned in place.
+            setattr(self, "sp_add_client_item_attachments", _content_only(self.sp_add_client_item_attachments))  # noqa: B010
 
-    return report
+    # -- consent questions ------------------------------------------------------------------------
+    # What a destructive call will remove, in words the person recognises (asked before the call).
+    # A lookup that fails falls back to the id: the question must never block the answer. Names the
+    # vendor holds are shown as they are; what the model chose (file names, paths) is quoted.
 
-
-def _given(**fields: Any) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _one_change(changes: dict[str, Any], tool: str) -> dict[str, Any]:
-    if not changes:
-        raise ToolError(f"ServicePlanner: {tool} needs at least one field to change.")
-    return changes
-
-
-async def load_attachment(files: FilePolicy, spec: AttachmentInput | AttachmentContent) -> tuple[str, bytes, str]:
-    """(filename, bytes, content type) for one upload, under the server's file policy."""
-    if spec.file_path is not None:
-        upload = await files.read(spec.file_path, spec.filename, spec.content_type)
-    else:
-        upload = decoded(spec.content_base64 or "", spec.filename or "bestand", spec.content_type)
-    return upload.name, upload.content, upload.content_type
-
-
-def describe_uploads(files: FilePolicy, attachments: list[AttachmentInput] | list[AttachmentContent]) -> str:
-    """`werkbon.pdf (12 KB, from /srv/uploads/werkbon.pdf), ketel.jpg (3 KB)`, checked, not read."""
-    shown = []
-    for spec in attachments:
-        if spec.file_path is not None:
-            path, size = files.locate(spec.file_path)
-            shown.append(f"{spec.filename or path.name} ({_size(size)}, from {path})")
-        else:
-            shown.append(f"{spec.filename} ({_size(base64_size(spec.content_base64 or ''))})")
-    return ", ".join(shown)
-
-
-def _size(size: int) -> str:
-    return f"{size} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
-
-
-def _attachments_tool(files: FilePolicy, client: ServicePlannerClient) -> Any:
-    """The upload tool; over HTTP its attachments take content only (no file_path at all)."""
-
-    async def sp_add_client_item_attachments(
-        client_id: ClientId,
-        item_id: ItemId,
-        attachments: list[AttachmentInput],
-        delete_attachments: Annotated[bool, Field(description="first remove the item's current files")] = False,
-    ) -> AttachmentsSaved:
-        """ServicePlanner: upload files (multipart, max 10 MB each) to a client's item; asks the person first."""
-        loaded = [await load_attachment(files, spec) for spec in attachments]
-        return await client.add_client_item_attachments(client_id, item_id, loaded, delete_attachments)
-
-    if files.local_files:
-        shape: Any = list[AttachmentInput]
-        about = f"each a file_path inside {ATTACHMENTS_ENV} (if the operator set it), or content_base64 with filename"
-    else:
-        shape, about = list[AttachmentContent], "each content_base64 with filename"
-    sp_add_client_item_attachments.__annotations__["attachments"] = Annotated[
-        shape, Field(min_length=1, max_length=10, description=about)
-    ]
-    return sp_add_client_item_attachments
-
-
-class Confirmations:
-    """What a destructive call will remove, in words the person recognises (asked before the
-    call). A lookup that fails falls back to the id: the question must never block the answer."""
-
-    def __init__(self, client: ServicePlannerClient) -> None:
-        self.api = client
-
-    async def client(self, client_id: int) -> str:
+    async def describe_client_deletion(self, client_id: int) -> str:
         try:
-            found = await self.api.get_client(client_id)
+            found = await self.client.get_client(client_id)
             who = f"{found.name or 'client'} (client number {found.client_number}, id {client_id})"
         except ToolError:
             who = str(client_id)
@@ -147,9 +121,9 @@ class Confirmations:
             "too. This cannot be undone."
         )
 
-    async def address(self, address_id: int) -> str:
+    async def describe_address_deletion(self, address_id: int) -> str:
         try:
-            found = await self.api.get_address(address_id)
+            found = await self.client.get_address(address_id)
             line = one_line(found.model_dump()) or f"address {address_id}"
             owner = f"client {found.client_id}"
             if found.client_name:
@@ -159,9 +133,9 @@ class Confirmations:
             what = f"address {address_id}"
         return f"Delete {what} in ServicePlanner? This cannot be undone."
 
-    async def appointment(self, appointment_id: int) -> str:
+    async def describe_appointment_deletion(self, appointment_id: int) -> str:
         try:
-            found = await self.api.get_appointment(appointment_id)
+            found = await self.client.get_appointment(appointment_id)
             if found.start is not None:
                 when = f"on {found.start:%a %d %b %Y %H:%M}"
             elif found.plan_from is not None and found.plan_to is not None:
@@ -177,32 +151,50 @@ class Confirmations:
             what = f"appointment {appointment_id}"
         return f"Delete {what} in ServicePlanner? This cannot be undone."
 
-    async def item(self, item_id: int) -> str:
+    async def describe_item_deletion(self, item_id: int) -> str:
         return f"Delete item {item_id} in ServicePlanner (and its service planning)? This cannot be undone."
 
-    def attachments(self, files: FilePolicy) -> Describe:
-        async def describe(
-            client_id: int, item_id: int, attachments: list[AttachmentInput], delete_attachments: bool = False
-        ) -> str:
-            # Files leave this machine: always ask, naming each one and its size (nothing is read yet).
-            first = " Its current files are removed first." if delete_attachments else ""
-            sent = describe_uploads(files, attachments)
-            return f"Send to ServicePlanner item {item_id} (client {client_id}): {sent}?{first}"
+    async def describe_attachments(
+        self, client_id: int, item_id: int, attachments: Uploads, delete_attachments: bool = False
+    ) -> str:
+        # Files leave this machine: always ask, naming each one and its size (nothing is read yet).
+        first = " Its current files are removed first." if delete_attachments else ""
+        sent = describe_uploads(self.files, attachments)
+        return f"Send to ServicePlanner item {item_id} (client {client_id}): {sent}?{first}"
 
-        return describe
+    async def describe_appointment(
+        self,
+        client_id: int,
+        address_id: int,
+        appointment_type_id: int,
+        plan_appointment: bool = False,
+        appointment_or_invite: str = "appointment",
+        send_mail_to_client: str | None = None,
+    ) -> str:
+        """What sp_create_appointment books, for whom, where and when (names as the vendor holds them)."""
+        who, where, kind = f"client {client_id}", f"address {address_id}", f"type {appointment_type_id}"
+        try:
+            found = await self.client.get_client(client_id)
+            who = f"{found.name} (client {client_id})" if found.name else who
+            where = next((row.address for row in found.addresses if row.id == address_id and row.address), where)
+            types = await self.client.list_appointment_types()
+            kind = next((row.name for row in types if row.id == appointment_type_id), kind)
+        except ToolError:
+            pass
+        mailed = send_mail_to_client == "direct"
+        if appointment_or_invite == "invite":
+            what, when = "invitation", "the client chooses the time" + (", mailed now" if mailed else "")
+        else:
+            what = "visit"
+            when = "ServicePlanner picks the time now" if plan_appointment else "it waits in this month's planning"
+            when += "; the client is mailed now" if mailed else ""
+        return f"Create a ServicePlanner {what} ({kind}) for {who} at {where}: {when}?"
 
+    # -- clients ----------------------------------------------------------------------------------
 
-def register(kit: Toolkit) -> None:
-    paths, unverified = resolve_paths(kit.settings.env, sandbox=kit.sandbox)
-    client = ServicePlannerClient(
-        kit.http, paths=paths, unverified=unverified, result_budget=kit.settings.max_result_kb * 1024
-    )
-    confirmations = Confirmations(client)
-
-    # -- clients --------------------------------------------------------------------------
-
-    @kit.read("sp_list_clients", title="List ServicePlanner clients")
+    @read("sp_list_clients", title="List ServicePlanner clients")
     async def sp_list_clients(
+        self,
         ctx: Context,
         search: Annotated[str | None, Field(max_length=100, description="e.g. a name or place")] = None,
         client_number: Annotated[int | None, Field(ge=1, description="exact")] = None,
@@ -213,7 +205,7 @@ def register(kit: Toolkit) -> None:
         all_pages: AllPages = False,
     ) -> ClientPage:
         """ServicePlanner: find clients by free-text search or client number."""
-        return await client.list_clients(
+        return await self.client.list_clients(
             search=search,
             client_number=client_number,
             sort=sort,
@@ -224,13 +216,14 @@ def register(kit: Toolkit) -> None:
             progress=_progress(ctx),
         )
 
-    @kit.read("sp_get_client", title="Get a ServicePlanner client")
-    async def sp_get_client(client_id: ClientId) -> ClientDetail:
+    @read("sp_get_client", title="Get a ServicePlanner client")
+    async def sp_get_client(self, client_id: ClientId) -> ClientDetail:
         """ServicePlanner: one client with addresses, contact persons, appointments and invoices."""
-        return await client.get_client(client_id)
+        return await self.client.get_client(client_id)
 
-    @kit.write("sp_create_client", destructive=False, idempotent=False, title="Create a ServicePlanner client")
+    @write("sp_create_client", destructive=False, idempotent=False, title="Create a ServicePlanner client")
     async def sp_create_client(
+        self,
         last_name: Annotated[str | None, Field(max_length=255, description="this or company_name needed")] = None,
         company_name: Annotated[str | None, Field(max_length=255, description="business clients")] = None,
         first_name: Annotated[str | None, Field(max_length=255, description="or salutation")] = None,
@@ -265,10 +258,11 @@ def register(kit: Toolkit) -> None:
             body["address"] = addresses
         if contact_persons:
             body["contactPerson"] = [person.model_dump(exclude_none=True) for person in contact_persons]
-        return await client.create_client(body)
+        return await self.client.create_client(body)
 
-    @kit.write("sp_update_client", destructive=False, idempotent=True, title="Update a ServicePlanner client")
+    @write("sp_update_client", destructive=False, idempotent=True, title="Update a ServicePlanner client")
     async def sp_update_client(
+        self,
         client_id: ClientId,
         last_name: Text = None,
         company_name: Text = None,
@@ -290,23 +284,24 @@ def register(kit: Toolkit) -> None:
             phone=phone,
             mobile_phone=mobile_phone,
         )
-        return await client.update_client(client_id, _one_change(changes, "sp_update_client"))
+        return await self.client.update_client(client_id, _one_change(changes, "sp_update_client"))
 
-    @kit.write(
+    @write(
         "sp_delete_client",
         destructive=True,
         idempotent=True,
         title="Delete a ServicePlanner client",
-        confirm=confirmations.client,
+        confirm=describe_client_deletion,
     )
-    async def sp_delete_client(client_id: ClientId) -> Deleted:
+    async def sp_delete_client(self, client_id: ClientId) -> Deleted:
         """ServicePlanner: delete a client, likely with its addresses, items and appointments."""
-        return await client.delete_client(client_id)
+        return await self.client.delete_client(client_id)
 
-    # -- addresses ------------------------------------------------------------------------
+    # -- addresses --------------------------------------------------------------------------------
 
-    @kit.read("sp_list_addresses", title="List ServicePlanner addresses")
+    @read("sp_list_addresses", title="List ServicePlanner addresses")
     async def sp_list_addresses(
+        self,
         ctx: Context,
         client_id: Annotated[int | None, Field(ge=1, description="only this client's")] = None,
         order_by: Annotated[AddressOrder | None, Field(description="sort column")] = None,
@@ -316,7 +311,7 @@ def register(kit: Toolkit) -> None:
         all_pages: AllPages = False,
     ) -> AddressPage:
         """ServicePlanner: addresses of all clients or one."""
-        return await client.list_addresses(
+        return await self.client.list_addresses(
             client_id=client_id,
             order_by=order_by,
             order_direction=order_direction,
@@ -326,13 +321,14 @@ def register(kit: Toolkit) -> None:
             progress=_progress(ctx),
         )
 
-    @kit.read("sp_get_address", title="Get a ServicePlanner address")
-    async def sp_get_address(address_id: AddressId) -> Address:
+    @read("sp_get_address", title="Get a ServicePlanner address")
+    async def sp_get_address(self, address_id: AddressId) -> Address:
         """ServicePlanner: one address."""
-        return await client.get_address(address_id)
+        return await self.client.get_address(address_id)
 
-    @kit.write("sp_create_address", destructive=False, idempotent=False, title="Add an address to a client")
+    @write("sp_create_address", destructive=False, idempotent=False, title="Add an address to a client")
     async def sp_create_address(
+        self,
         client_id: ClientId,
         type: Annotated[AddressType, Field(description="work: where visits happen")],
         street: Annotated[str, Field(min_length=1, max_length=255, description="street name")],
@@ -353,10 +349,11 @@ def register(kit: Toolkit) -> None:
             city=city,
             country_id=country_id,
         )
-        return await client.create_address(body)
+        return await self.client.create_address(body)
 
-    @kit.write("sp_update_address", destructive=False, idempotent=True, title="Update a ServicePlanner address")
+    @write("sp_update_address", destructive=False, idempotent=True, title="Update a ServicePlanner address")
     async def sp_update_address(
+        self,
         address_id: AddressId,
         type: Annotated[AddressType | None, Field(description="invoice or work")] = None,
         street: Text = None,
@@ -376,38 +373,39 @@ def register(kit: Toolkit) -> None:
             city=city,
             client_id=client_id,
         )
-        return await client.update_address(address_id, _one_change(changes, "sp_update_address"))
+        return await self.client.update_address(address_id, _one_change(changes, "sp_update_address"))
 
-    @kit.write(
+    @write(
         "sp_delete_address",
         destructive=True,
         idempotent=True,
         title="Delete a ServicePlanner address",
-        confirm=confirmations.address,
+        confirm=describe_address_deletion,
     )
-    async def sp_delete_address(address_id: AddressId) -> Deleted:
+    async def sp_delete_address(self, address_id: AddressId) -> Deleted:
         """ServicePlanner: delete an address."""
-        return await client.delete_address(address_id)
+        return await self.client.delete_address(address_id)
 
-    # -- appointment types ----------------------------------------------------------------
+    # -- appointment types ------------------------------------------------------------------------
 
-    @kit.read("sp_list_appointment_types", title="List ServicePlanner appointment types")
-    async def sp_list_appointment_types() -> AppointmentTypeList:
+    @read("sp_list_appointment_types", title="List ServicePlanner appointment types")
+    async def sp_list_appointment_types(self) -> AppointmentTypeList:
         """ServicePlanner: appointment types (e.g. boiler maintenance)."""
-        return AppointmentTypeList(appointment_types=await client.list_appointment_types())
+        return AppointmentTypeList(appointment_types=await self.client.list_appointment_types())
 
-    @kit.resource(
+    @resource(
         "serviceplanner://appointment-types",
         name="serviceplanner-appointment-types",
         description="ServicePlanner appointment types (JSON)",
     )
-    async def appointment_types() -> AppointmentTypeList:
-        return AppointmentTypeList(appointment_types=await client.list_appointment_types())
+    async def appointment_types(self) -> AppointmentTypeList:
+        return AppointmentTypeList(appointment_types=await self.client.list_appointment_types())
 
-    # -- appointments ---------------------------------------------------------------------
+    # -- appointments -----------------------------------------------------------------------------
 
-    @kit.read("sp_list_appointments", title="List ServicePlanner appointments")
+    @read("sp_list_appointments", title="List ServicePlanner appointments")
     async def sp_list_appointments(
+        self,
         ctx: Context,
         users: Annotated[list[int], Field(max_length=50, description="only of these user ids")] = [],  # noqa: B006
         appointment_type: Annotated[list[int], Field(max_length=50, description="only these type ids")] = [],  # noqa: B006
@@ -417,7 +415,7 @@ def register(kit: Toolkit) -> None:
         all_pages: AllPages = False,
     ) -> AppointmentPage:
         """ServicePlanner: appointments and invitations."""
-        return await client.list_appointments(
+        return await self.client.list_appointments(
             users=users,
             appointment_type=appointment_type,
             ordertype=ordertype,
@@ -427,13 +425,20 @@ def register(kit: Toolkit) -> None:
             progress=_progress(ctx),
         )
 
-    @kit.read("sp_get_appointment", title="Get a ServicePlanner appointment")
-    async def sp_get_appointment(appointment_id: AppointmentId) -> AppointmentDetail:
+    @read("sp_get_appointment", title="Get a ServicePlanner appointment")
+    async def sp_get_appointment(self, appointment_id: AppointmentId) -> AppointmentDetail:
         """ServicePlanner: one appointment with status, technicians and items."""
-        return await client.get_appointment(appointment_id)
+        return await self.client.get_appointment(appointment_id)
 
-    @kit.write("sp_create_appointment", destructive=False, idempotent=False, title="Plan a ServicePlanner appointment")
+    @write(
+        "sp_create_appointment",
+        destructive=False,
+        idempotent=False,
+        title="Plan a ServicePlanner appointment",
+        confirm=describe_appointment,
+    )
     async def sp_create_appointment(
+        self,
         client_id: ClientId,
         address_id: Annotated[int, Field(ge=1, description="the client's address (sp_get_client)")],
         appointment_type_id: TypeId,
@@ -468,37 +473,38 @@ def register(kit: Toolkit) -> None:
             "users": users,
         }
         body |= _given(time=time, send_mail_to_client=send_mail_to_client)
-        return await client.create_appointment(body)
+        return await self.client.create_appointment(body)
 
-    @kit.write(
+    @write(
         "sp_delete_appointment",
         destructive=True,
         idempotent=True,
         title="Delete a ServicePlanner appointment",
-        confirm=confirmations.appointment,
+        confirm=describe_appointment_deletion,
     )
-    async def sp_delete_appointment(appointment_id: AppointmentId) -> Deleted:
+    async def sp_delete_appointment(self, appointment_id: AppointmentId) -> Deleted:
         """ServicePlanner: remove an appointment or invitation (the API has no cancel)."""
-        return await client.delete_appointment(appointment_id)
+        return await self.client.delete_appointment(appointment_id)
 
-    # -- client items ---------------------------------------------------------------------
+    # -- client items -----------------------------------------------------------------------------
 
-    @kit.read("sp_list_client_items", title="List a client's items")
+    @read("sp_list_client_items", title="List a client's items")
     async def sp_list_client_items(
-        ctx: Context, client_id: ClientId, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
+        self, ctx: Context, client_id: ClientId, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
     ) -> ClientItemPage:
         """ServicePlanner: a client's serviced items (boilers, heat pumps, ...)."""
-        return await client.list_client_items(
+        return await self.client.list_client_items(
             client_id, page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx)
         )
 
-    @kit.read("sp_get_client_item", title="Get a client's item")
-    async def sp_get_client_item(client_id: ClientId, item_id: ItemId) -> ItemDetail:
+    @read("sp_get_client_item", title="Get a client's item")
+    async def sp_get_client_item(self, client_id: ClientId, item_id: ItemId) -> ItemDetail:
         """ServicePlanner: one item of a client with comments and attachments."""
-        return await client.get_client_item(client_id, item_id)
+        return await self.client.get_client_item(client_id, item_id)
 
-    @kit.write("sp_create_client_item", destructive=False, idempotent=False, title="Add an item to a client")
+    @write("sp_create_client_item", destructive=False, idempotent=False, title="Add an item to a client")
     async def sp_create_client_item(
+        self,
         client_id: ClientId,
         address_id: Annotated[int, Field(ge=1, description="where the item is")],
         name: Annotated[str, Field(min_length=1, max_length=255, description="e.g. Remeha Calenta Ace 28c")],
@@ -526,10 +532,11 @@ def register(kit: Toolkit) -> None:
             date_to=vendor_datetime(date_to) if date_to else None,
             appointment_or_invite=appointment_or_invite,
         )
-        return await client.create_client_item(client_id, body)
+        return await self.client.create_client_item(client_id, body)
 
-    @kit.write("sp_update_client_item", destructive=False, idempotent=True, title="Update a client's item")
+    @write("sp_update_client_item", destructive=False, idempotent=True, title="Update a client's item")
     async def sp_update_client_item(
+        self,
         client_id: ClientId,
         item_id: ItemId,
         address_id: Annotated[int | None, Field(ge=1, description="another address of the client")] = None,
@@ -556,40 +563,54 @@ def register(kit: Toolkit) -> None:
             date_to=date_to,
             appointment_or_invite=appointment_or_invite,
         )
-        return await client.update_client_item(client_id, item_id, _one_change(changes, "sp_update_client_item"))
+        return await self.client.update_client_item(client_id, item_id, _one_change(changes, "sp_update_client_item"))
 
-    kit.write(
+    @write(
         "sp_add_client_item_attachments",
         destructive=True,
         idempotent=False,
         title="Attach files to a client's item",
-        confirm=confirmations.attachments(kit.files),
-    )(_attachments_tool(kit.files, client))
+        confirm=describe_attachments,
+    )
+    async def sp_add_client_item_attachments(
+        self,
+        client_id: ClientId,
+        item_id: ItemId,
+        attachments: LocalAttachments,
+        delete_attachments: Annotated[bool, Field(description="first remove the item's current files")] = False,
+    ) -> AttachmentsSaved:
+        """ServicePlanner: upload files (multipart, max 10 MB each) to a client's item; asks the person first."""
+        loaded = [await load_attachment(self.files, spec) for spec in attachments]
+        for name, _, content_type in loaded:  # a name taken from a file on disk, checked like a given one
+            sendable(name, "a file name")
+            sendable(content_type, "a content type")
+        return await self.client.add_client_item_attachments(client_id, item_id, loaded, delete_attachments)
 
-    # -- items ----------------------------------------------------------------------------
+    # -- items ------------------------------------------------------------------------------------
 
-    @kit.read("sp_list_items", title="List all ServicePlanner items")
+    @read("sp_list_items", title="List all ServicePlanner items")
     async def sp_list_items(
-        ctx: Context, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
+        self, ctx: Context, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
     ) -> ItemPage:
         """ServicePlanner: the items of all clients."""
-        return await client.list_items(page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx))
+        return await self.client.list_items(page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx))
 
-    @kit.write(
+    @write(
         "sp_delete_item",
         destructive=True,
         idempotent=True,
         title="Delete a ServicePlanner item",
-        confirm=confirmations.item,
+        confirm=describe_item_deletion,
     )
-    async def sp_delete_item(item_id: ItemId) -> Deleted:
+    async def sp_delete_item(self, item_id: ItemId) -> Deleted:
         """ServicePlanner: delete a client's item."""
-        return await client.delete_item(item_id)
+        return await self.client.delete_item(item_id)
 
-    # -- invoices and users ---------------------------------------------------------------
+    # -- invoices and users -----------------------------------------------------------------------
 
-    @kit.read("sp_list_invoices", title="List ServicePlanner invoices")
+    @read("sp_list_invoices", title="List ServicePlanner invoices")
     async def sp_list_invoices(
+        self,
         ctx: Context,
         created_at: Annotated[date | None, Field(description="created on or after")] = None,
         updated_at: Annotated[date | None, Field(description="changed on or after")] = None,
@@ -598,7 +619,7 @@ def register(kit: Toolkit) -> None:
         all_pages: AllPages = False,
     ) -> InvoicePage:
         """ServicePlanner: invoices."""
-        return await client.list_invoices(
+        return await self.client.list_invoices(
             created_at=created_at.isoformat() if created_at else None,
             updated_at=updated_at.isoformat() if updated_at else None,
             page=page,
@@ -607,14 +628,102 @@ def register(kit: Toolkit) -> None:
             progress=_progress(ctx),
         )
 
-    @kit.read("sp_get_invoice", title="Get a ServicePlanner invoice")
-    async def sp_get_invoice(invoice_id: Annotated[int, Field(ge=1, description="from sp_list_invoices")]) -> Invoice:
+    @read("sp_get_invoice", title="Get a ServicePlanner invoice")
+    async def sp_get_invoice(
+        self, invoice_id: Annotated[int, Field(ge=1, description="from sp_list_invoices")]
+    ) -> Invoice:
         """ServicePlanner: one invoice."""
-        return await client.get_invoice(invoice_id)
+        return await self.client.get_invoice(invoice_id)
 
-    @kit.read("sp_list_users", title="List ServicePlanner users")
+    @read("sp_list_users", title="List ServicePlanner users")
     async def sp_list_users(
-        ctx: Context, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
+        self, ctx: Context, page: Page = 1, per_page: PerPage = 25, all_pages: AllPages = False
     ) -> UserPage:
         """ServicePlanner: users, e.g. technicians to assign."""
-        return await client.list_users(page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx))
+        return await self.client.list_users(page=page, per_page=per_page, all_pages=all_pages, progress=_progress(ctx))
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _progress(ctx: Context) -> Progress:
+    async def report(done: int, total: int | None) -> None:
+        await ctx.report_progress(done, total)
+
+    return report
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _one_change(changes: dict[str, Any], tool: str) -> dict[str, Any]:
+    if not changes:
+        raise ToolError(f"ServicePlanner: {tool} needs at least one field to change.")
+    return changes
+
+
+def sendable(value: str, what: str) -> str:
+    """`value` if an upload can carry it (models.py `header_text`), else a ToolError: nothing sent."""
+    try:
+        header_text(value)
+    except ValueError as problem:
+        raise ToolError(
+            f"ServicePlanner: {what} of an attachment {problem} (for a file on disk: give a filename). "
+            "Nothing was sent."
+        ) from None
+    return value
+
+
+async def load_attachment(files: FilePolicy, spec: AttachmentInput | AttachmentContent) -> tuple[str, bytes, str]:
+    """(filename, bytes, content type) for one upload, under the server's file policy."""
+    if spec.file_path is not None:
+        upload = await files.read(spec.file_path, spec.filename, spec.content_type)
+    else:
+        upload = decoded(spec.content_base64 or "", spec.filename or "bestand", spec.content_type)
+    return upload.name, upload.content, upload.content_type
+
+
+def describe_uploads(files: FilePolicy, attachments: Uploads) -> str:
+    """`“werkbon.pdf” (12 KB, from “/srv/uploads/werkbon.pdf”), “ketel.jpg” (3 KB)`, checked, not read:
+    the names and paths the model chose are quoted, and one that cannot be sent is refused now."""
+    shown = []
+    for spec in attachments:
+        if spec.file_path is not None:
+            path, size = files.locate(spec.file_path)
+            name = sendable(spec.filename or path.name, "a file name")
+            shown.append(f"{quoted(name)} ({_size(size)}, from {quoted(path, limit=200)})")
+        else:
+            shown.append(f"{quoted(spec.filename)} ({_size(base64_size(spec.content_base64 or ''))})")
+    return ", ".join(shown)
+
+
+def _size(size: int) -> str:
+    return f"{size} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
+
+
+AttachmentsTool = Callable[..., Awaitable[AttachmentsSaved]]
+
+
+def _content_only(upload: AttachmentsTool) -> AttachmentsTool:
+    """The upload tool as a team server (HTTP) publishes it: the same method, its `attachments`
+    taking content only, so the schema has no file_path (server/guards/attachments.py)."""
+    signature = inspect.signature(upload, eval_str=True)
+    parameters = [
+        parameter.replace(annotation=ContentAttachments) if parameter.name == "attachments" else parameter
+        for parameter in signature.parameters.values()
+    ]
+
+    @functools.wraps(upload)
+    async def content_only(**arguments: Any) -> AttachmentsSaved:
+        return await upload(**arguments)
+
+    setattr(content_only, "__signature__", signature.replace(parameters=parameters))  # noqa: B010
+    content_only.__annotations__ = typing.get_type_hints(upload, include_extras=True) | {
+        "attachments": ContentAttachments
+    }
+    return content_only
+
+
+def register(kit: Toolkit) -> None:
+    kit.add(ServicePlannerTools(kit))

@@ -5,7 +5,7 @@ A few hundred clients (so paging is real) with invoice and work addresses, servi
 appointments in every lifecycle state and invoices. Everything is derived from `now` and a
 fixed seed, so the same `now` always yields the same data.
 
-Stored values are Python types (see sandbox_laravel.to_json): aware datetimes are instants,
+Stored values are Python types (see laravel.py `to_json`): aware datetimes are instants,
 naive datetimes are local planning wall-clock times, dates are dates.
 """
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from agenda_mcp.tools.serviceplanner.models import VENDOR_TZ
 
 # --------------------------------------------------------------------------------------------
 # JSON values
@@ -22,14 +24,16 @@ from urllib.parse import parse_qsl, urlencode
 def to_json(value: Any) -> Any:
     """Render stored Python values the way the vendor serialises them.
 
-    The type carries the vendor's timestamp quirk in one place: aware datetimes (created_at,
-    updated_at, ...) are real instants and go out as UTC; naive datetimes are planning wall-clock
-    times (time_from, plan_from, ...) that the vendor stores as local time yet tags with "Z"
-    (reference 1.3: "local wall time tagged as UTC"), so their digits go out unchanged.
+    Every timestamp goes out as Europe/Amsterdam wall-clock digits tagged "Z", the app storing
+    local time yet tagging it as UTC (reference 1.3: the docs' `time_from` `...T09:00:00.000000Z`
+    next to `time_from_order` `... 09:00:00`, `plan_to` `...T23:59:59.000000Z` at a month's end).
+    The one rule the client reads them by (models.py `vendor_time`), for every field alike: naive
+    datetimes (planning times: time_from, plan_from, ...) keep their digits, aware ones (moments
+    such as created_at, updated_at) are told on Amsterdam's clock first.
     """
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
+            value = value.astimezone(VENDOR_TZ).replace(tzinfo=None)
         return value.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, date):
         return value.isoformat()
@@ -38,6 +42,11 @@ def to_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_json(item) for item in value]
     return value
+
+
+def json_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored record as the vendor serialises it (see `to_json`)."""
+    return {key: to_json(value) for key, value in record.items()}
 
 
 def order_stamp(value: datetime | None) -> str | None:
@@ -74,6 +83,7 @@ def attribute_name(field: str) -> str:
 
 
 _MISSING = object()
+Day = date  # `date` is also a Validator rule: inside the class the type goes by this name
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
 
@@ -236,7 +246,7 @@ class Validator:
             self.fail(field, f"The {attribute_name(field)} field must be a valid date.")
         return parsed
 
-    def date_format_ymd(self, field: str) -> date | None:
+    def date_format_ymd(self, field: str) -> Day | None:
         value = self._start(field, False)
         if value is _MISSING:
             return None

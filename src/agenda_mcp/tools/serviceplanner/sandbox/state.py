@@ -1,6 +1,6 @@
 """State and business rules of the ServicePlanner simulator (reference section 3, S1-S15).
 
-The HTTP layer (sandbox.py) parses requests and calls these methods with the caller's
+The HTTP layer (app.py) parses requests and calls these methods with the caller's
 company id; the methods validate like the vendor's Laravel form requests, raise
 `ValidationFailed` (422) or `NotFound` (404), and return JSON-ready dicts.
 """
@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from agenda_mcp.tools.serviceplanner.sandbox.data import (
     COMPANY_ID,
@@ -23,7 +23,13 @@ from agenda_mcp.tools.serviceplanner.sandbox.data import (
     month_window,
     next_plan_date,
 )
-from agenda_mcp.tools.serviceplanner.sandbox.laravel import ValidationFailed, Validator, order_stamp, to_json
+from agenda_mcp.tools.serviceplanner.sandbox.laravel import (
+    ValidationFailed,
+    Validator,
+    json_record,
+    order_stamp,
+    to_json,
+)
 
 SANDBOX_TOKEN = "sandbox-serviceplanner-token"
 # A second tenant's token: its requests must not see the demo company's records (S2).
@@ -58,7 +64,7 @@ def _local_today(now: datetime) -> date:
     return now.date()
 
 
-class ServicePlannerState:
+class ServicePlannerSandbox:
     """All records of the simulator plus the test hooks (public methods below `# test hooks`)."""
 
     def __init__(self, now: Callable[[], datetime]) -> None:
@@ -132,7 +138,7 @@ class ServicePlannerState:
         return self.tokens.get(token) if token else None
 
     @staticmethod
-    def _alive(record: Record | None, company_id: int) -> bool:
+    def _alive(record: Record | None, company_id: int) -> TypeGuard[Record]:
         return record is not None and record["company_id"] == company_id and record.get("deleted_at") is None
 
     def live(self, table: Mapping[int, Record], company_id: int) -> list[Record]:
@@ -155,7 +161,7 @@ class ServicePlannerState:
     # ---------------------------------------------------------------- rendering
 
     def render_client(self, client: Record) -> dict[str, Any]:
-        return to_json(client)
+        return json_record(client)
 
     def client_name(self, client: Record) -> str:
         person = " ".join(part for part in (client["first_name"], client["last_name"]) if part)
@@ -170,7 +176,7 @@ class ServicePlannerState:
             self.render_address(row) for row in self.live(self.addresses, company_id) if row["client_id"] == client_id
         ]
         result["contact_persons"] = [
-            to_json(row) for row in self.contact_persons.values() if row["client_id"] == client_id
+            json_record(row) for row in self.contact_persons.values() if row["client_id"] == client_id
         ]
         result["appointments"] = [
             self._appointment_fields(row)
@@ -184,20 +190,20 @@ class ServicePlannerState:
         return result
 
     def render_address(self, address: Record, *, with_client: bool = False) -> dict[str, Any]:
-        result = to_json(address)
+        result = json_record(address)
         if with_client:
             client = self.clients.get(address["client_id"])
             result["client"] = self.render_client(client) if client else None
         return result
 
     def render_type(self, appointment_type: Record) -> dict[str, Any]:
-        return to_json(appointment_type)
+        return json_record(appointment_type)
 
     def render_user(self, user: Record) -> dict[str, Any]:
-        return to_json(user)
+        return json_record(user)
 
     def render_item(self, item: Record, *, detail: bool = False) -> dict[str, Any]:
-        result = to_json({key: value for key, value in item.items() if key not in ("comments", "attachments")})
+        result = json_record({key: value for key, value in item.items() if key not in ("comments", "attachments")})
         # The vendor's columns are strings and tinyints (docs: "time": "60", "plan_cycle": "12").
         result["time"] = str(item["time"])
         result["plan_cycle"] = str(item["plan_cycle"]) if item["plan_cycle"] is not None else None
@@ -211,7 +217,7 @@ class ServicePlannerState:
 
     def _appointment_fields(self, appointment: Record) -> dict[str, Any]:
         hidden = ("services", "users", "deleted_at")
-        return to_json({key: value for key, value in appointment.items() if key not in hidden})
+        return json_record({key: value for key, value in appointment.items() if key not in hidden})
 
     def status_system(self, appointment: Record) -> str:
         """Only `canceled` is documented; the other values are this simulator's convention (S12)."""
@@ -239,7 +245,7 @@ class ServicePlannerState:
         for item_id in appointment["services"]:
             item = self.items.get(item_id)
             if self._alive(item, company_id):  # Eloquent relations skip soft-deleted rows
-                rendered = self.render_item(item)  # type: ignore[arg-type]
+                rendered = self.render_item(item)
                 rendered["pivot"] = {"appointment_id": appointment["id"], "service_id": item_id}
                 rendered["checklists"] = []
                 services.append(rendered)
@@ -265,7 +271,7 @@ class ServicePlannerState:
         return self.live(self.invoices, company_id)
 
     def render_invoice(self, invoice: Record, *, detail: bool = False) -> dict[str, Any]:
-        result = to_json({key: value for key, value in invoice.items() if key != "lines"})
+        result = json_record({key: value for key, value in invoice.items() if key != "lines"})
         if detail:
             result["lines"] = to_json(invoice["lines"])
             client = self.clients.get(invoice["client_id"])
@@ -485,10 +491,10 @@ class ServicePlannerState:
         v = Validator(body)
         address_id = v.integer("address_id", required=True)
         address = self.addresses.get(address_id) if address_id is not None else None
-        v.exists("address_id", self._alive(address, company_id) and address["client_id"] == client["id"])  # type: ignore[index]
+        v.exists("address_id", self._alive(address, company_id) and address["client_id"] == client["id"])
         type_id = v.integer("appointment_type_id", required=True)
         v.exists("appointment_type_id", self._exists(self.appointment_types, company_id, type_id))
-        fields = {
+        fields: dict[str, Any] = {
             "address_id": address_id,
             "name": v.string("name", required=True),
             "appointment_type_id": type_id,
@@ -633,7 +639,7 @@ class ServicePlannerState:
         services = v.int_list("services") or []
         for index, item_id in enumerate(services):
             item = self.items.get(item_id)
-            ok = self._alive(item, company_id) and item["client_id"] == client_id  # type: ignore[index]
+            ok = self._alive(item, company_id) and item["client_id"] == client_id
             v.exists(f"services.{index}", ok)
         users = v.int_list("users") or []
         for index, user_id in enumerate(users):
@@ -690,10 +696,10 @@ class ServicePlannerState:
         }
         self.appointments[record["id"]] = record
         # The documented create response is the stored columns, without relations.
-        shown = ("id", "appointment_type_id", "client_id", "company_id", "address_id", "time_from", "time_to")
-        shown += ("time", "plan_from", "plan_to", "planned_at", "send_at", "send_mail_to_client")
-        shown += ("appointment_or_invite", "created_at", "updated_at")
-        return to_json({key: record[key] for key in shown})
+        shown: tuple[str, ...] = ("id", "appointment_type_id", "client_id", "company_id", "address_id")
+        shown += ("time_from", "time_to", "time", "plan_from", "plan_to", "planned_at", "send_at")
+        shown += ("send_mail_to_client", "appointment_or_invite", "created_at", "updated_at")
+        return json_record({key: record[key] for key in shown})
 
     def _next_free_slot(self, company_id: int, users: Sequence[int], minutes: int) -> datetime:
         """S8: the first half hour on a working day after today where the assigned users (or, with
