@@ -7,14 +7,8 @@ from datetime import date, timedelta
 import pytest
 from starlette.applications import Starlette
 
-from agenda_mcp.tools.onlineafspraken.sandbox import (
-    INVALID_KEY,
-    INVALID_SALT,
-    INVALID_SIGNATURE,
-    SANDBOX_BASE_URL,
-    STALE_SALT,
-    create_app,
-)
+from agenda_mcp.tools.onlineafspraken.sandbox import SANDBOX_BASE_URL, create_app
+from agenda_mcp.tools.onlineafspraken.sandbox.app import INVALID_KEY, INVALID_SALT, INVALID_SIGNATURE, STALE_SALT
 from agenda_mcp.tools.onlineafspraken.sandbox.state import NO_FREE_SLOT, OnlineAfsprakenSandbox
 from tests.support.onlineafspraken import (
     GROEPSTRAINING,
@@ -436,7 +430,10 @@ async def test_editing_requires_customer_mode_and_moves_the_appointment(oa: Sand
     first, later = free[0]["StartTime"], free[-1]["StartTime"]
     appt_id = await book(oa, SALON, KNIPPEN_HEREN, TUESDAY, first, ResourceId=SANNE, Description="Eerste notitie")
     edit = {"Id": appt_id, "AgendaId": SALON, "CustomerId": JAN, "Date": TUESDAY, "StartTime": later}
-    assert "BookingMode=customer" in await oa.fails("setAppointment", **edit)
+    assert "BookingMode=customer" in await oa.fails("setAppointment", **edit, AppointmentTypeId=KNIPPEN_HEREN)
+    # AppointmentTypeId is required on every call (D1), a change included, where it is then ignored.
+    unspecified = await oa.fails("setAppointment", **edit, EndTime=_plus(later, 30), BookingMode="customer")
+    assert unspecified == "Verplicht veld ontbreekt: AppointmentTypeId"
     await oa.ok(
         "setAppointment",
         **edit,

@@ -17,7 +17,8 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
-from agenda_mcp.tools.onlineafspraken import sandbox as oa_sandbox
+from agenda_mcp.tools.onlineafspraken.models import BookableTime
+from agenda_mcp.tools.onlineafspraken.sandbox import app as oa_sandbox
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_error, call_ok, sandbox_settings
@@ -217,6 +218,57 @@ async def test_an_appointment_is_moved_with_times_echoed_from_results(
     sent = vendor.last("setAppointment")
     assert (sent["Date"], sent["StartTime"], sent["EndTime"]) == (*local(later["start"]), local(later["end"])[1])
     assert (moved["appointment"]["start"], moved["appointment"]["end"]) == (later["start"], later["end"])
+
+
+async def test_a_move_sends_the_appointments_own_type_as_the_business(opened: tuple[Client, Vendor]) -> None:
+    """setAppointment requires AppointmentTypeId on every call, a change included (where the vendor
+    ignores it), and takes a change only with BookingMode=customer: a move naming neither sends both."""
+    client, vendor = opened
+    at(vendor, WINTER)
+    free = await call_ok(client, "get_bookable_times", {**HAIRCUT, "date": WINTER.wednesday, "resource_id": SANNE})
+    first, later = free["times"][0], free["times"][-1]
+    saved = await call_ok(
+        client, "set_appointment", {**HAIRCUT, "customer_id": JAN, "start_time": first["start"], "resource_id": SANNE}
+    )
+    moved = {"agenda_id": SALON, "appointment_id": saved["appointment_id"], "start_time": later["start"]}
+    await call_ok(client, "set_appointment", moved)
+    sent = vendor.last("setAppointment")
+    assert (sent["Id"], sent["AppointmentTypeId"], sent["CustomerId"], sent["BookingMode"]) == (
+        str(saved["appointment_id"]),
+        str(KNIPPEN_HEREN),
+        str(JAN),
+        "customer",
+    )
+
+
+# -- a free time's moment: from its Timestamp, whichever clock its Date and times are written on --
+
+# 1613030400 is 2021-02-11 09:00 in Amsterdam (08:00 UTC); 1625094000 is 2021-07-01 01:00 in
+# Amsterdam (2021-06-30 23:00 UTC); 1616893200 is 2021-03-28 03:00 in Amsterdam, just after the
+# clocks went forward (01:00 UTC).
+RENDERINGS = [
+    pytest.param("2021-02-11", "09:00", "09:10", "2021-02-11T09:00:00+01:00", "2021-02-11T09:10:00+01:00", id="local"),
+    pytest.param("2021-02-11", "08:00", "08:10", "2021-02-11T09:00:00+01:00", "2021-02-11T09:10:00+01:00", id="utc"),
+    pytest.param(
+        "2021-06-30", "23:00", "23:30", "2021-07-01T01:00:00+02:00", "2021-07-01T01:30:00+02:00", id="utc-day-before"
+    ),
+    pytest.param(
+        "2021-03-28", "01:00", "01:45", "2021-03-28T03:00:00+02:00", "2021-03-28T03:45:00+02:00", id="utc-spring-night"
+    ),
+    pytest.param(
+        "2021-02-11", "23:30", "00:00", "2021-02-12T00:30:00+01:00", "2021-02-12T01:00:00+01:00", id="utc-at-midnight"
+    ),
+]
+
+
+@pytest.mark.parametrize(("day", "start", "end", "expected_start", "expected_end"), RENDERINGS)
+def test_a_free_times_moment_is_its_timestamp_and_its_length_the_clocks(
+    day: str, start: str, end: str, expected_start: str, expected_end: str
+) -> None:
+    stamp = int(datetime.fromisoformat(expected_start).timestamp())
+    item = {"Date": day, "StartTime": start, "EndTime": end, "Timestamp": str(stamp), "ResourceId": str(SANNE)}
+    free = BookableTime.from_vendor(item)
+    assert (free.start.isoformat(), free.end.isoformat() if free.end else None) == (expected_start, expected_end)
 
 
 # -- add_availability_block -> get_bookable_blocks -> set_appointment ----------------------------

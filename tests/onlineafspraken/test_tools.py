@@ -437,6 +437,22 @@ async def test_customers(client: Client) -> None:
     assert "Ongeldig telefoonnummer" in text
 
 
+async def test_a_customer_is_deleted_with_status_deleted(agenda: Agenda) -> None:
+    """setCustomer's documented Status values are 1 enabled, 2 disabled and 3 deleted."""
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        who = {"first_name": "Sophie", "last_name": "Linden", "email": "sophie@example.nl"}
+        created = await call_ok(client, "set_customer", who)
+        deleted = await call_ok(
+            client, "set_customer", {**who, "customer_id": created["customer_id"], "status": "deleted"}
+        )
+        found = await call_ok(client, "get_customers", {"email": "sophie@example.nl"})
+    assert (deleted["created"], deleted["status"]) == (False, "deleted")
+    assert sandbox_of(agenda).customer(created["customer_id"]).status == 3
+    assert found["customers"] == []  # deleted customers only come back to updated_after
+    assert f"customer {created['customer_id']}" in person.asked[-1] and "deleted" in person.asked[-1]
+
+
 async def test_get_customers_pages_and_deleted(shared: Client) -> None:
     first = await call_ok(shared, "get_customers", {"limit": 4})
     assert len(first["customers"]) == 4 and first["page"]["has_more"] is True
@@ -540,11 +556,12 @@ async def test_read_only_mode_keeps_only_reads() -> None:
 
 @pytest.mark.parametrize("answer", ["accept", "decline"])
 async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> None:
-    person = Person(answer)
+    person = Person("accept")  # to the booking; every write asks
     async with Client(agenda.server, elicitation_callback=person) as client:
         slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
         saved = await book(client, slot)
         appointment_id = saved["appointment_id"]
+        person.action, person.asked = answer, []
         await call_ok(client, "cancel_appointment", {"appointment_id": appointment_id, "dry_run": True})
         assert person.asked == []  # a dry run changes nothing, so nobody is asked
         result = await client.call_tool("cancel_appointment", {"appointment_id": appointment_id})
@@ -562,7 +579,23 @@ async def test_block_removal_question_names_the_block(agenda: Agenda) -> None:
         block = {"agenda_id": SALON, "date": SUNDAY, "start_time": "10:00", "end_time": "12:00"}
         added = await call_ok(client, "add_availability_block", block)
         await call_ok(client, "remove_availability_block", {"agenda_id": SALON, "block_id": added["block_id"]})
-    assert f"{SUNDAY} 10:00-12:00" in person.asked[0]
+    adding, removing = person.asked
+    assert f"{SUNDAY} 10:00-12:00" in adding and "every appointment type" in adding
+    assert f"{SUNDAY} 10:00-12:00" in removing and str(added["block_id"]) in removing
+
+
+async def test_booking_and_moving_ask_naming_what_whom_and_when(agenda: Agenda) -> None:
+    person = Person("accept")
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
+        saved = await book(client, slot)
+        later = (await free_times(client, WEDNESDAY, resource_id=SANNE))[-1]
+        move = {"agenda_id": SALON, "appointment_id": saved["appointment_id"], "start_time": later["start"]}
+        await call_ok(client, "set_appointment", move)
+    booking, moving = person.asked
+    assert "\u201cKnippen heren\u201d" in booking and "\u201cJan de Vries\u201d" in booking
+    assert f"04-03-2026 {hhmm(slot['start'])}-{hhmm(slot['end'])}" in booking
+    assert str(saved["appointment_id"]) in moving and f"04-03-2026 {hhmm(later['start'])}" in moving
 
 
 async def test_identical_booking_moments_later_is_not_made_twice(agenda: Agenda, client: Client) -> None:

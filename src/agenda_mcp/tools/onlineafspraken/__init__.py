@@ -1,6 +1,6 @@
 """OnlineAfspraken.nl: appointment booking — agendas, appointment types, free times, appointments, customers."""
 
-from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit import VendorSpec
 
 VENDOR = VendorSpec(
     name="onlineafspraken",

@@ -18,10 +18,7 @@ from typing import Any, cast
 import httpx2
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.guards.redaction import call_secrets, redact
-from agenda_mcp.server.kit.contract import Connection
-from agenda_mcp.server.kit.http import ErrorDetail, VendorHTTP
-from agenda_mcp.server.startup.config import ConfigError
+from agenda_mcp.server.kit import ConfigError, Connection, ErrorDetail, VendorHTTP, call_secrets, redact
 from agenda_mcp.tools.onlineafspraken.models import (
     CONFIRMATION_CODES,
     STATUS_CODES,
@@ -235,7 +232,11 @@ class OnlineAfsprakenClient:
         return Resource.model_validate(_one(envelope, "Resource", "get resource"))
 
     async def get_fields(self, agenda_id: int, type_id: int | None, generic: bool) -> list[ExtraField]:
-        params = {"AgendaId": agenda_id, "AppointmentTypeId": type_id, "GenericFields": 1 if generic else None}
+        params: dict[str, ParamValue] = {
+            "AgendaId": agenda_id,
+            "AppointmentTypeId": type_id,
+            "GenericFields": 1 if generic else None,
+        }
         envelope = await self.call("getFields", params, action="get fields")
         return [ExtraField.model_validate(item) for item in envelope.items("Field")]
 
@@ -244,7 +245,7 @@ class OnlineAfsprakenClient:
     async def get_bookable_days(
         self, agenda_id: int, type_id: int, start: date | None, end: date | None, resource_id: int | None
     ) -> list[date]:
-        params = {
+        params: dict[str, ParamValue] = {
             "AgendaId": agenda_id,
             "AppointmentTypeId": type_id,
             "ResourceId": resource_id,
@@ -259,7 +260,7 @@ class OnlineAfsprakenClient:
     async def get_bookable_times(
         self, agenda_id: int, type_id: int, day: date, end: date | None, resource_id: int | None
     ) -> list[BookableTime]:
-        params = {
+        params: dict[str, ParamValue] = {
             "AgendaId": agenda_id,
             "AppointmentTypeId": type_id,
             "Date": vendor_date(day),
@@ -278,7 +279,7 @@ class OnlineAfsprakenClient:
         resource_id: int | None,
         consumer_bookable: bool,
     ) -> list[BookableBlock]:
-        params = {
+        params: dict[str, ParamValue] = {
             "AgendaId": agenda_id,
             "AppointmentTypeId": type_id,
             "ResourceId": resource_id,
@@ -307,7 +308,7 @@ class OnlineAfsprakenClient:
         limit: int = 100,
         offset: int = 0,
     ) -> AppointmentPage:
-        params = {
+        params: dict[str, ParamValue] = {
             # SAFE CHOICE (reference §4): AgendaId, StartDate and EndDate are always sent.
             "AgendaId": agenda_id,
             "StartDate": vendor_date(start),
@@ -387,7 +388,7 @@ class OnlineAfsprakenClient:
         confirmations: Confirmations | None = None,
         dry_run: bool = False,
     ) -> None:
-        params = {
+        params: dict[str, ParamValue] = {
             "Id": appointment_id,
             "Mode": mode,
             "Remarks": remarks,
@@ -448,7 +449,7 @@ class OnlineAfsprakenClient:
         birth_date: date | None = None,
         account_number: str | None = None,
     ) -> CustomerPage:
-        params = {
+        params: dict[str, ParamValue] = {
             "Limit": limit,
             "Offset": offset,
             "UpdatedAfter": vendor_datetime(updated_after) if updated_after else None,
@@ -509,7 +510,7 @@ class OnlineAfsprakenClient:
         type_id: int | None,
         resource_id: int | None,
     ) -> int:
-        params = {
+        params: dict[str, ParamValue] = {
             "AgendaId": agenda_id,
             "AppointmentType": type_id,  # sic: no Id suffix (reference 2.6)
             "ResourceId": resource_id,
@@ -539,7 +540,7 @@ class OnlineAfsprakenClient:
         )
 
     async def get_calculation_model(self, agenda_id: int, type_id: int, model: str) -> CalculationModelSettings:
-        params = {"AgendaId": agenda_id, "AppTypeId": type_id, "CalculationModel": model}
+        params: dict[str, ParamValue] = {"AgendaId": agenda_id, "AppTypeId": type_id, "CalculationModel": model}
         envelope = await self.call(
             "getCalculationModelSettings",
             params,
@@ -551,7 +552,7 @@ class OnlineAfsprakenClient:
     async def set_calculation_model(
         self, agenda_id: int, type_id: int, model: str, value: str, enabled: bool | None
     ) -> CalculationModelSettings:
-        params = {
+        params: dict[str, ParamValue] = {
             "AgendaId": agenda_id,
             "AppTypeId": type_id,
             "CalculationModel": model,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agenda_mcp.server.kit.contract import DemoStep
+from agenda_mcp.server.kit import DemoStep
 
 
 def _slot_key(slot: dict[str, Any]) -> tuple[Any, ...]:

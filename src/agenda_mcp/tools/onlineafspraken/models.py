@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, ClassVar, Literal
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from agenda_mcp.server.kit.models import ResultModel, WriteResult
-from agenda_mcp.server.kit.times import Moment, moment, zone_name
+from agenda_mcp.server.kit import Moment, ResultModel, WriteResult, moment, zone_name
 
 # Reference 1.4: wall-clock values are Europe/Amsterdam (with daylight saving), whatever the
 # server's AGENDA_MCP_TIMEZONE is. The one zone constant of this vendor (the simulator uses it too).
@@ -201,18 +200,29 @@ class ExtraField(VendorModel):
 
 
 def vendor_span(item: dict[str, Any]) -> dict[str, Any]:
-    """A bookable time's or block's `Date` + `StartTime` / `EndTime` (Amsterdam wall clock) as
-    `start` / `end` moments; an end at or before the start clock is on the next day (midnight)."""
+    """A bookable time's or block's `Date` + `StartTime` / `EndTime` as `start` / `end` moments.
+
+    SAFE CHOICE (reference 1.4 "Wall-clock values"): the moment comes from `Timestamp` when there is
+    one. Live answers write Date/StartTime/EndTime on the Amsterdam wall clock; the docs' own
+    examples write them in UTC. Only `Timestamp` is unambiguous (it also tells the two 02:30s of the
+    autumn night apart), so the start is taken from it, and the clocks then give only the length."""
     day, start_clock, end_clock = _date(item.get("Date")), _time(item.get("StartTime")), _time(item.get("EndTime"))
     if day is None or start_clock is None:
         return {}  # fails validation as a missing start: the answer is not understood
     start = moment(day, start_clock, VENDOR_TZ)
     stamp = str(item.get("Timestamp") or "").strip()
     if stamp.isdigit():
-        # SAFE CHOICE (reference 1.4 "Wall-clock values"): trust `Timestamp` when present. It also
-        # tells the two 02:30s of the autumn night apart, which the wall clock alone cannot.
-        start = datetime.fromtimestamp(int(stamp), VENDOR_TZ)
-    end = None
+        stamped = datetime.fromtimestamp(int(stamp), VENDOR_TZ)
+        if (stamped.date(), stamped.time()) != (day, start_clock):
+            # Not the Amsterdam wall clock (the docs' UTC rendering): the length the clocks span,
+            # after the moment the Timestamp names.
+            if end_clock is None:
+                return {"start": stamped, "end": None}
+            length = (datetime.combine(day, end_clock) - datetime.combine(day, start_clock)) % timedelta(days=1)
+            after = (stamped.astimezone(UTC) + (length or timedelta(days=1))).astimezone(VENDOR_TZ)
+            return {"start": stamped, "end": after}
+        start = stamped
+    end: datetime | None = None
     if end_clock is not None:
         end_day = start.date() + timedelta(days=1) if end_clock <= start.time() else start.date()
         end = moment(end_day, end_clock, VENDOR_TZ)
@@ -228,7 +238,7 @@ class Span(ResultModel):
     resource_id: int | None = None
 
     @classmethod
-    def from_vendor(cls, item: dict[str, Any]) -> Span:
+    def from_vendor(cls, item: dict[str, Any]) -> Self:
         return cls.model_validate({**vendor_span(item), "resource_id": _blank(item.get("ResourceId"))})
 
 
@@ -303,6 +313,11 @@ class Customer(VendorModel):
 
     # Never let a password (or a login name) pass through as an extra field.
     vendor_only: ClassVar[frozenset[str]] = frozenset({"Password", "Username", "AgendaId", "CreateTime", "UpdateTime"})
+
+    @property
+    def full_name(self) -> str:
+        """`Jan de Vries`: first name, insertions, last name."""
+        return " ".join(part for part in (self.first_name, self.insertions, self.last_name) if part)
 
 
 # -- lists and pages --------------------------------------------------------------------------

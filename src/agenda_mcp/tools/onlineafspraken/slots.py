@@ -4,19 +4,32 @@ duration, the resource the time was offered on)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
 import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, matches
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import (
+    Booked,
+    Customer,
+    Found,
+    Offer,
+    SlotQuery,
+    SlotTaken,
+    Toolkit,
+    matches,
+    same_email,
+    same_name,
+)
 from agenda_mcp.tools.onlineafspraken.client import OnlineAfsprakenClient
-from agenda_mcp.tools.onlineafspraken.models import TIMEZONE, VENDOR_TZ, AppointmentType
+from agenda_mcp.tools.onlineafspraken.models import TIMEZONE, VENDOR_TZ, Appointment, AppointmentType
+from agenda_mcp.tools.onlineafspraken.models import Customer as VendorCustomer
 
 COMPLETES = {("book_appointment", "service"): "appointment_types"}
 MAX_DAYS = 31  # get_bookable_times' own limit per call
+MAX_PAGE = 500  # getAppointments' largest page
 
 
 async def reference(kit: Toolkit) -> dict[str, list[str]]:
@@ -82,6 +95,46 @@ async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
         if "Geen vrij tijdslot" in str(exc):
             raise SlotTaken("OnlineAfspraken.nl has no free time there any more") from None
         raise
+    return await _booked(client, appointment_id, customer_id, ref["a"])
+
+
+async def existing(kit: Toolkit, offer: Offer, customer: Customer) -> Booked | None:
+    """The customer's own appointment of exactly this offer (agenda, type, resource, start), not
+    cancelled. The customer is told by e-mail address first; by name only when the account has no
+    customer with that address."""
+    client = OnlineAfsprakenClient(kit.http)
+    ref = offer.ref
+    day = offer.start.astimezone(VENDOR_TZ).date()
+    # Cancelled appointments are left out by the vendor (no IncludeCancelled), and by _is_offer.
+    page = await client.get_appointments(ref["a"], day, day, type_id=ref["t"], resource_id=ref["r"], limit=MAX_PAGE)
+    here = [a for a in page.appointments if a.customer_id is not None and _is_offer(a, offer)]
+    if not here:
+        return None
+    people: dict[int, VendorCustomer] = {}
+    for customer_id in {a.customer_id for a in here if a.customer_id is not None}:
+        with contextlib.suppress(ToolError):  # a customer gone since: not this one
+            people[customer_id] = await client.get_customer(customer_id)
+    mine = [a for a in here if a.customer_id in people and same_email(people[a.customer_id].email, customer.email)]
+    if not mine and not await _known_by_email(client, customer.email):
+        mine = [
+            a
+            for a in here
+            if a.customer_id in people
+            and (same_name(people[a.customer_id].full_name, customer.name) or same_name(a.customer_name, customer.name))
+        ]
+    if not mine or mine[0].customer_id is None:
+        return None
+    return await _booked(client, mine[0].id, mine[0].customer_id, ref["a"])
+
+
+async def _known_by_email(client: OnlineAfsprakenClient, email: str) -> bool:
+    """Whether the account has a customer with this e-mail address (who is then the customer)."""
+    page = await client.get_customers(email=email, limit=5)
+    return any(same_email(found.email, email) for found in page.customers)
+
+
+async def _booked(client: OnlineAfsprakenClient, appointment_id: int, customer_id: int, agenda_id: int) -> Booked:
+    """A booking as `book` reports it, read back from the vendor."""
     booking: dict[str, Any] = {"appointment_id": appointment_id}
     note = None
     try:
@@ -92,11 +145,24 @@ async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
     except ToolError:
         note = "Booked, but the appointment could not be read back; check it with get_appointment."
     return Booked(
-        ids={"appointment_id": appointment_id, "customer_id": customer_id, "agenda_id": ref["a"]},
+        ids={"appointment_id": appointment_id, "customer_id": customer_id, "agenda_id": agenda_id},
         booking=booking,
         cancel_tool="cancel_appointment",
-        cancel_arguments={"appointment_id": appointment_id},
+        # As the business: the customer's own way (the default) is refused inside the cancellation
+        # deadline (24 hours is usual), and a booking just made for today or tomorrow is within it.
+        cancel_arguments={"appointment_id": appointment_id, "mode": "company"},
         note=note,
+    )
+
+
+def _is_offer(appointment: Appointment, offer: Offer) -> bool:
+    ref = offer.ref
+    return (
+        appointment.start is not None
+        and appointment.start == offer.start
+        and appointment.appointment_type_id == ref["t"]
+        and (ref["r"] is None or ref["r"] in appointment.resource_ids)
+        and appointment.label != "cancelled"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -9,8 +10,20 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from agenda_mcp.server.kit.times import Clock, DateTime, TimeOfDay, check_period, wall_clock, wall_span
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import (
+    Clock,
+    DateTime,
+    TimeOfDay,
+    Toolkit,
+    VendorTools,
+    check_period,
+    quoted,
+    read,
+    resource,
+    wall_clock,
+    wall_span,
+    write,
+)
 from agenda_mcp.tools.onlineafspraken.client import TITLE, OnlineAfsprakenClient
 from agenda_mcp.tools.onlineafspraken.models import (
     VENDOR_TZ,
@@ -38,6 +51,7 @@ from agenda_mcp.tools.onlineafspraken.models import (
     CustomerPage,
     CustomerSaved,
     FieldList,
+    RecordStatus,
     Removed,
     Resource,
     ResourceList,
@@ -90,73 +104,144 @@ def _since(value: Clock | None, name: str) -> datetime | None:
     return None if value is None else wall_clock(None, value, VENDOR_TZ, name=name)
 
 
-def register(kit: Toolkit) -> None:
-    client = OnlineAfsprakenClient(kit.http)
-    # A block cannot be read back by id (reference 2.6), so remember what this server added, to tell
-    # the person what a removal concerns.
-    added_blocks: dict[int, str] = {}
+class OnlineAfsprakenTools(VendorTools):
+    def __init__(self, kit: Toolkit) -> None:
+        super().__init__(kit)
+        self.client = OnlineAfsprakenClient(kit.http)
+        # A block cannot be read back by id (reference 2.6), so remember what this server added, to
+        # tell the person what a removal concerns.
+        self.added_blocks: dict[int, str] = {}
 
-    async def describe_cancel(appointment_id: int, dry_run: bool = False) -> str | None:
+    async def describe_cancel(self, appointment_id: int, dry_run: bool = False) -> str | None:
         if dry_run:
             return None  # only checks the rules; nothing to confirm
-        what = await _appointment_summary(client, appointment_id)
+        what = await _appointment_summary(self.client, appointment_id)
         return f"Cancel {what}? The time becomes free for others."
 
-    async def describe_removal(appointment_id: int) -> str:
-        what = await _appointment_summary(client, appointment_id)
+    async def describe_removal(self, appointment_id: int) -> str:
+        what = await _appointment_summary(self.client, appointment_id)
         return f"Permanently delete {what}? This cannot be undone (cancel_appointment keeps a record)."
 
-    async def describe_block_removal(agenda_id: int, block_id: int) -> str:
-        what = added_blocks.get(block_id, "a block not added in this session")
+    async def describe_block_removal(self, agenda_id: int, block_id: int) -> str:
+        what = self.added_blocks.get(block_id, "a block not added in this session")
         return f"Remove OnlineAfspraken.nl availability block {block_id} ({what}) from agenda {agenda_id}?"
+
+    async def describe_booking(
+        self,
+        start_time: Clock,
+        date: date | None = None,
+        end_time: Clock | None = None,
+        customer_id: int | None = None,
+        appointment_type_id: int | None = None,
+        appointment_id: int | None = None,
+    ) -> str | None:
+        """What, for whom and when; a change names the appointment as it is now."""
+        try:
+            start, end = _wall(date, start_time, end_time)
+        except ToolError:
+            return None  # refused by the tool itself before anything is sent; nothing to ask
+        if appointment_id:
+            return f"Change {await _appointment_summary(self.client, appointment_id)} to {_when(start, end)}?"
+        if customer_id is None or appointment_type_id is None:
+            return None  # refused by the tool before anything is sent
+        what, who = f"appointment type {appointment_type_id}", f"customer {customer_id}"
+        with contextlib.suppress(ToolError):
+            type_ = await self.client.get_appointment_type(appointment_type_id)
+            what = quoted(type_.name) if type_.name else what
+            if end is None and type_.duration:
+                end = start + timedelta(minutes=type_.duration)  # as the vendor adds it: on the wall clock
+        with contextlib.suppress(ToolError):
+            full_name = (await self.client.get_customer(customer_id)).full_name
+            who = quoted(full_name) if full_name else who
+        return f"Book OnlineAfspraken.nl {what} for {who} on {_when(start, end)}?"
+
+    async def describe_customer(
+        self,
+        email: str,
+        first_name: str,
+        last_name: str,
+        customer_id: int | None = None,
+        insertions: str | None = None,
+        status: RecordStatus | None = None,
+    ) -> str:
+        who = f"{quoted(' '.join(p for p in (first_name, insertions, last_name) if p))}, {quoted(email)}"
+        if customer_id is None:
+            return f"Create OnlineAfspraken.nl customer {who}{f' with status {status}' if status else ''}?"
+        if status == "deleted":
+            return f"Mark OnlineAfspraken.nl customer {customer_id} ({who}) as deleted?"
+        return f"Change OnlineAfspraken.nl customer {customer_id} to {who}{f', status {status}' if status else ''}?"
+
+    async def describe_block(
+        self,
+        agenda_id: int,
+        start_time: Clock,
+        end_time: Clock,
+        date: date | None = None,
+        appointment_type: int | None = None,
+        resource_id: int | None = None,
+    ) -> str | None:
+        try:
+            start, end = _wall(date, start_time, end_time)
+        except ToolError:
+            return None  # refused by the tool itself before anything is sent; nothing to ask
+        assert end is not None  # _wall was given an end
+        which = f"appointment type {appointment_type}" if appointment_type else "every appointment type"
+        on = f"resource {resource_id}" if resource_id else "every resource"
+        return (
+            f"Open OnlineAfspraken.nl agenda {agenda_id} for booking {start:%Y-%m-%d %H:%M}-{end:%H:%M} "
+            f"(Europe/Amsterdam), {which}, {on}?"
+        )
 
     # -- reference data -----------------------------------------------------------------------
 
-    @kit.read("get_agendas", title="List agendas")
-    async def get_agendas() -> AgendaList:
+    @read("get_agendas", title="List agendas")
+    async def get_agendas(self) -> AgendaList:
         """OnlineAfspraken.nl: the account's agendas (calendars); most tools need an agenda_id."""
-        return AgendaList(agendas=await client.get_agendas())
+        return AgendaList(agendas=await self.client.get_agendas())
 
-    @kit.read("get_agenda", title="Get an agenda")
-    async def get_agenda(agenda_id: AgendaId) -> Agenda:
+    @read("get_agenda", title="Get an agenda")
+    async def get_agenda(self, agenda_id: AgendaId) -> Agenda:
         """OnlineAfspraken.nl: one agenda with its start-time grid."""
-        return await client.get_agenda(agenda_id)
+        return await self.client.get_agenda(agenda_id)
 
-    @kit.read("get_appointment_types", title="List appointment types")
-    async def get_appointment_types() -> AppointmentTypeList:
+    @read("get_appointment_types", title="List appointment types")
+    async def get_appointment_types(self) -> AppointmentTypeList:
         """OnlineAfspraken.nl: the appointment types (services) with duration, price and category."""
-        return AppointmentTypeList(appointment_types=await client.get_appointment_types())
+        return AppointmentTypeList(appointment_types=await self.client.get_appointment_types())
 
-    @kit.read("get_appointment_type", title="Get an appointment type")
-    async def get_appointment_type(appointment_type_id: TypeId) -> AppointmentType:
+    @read("get_appointment_type", title="Get an appointment type")
+    async def get_appointment_type(self, appointment_type_id: TypeId) -> AppointmentType:
         """OnlineAfspraken.nl: one appointment type with duration, booking window and capacity."""
-        return await client.get_appointment_type(appointment_type_id)
+        return await self.client.get_appointment_type(appointment_type_id)
 
-    @kit.read("get_resources", title="List resources")
-    async def get_resources() -> ResourceList:
+    @read("get_resources", title="List resources")
+    async def get_resources(self) -> ResourceList:
         """OnlineAfspraken.nl: the resources (staff, rooms) appointments are booked on."""
-        return ResourceList(resources=await client.get_resources())
+        return ResourceList(resources=await self.client.get_resources())
 
-    @kit.read("get_resource", title="Get a resource")
+    @read("get_resource", title="Get a resource")
     async def get_resource(
+        self,
         resource_id: Annotated[int, Field(ge=1, description="from get_resources")],
     ) -> Resource:
         """OnlineAfspraken.nl: one resource (a staff member or room)."""
-        return await client.get_resource(resource_id)
+        return await self.client.get_resource(resource_id)
 
-    @kit.read("get_fields", title="List extra fields")
+    @read("get_fields", title="List extra fields")
     async def get_fields(
+        self,
         agenda_id: AgendaId,
         appointment_type_id: Annotated[int | None, Field(description="only fields of this type")] = None,
         generic_fields: Annotated[bool, Field(description="with a type: also fields of every type")] = False,
     ) -> FieldList:
         """OnlineAfspraken.nl: extra booking and customer fields; send required ones to set_appointment as fields."""
-        return FieldList(fields=await client.get_fields(agenda_id, appointment_type_id, generic_fields))
+        return FieldList(fields=await self.client.get_fields(agenda_id, appointment_type_id, generic_fields))
 
     # -- availability -------------------------------------------------------------------------
 
-    @kit.read("get_bookable_days", title="Find bookable days")
+    @read("get_bookable_days", title="Find bookable days")
     async def get_bookable_days(
+        self,
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
         start_date: Annotated[date | None, Field(description="first day; default today")] = None,
@@ -165,11 +250,12 @@ def register(kit: Toolkit) -> None:
     ) -> BookableDays:
         """OnlineAfspraken.nl: days that still have a free slot for an appointment type."""
         _period(start_date or date.today(), end_date, MAX_DAYS_DAYS)
-        days = await client.get_bookable_days(agenda_id, appointment_type_id, start_date, end_date, resource_id)
+        days = await self.client.get_bookable_days(agenda_id, appointment_type_id, start_date, end_date, resource_id)
         return BookableDays(days=days)
 
-    @kit.read("get_bookable_times", title="Find free times")
+    @read("get_bookable_times", title="Find free times")
     async def get_bookable_times(
+        self,
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
         date: Annotated[date, Field(description="day")],
@@ -179,11 +265,12 @@ def register(kit: Toolkit) -> None:
         """OnlineAfspraken.nl: free times for an appointment type, per resource; book one by passing its
         start and resource_id to set_appointment."""
         _period(date, end_date, MAX_TIMES_DAYS, "date")
-        times = await client.get_bookable_times(agenda_id, appointment_type_id, date, end_date, resource_id)
+        times = await self.client.get_bookable_times(agenda_id, appointment_type_id, date, end_date, resource_id)
         return BookableTimes(times=times)
 
-    @kit.read("get_bookable_blocks", title="Read availability blocks")
+    @read("get_bookable_blocks", title="Read availability blocks")
     async def get_bookable_blocks(
+        self,
         agenda_id: AgendaId,
         appointment_type_id: TypeId,
         date: Annotated[date, Field(description="first day")],
@@ -193,15 +280,16 @@ def register(kit: Toolkit) -> None:
     ) -> BookableBlocks:
         """OnlineAfspraken.nl: raw availability blocks (opening hours), not split into bookable times."""
         _period(date, end_date, MAX_TIMES_DAYS, "date")
-        blocks = await client.get_bookable_blocks(
+        blocks = await self.client.get_bookable_blocks(
             agenda_id, appointment_type_id, date, end_date, resource_id, consumer_bookable
         )
         return BookableBlocks(blocks=blocks)
 
     # -- appointments -------------------------------------------------------------------------
 
-    @kit.read("get_appointments", title="List appointments")
+    @read("get_appointments", title="List appointments")
     async def get_appointments(
+        self,
         agenda_id: AgendaId,
         start_date: Annotated[date, Field(description="first day")],
         end_date: Annotated[date | None, Field(description="last day; default a week on")] = None,
@@ -217,7 +305,7 @@ def register(kit: Toolkit) -> None:
         """OnlineAfspraken.nl: an agenda's appointments in a period."""
         last = end_date or start_date + timedelta(days=6)
         _period(start_date, last, 366)
-        return await client.get_appointments(
+        return await self.client.get_appointments(
             agenda_id,
             start_date,
             last,
@@ -231,13 +319,20 @@ def register(kit: Toolkit) -> None:
             offset=offset,
         )
 
-    @kit.read("get_appointment", title="Get an appointment")
-    async def get_appointment(appointment_id: AppointmentId) -> Appointment:
+    @read("get_appointment", title="Get an appointment")
+    async def get_appointment(self, appointment_id: AppointmentId) -> Appointment:
         """OnlineAfspraken.nl: one appointment with its times, label and fields."""
-        return await client.get_appointment(appointment_id)
+        return await self.client.get_appointment(appointment_id)
 
-    @kit.write("set_appointment", destructive=False, idempotent=False, title="Book or move an appointment")
+    @write(
+        "set_appointment",
+        destructive=False,
+        idempotent=False,
+        title="Book or move an appointment",
+        confirm=describe_booking,
+    )
     async def set_appointment(
+        self,
         agenda_id: AgendaId,
         start_time: Annotated[TimeOfDay, Field(description="HH:MM, or a result's start as it is")],
         date: OnDay = None,
@@ -274,19 +369,22 @@ def register(kit: Toolkit) -> None:
             )
         # Before any request: a time that does not exist, or is ambiguous, is refused with nothing sent.
         start, end = _wall(date, start_time, end_time)
-        existing = await client.get_appointment(appointment_id) if appointment_id else None
+        existing = await self.client.get_appointment(appointment_id) if appointment_id else None
         customer = customer_id or (existing.customer_id if existing else None)
         if customer is None:
             raise ToolError(f"{TITLE}: give customer_id (find it with get_customers or create it with set_customer).")
-        if existing is None and appointment_type_id is None:
-            raise ToolError(f"{TITLE}: give appointment_type_id to book (see get_appointment_types).")
+        # The docs mark AppointmentTypeId required on every setAppointment, a change included (where
+        # the vendor ignores it): a change sends the appointment's own type.
+        type_id = appointment_type_id or (existing.appointment_type_id if existing else None)
+        if type_id is None:
+            raise ToolError(f"{TITLE}: give appointment_type_id (see get_appointment_types).")
         if mode == "customer" and end is None:
-            end = await _default_end(client, start, existing, appointment_type_id)
-        saved_id = await client.set_appointment(
+            end = await _default_end(self.client, start, existing, type_id)
+        saved_id = await self.client.set_appointment(
             agenda_id=agenda_id,
             customer_id=customer,
             start=start,
-            type_id=appointment_type_id,
+            type_id=type_id,
             resource_id=resource_id,
             end=end,
             appointment_id=appointment_id,
@@ -298,7 +396,7 @@ def register(kit: Toolkit) -> None:
             required_fields_check=required_fields_check,
         )
         try:
-            appointment: Appointment | None = await client.get_appointment(saved_id)
+            appointment: Appointment | None = await self.client.get_appointment(saved_id)
         except ToolError:
             appointment = None
         note = None
@@ -310,10 +408,11 @@ def register(kit: Toolkit) -> None:
             appointment_id=saved_id, created=appointment_id is None, appointment=appointment, note=note
         )
 
-    @kit.write(
+    @write(
         "cancel_appointment", destructive=True, idempotent=True, title="Cancel an appointment", confirm=describe_cancel
     )
     async def cancel_appointment(
+        self,
         appointment_id: AppointmentId,
         mode: Annotated[
             CancelMode,
@@ -328,21 +427,22 @@ def register(kit: Toolkit) -> None:
         """OnlineAfspraken.nl: cancel an appointment (its time becomes free again); dry_run only checks the rules."""
         if mode == "customer" and (remarks or confirmations):
             raise ToolError(f"{TITLE}: remarks and confirmations only apply with mode=company.")
-        await client.cancel_appointment(
+        await self.client.cancel_appointment(
             appointment_id, mode=mode, remarks=remarks, confirmations=confirmations, dry_run=dry_run
         )
         note = "It may be cancelled; call again without dry_run to cancel." if dry_run else None
         return AppointmentCancelled(appointment_id=appointment_id, cancelled=not dry_run, dry_run=dry_run, note=note)
 
-    @kit.write("confirm_appointment", destructive=False, idempotent=True, title="Confirm a pending appointment")
+    @write("confirm_appointment", destructive=False, idempotent=True, title="Confirm a pending appointment")
     async def confirm_appointment(
+        self,
         appointment_id: AppointmentId,
         confirmation_code: Annotated[
             str, Field(min_length=1, max_length=64, description="code the customer got by e-mail or SMS")
         ],
     ) -> AppointmentConfirmed:
         """OnlineAfspraken.nl: confirm a pending appointment with the customer's confirmation code."""
-        confirmed = await client.confirm_appointment(appointment_id, confirmation_code.strip())
+        confirmed = await self.client.confirm_appointment(appointment_id, confirmation_code.strip())
         if confirmed is None:
             raise ToolError(f"{TITLE}: the answer did not say whether it was confirmed; check get_appointment.")
         if not confirmed:
@@ -352,23 +452,24 @@ def register(kit: Toolkit) -> None:
             )
         return AppointmentConfirmed(appointment_id=appointment_id, confirmed=True)
 
-    @kit.write(
+    @write(
         "remove_appointment", destructive=True, idempotent=True, title="Delete an appointment", confirm=describe_removal
     )
-    async def remove_appointment(appointment_id: AppointmentId) -> Removed:
+    async def remove_appointment(self, appointment_id: AppointmentId) -> Removed:
         """OnlineAfspraken.nl: delete an appointment permanently; to keep a record, use cancel_appointment."""
-        await client.remove_appointment(appointment_id)
+        await self.client.remove_appointment(appointment_id)
         return Removed(id=appointment_id)
 
-    @kit.read("requires_confirmation", title="Is a confirmation code required?")
-    async def requires_confirmation() -> ConfirmationSetting:
+    @read("requires_confirmation", title="Is a confirmation code required?")
+    async def requires_confirmation(self) -> ConfirmationSetting:
         """OnlineAfspraken.nl: whether new appointments stay pending until confirmed with a code."""
-        return ConfirmationSetting(required=await client.requires_confirmation())
+        return ConfirmationSetting(required=await self.client.requires_confirmation())
 
     # -- customers ----------------------------------------------------------------------------
 
-    @kit.read("get_customers", title="List customers")
+    @read("get_customers", title="List customers")
     async def get_customers(
+        self,
         email: Annotated[str | None, Field(description="only this e-mail address")] = None,
         birth_date: Annotated[date | None, Field(description="only this birth date")] = None,
         account_number: Annotated[str | None, Field(description="only this account number")] = None,
@@ -379,7 +480,7 @@ def register(kit: Toolkit) -> None:
         offset: Offset = 0,
     ) -> CustomerPage:
         """OnlineAfspraken.nl: customers, optionally by e-mail, birth date or account number."""
-        return await client.get_customers(
+        return await self.client.get_customers(
             limit=limit,
             offset=offset,
             updated_after=_since(updated_after, "updated_after"),
@@ -388,13 +489,20 @@ def register(kit: Toolkit) -> None:
             account_number=account_number,
         )
 
-    @kit.read("get_customer", title="Get a customer")
-    async def get_customer(customer_id: CustomerId) -> Customer:
+    @read("get_customer", title="Get a customer")
+    async def get_customer(self, customer_id: CustomerId) -> Customer:
         """OnlineAfspraken.nl: one customer with contact details and extra fields."""
-        return await client.get_customer(customer_id)
+        return await self.client.get_customer(customer_id)
 
-    @kit.write("set_customer", destructive=False, idempotent=False, title="Create or change a customer")
+    @write(
+        "set_customer",
+        destructive=False,
+        idempotent=False,
+        title="Create or change a customer",
+        confirm=describe_customer,
+    )
     async def set_customer(
+        self,
         email: Annotated[str, Field(min_length=3, description="e-mail address")],
         first_name: Annotated[str, Field(min_length=1, description="first name")],
         last_name: Annotated[str, Field(min_length=1, description="last name")],
@@ -411,7 +519,7 @@ def register(kit: Toolkit) -> None:
         city: Text = None,
         country: Annotated[str | None, Field(description="country, e.g. NL")] = None,
         account_number: Annotated[str | None, Field(description="your own reference")] = None,
-        status: Annotated[Literal["enabled", "disabled"] | None, Field(description="account status")] = None,
+        status: Annotated[RecordStatus | None, Field(description="account status")] = None,
         username: Annotated[str | None, Field(description="login name; new customers only")] = None,
         password: Annotated[str | None, Field(min_length=6, description="with username")] = None,
         fields: ExtraFields = {},  # noqa: B006 - never mutated
@@ -442,23 +550,31 @@ def register(kit: Toolkit) -> None:
             "Username": username,
             "Password": password,
         }
-        saved_id, code = await client.set_customer(values, customer_id=customer_id, status=status, fields=fields)
+        saved_id, code = await self.client.set_customer(values, customer_id=customer_id, status=status, fields=fields)
         return CustomerSaved.model_validate(
             {"customer_id": saved_id, "created": customer_id is None, "status": code or status}
         )
 
-    @kit.read("login_customer", title="Check a customer's login")
+    @read("login_customer", title="Check a customer's login")
     async def login_customer(
+        self,
         username: Annotated[str, Field(min_length=1, description="the customer's username")],
         password: Annotated[str, Field(min_length=1, description="the customer's password")],
     ) -> Customer:
         """OnlineAfspraken.nl: check a customer's username and password and return the customer (no session)."""
-        return await client.login_customer(username, password)
+        return await self.client.login_customer(username, password)
 
     # -- availability administration ----------------------------------------------------------
 
-    @kit.write("add_availability_block", destructive=False, idempotent=False, title="Open extra bookable time")
+    @write(
+        "add_availability_block",
+        destructive=False,
+        idempotent=False,
+        title="Open extra bookable time",
+        confirm=describe_block,
+    )
     async def add_availability_block(
+        self,
         agenda_id: AgendaId,
         start_time: Annotated[TimeOfDay, Field(description="HH:MM or a datetime")],
         end_time: Annotated[TimeOfDay, Field(description="as start_time, same day")],
@@ -470,11 +586,11 @@ def register(kit: Toolkit) -> None:
         Europe/Amsterdam. Keep the block_id to remove it later."""
         start, end = _wall(date, start_time, end_time)
         assert end is not None  # wall_span was given an end
-        block_id = await client.add_block(agenda_id, start, end, appointment_type, resource_id)
-        added_blocks[block_id] = f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+        block_id = await self.client.add_block(agenda_id, start, end, appointment_type, resource_id)
+        self.added_blocks[block_id] = f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
         return BlockAdded(block_id=block_id)
 
-    @kit.write(
+    @write(
         "remove_availability_block",
         destructive=True,
         idempotent=True,
@@ -482,24 +598,26 @@ def register(kit: Toolkit) -> None:
         confirm=describe_block_removal,
     )
     async def remove_availability_block(
+        self,
         agenda_id: AgendaId,
         block_id: Annotated[int, Field(ge=1, description="id from add_availability_block")],
     ) -> Removed:
         """OnlineAfspraken.nl: remove a block added with add_availability_block (CHRemoveBlock)."""
-        await client.remove_block(agenda_id, block_id)
+        await self.client.remove_block(agenda_id, block_id)
         return Removed(id=block_id)
 
     # -- calculation models (plugins) ----------------------------------------------------------
 
-    @kit.read("get_calculation_model_settings", title="Read a calculation model")
+    @read("get_calculation_model_settings", title="Read a calculation model")
     async def get_calculation_model_settings(
-        agenda_id: AgendaId, app_type_id: AppTypeId, calculation_model: Model
+        self, agenda_id: AgendaId, app_type_id: AppTypeId, calculation_model: Model
     ) -> CalculationModelSettings:
         """OnlineAfspraken.nl: the settings of a calculation-model plugin for an appointment type."""
-        return await client.get_calculation_model(agenda_id, app_type_id, calculation_model)
+        return await self.client.get_calculation_model(agenda_id, app_type_id, calculation_model)
 
-    @kit.write("set_calculation_model_settings", destructive=False, idempotent=True, title="Change a calculation model")
+    @write("set_calculation_model_settings", destructive=False, idempotent=True, title="Change a calculation model")
     async def set_calculation_model_settings(
+        self,
         agenda_id: AgendaId,
         app_type_id: AppTypeId,
         calculation_model: Model,
@@ -508,28 +626,28 @@ def register(kit: Toolkit) -> None:
     ) -> CalculationModelSaved:
         """OnlineAfspraken.nl: replace a calculation-model plugin's settings for an appointment type."""
         encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        saved = await client.set_calculation_model(agenda_id, app_type_id, calculation_model, encoded, enabled)
+        saved = await self.client.set_calculation_model(agenda_id, app_type_id, calculation_model, encoded, enabled)
         return CalculationModelSaved(**saved.model_dump())
 
     # -- resources ----------------------------------------------------------------------------
 
-    @kit.resource("onlineafspraken://agendas", name="onlineafspraken-agendas", description="OnlineAfspraken.nl agendas")
-    async def agendas() -> AgendaList:
-        return AgendaList(agendas=await client.get_agendas())
+    @resource("onlineafspraken://agendas", name="onlineafspraken-agendas", description="OnlineAfspraken.nl agendas")
+    async def agendas(self) -> AgendaList:
+        return AgendaList(agendas=await self.client.get_agendas())
 
-    @kit.resource(
+    @resource(
         "onlineafspraken://appointment-types",
         name="onlineafspraken-appointment-types",
         description="OnlineAfspraken.nl appointment types",
     )
-    async def appointment_types() -> AppointmentTypeList:
-        return AppointmentTypeList(appointment_types=await client.get_appointment_types())
+    async def appointment_types(self) -> AppointmentTypeList:
+        return AppointmentTypeList(appointment_types=await self.client.get_appointment_types())
 
-    @kit.resource(
+    @resource(
         "onlineafspraken://resources", name="onlineafspraken-resources", description="OnlineAfspraken.nl resources"
     )
-    async def resources() -> ResourceList:
-        return ResourceList(resources=await client.get_resources())
+    async def resources(self) -> ResourceList:
+        return ResourceList(resources=await self.client.get_resources())
 
 
 async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: int) -> str:
@@ -538,13 +656,18 @@ async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: in
         found = await client.get_appointment(appointment_id)
     except ToolError:
         return f"OnlineAfspraken.nl appointment {appointment_id}"
-    who = found.customer_name or found.name or "no customer"
+    who = quoted(found.customer_name or found.name) if found.customer_name or found.name else "no customer"
     when = ""
     if found.start is not None:
         when = f", {found.start:%a %d-%m-%Y %H:%M}"
         if found.end is not None:
             when += f"-{found.end:%H:%M}"
     return f"OnlineAfspraken.nl appointment {appointment_id} ({who}{when})"
+
+
+def _when(start: datetime, end: datetime | None) -> str:
+    """`Wed 04-03-2026 09:00-09:30 (Europe/Amsterdam)`."""
+    return f"{start:%a %d-%m-%Y %H:%M}{f'-{end:%H:%M}' if end else ''} (Europe/Amsterdam)"
 
 
 async def _default_end(
@@ -562,3 +685,7 @@ async def _default_end(
     if minutes <= 0 or end.date() != start.date():
         raise ToolError(f"{TITLE}: give end_time (HH:MM); it could not be worked out from the appointment type.")
     return end
+
+
+def register(kit: Toolkit) -> None:
+    kit.add(OnlineAfsprakenTools(kit))

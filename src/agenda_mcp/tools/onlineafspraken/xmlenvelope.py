@@ -11,13 +11,26 @@ into a one-item list (reference 1.6).
 
 from __future__ import annotations
 
+import importlib
 import xml.etree.ElementTree as ET  # building only; never used to parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, cast
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as _safe_fromstring
+
+class _SafeParser(Protocol):
+    """The part of `defusedxml.ElementTree` used here. defusedxml ships no type information (its
+    stubs are a separate package, types-defusedxml, which is not a dependency), so it is named here
+    and the module is loaded as this."""
+
+    def fromstring(
+        self, text: bytes | str, *, forbid_dtd: bool, forbid_entities: bool, forbid_external: bool
+    ) -> ET.Element: ...
+
+
+_defused = cast(_SafeParser, importlib.import_module("defusedxml.ElementTree"))
+_DefusedXmlException = cast(type[ValueError], importlib.import_module("defusedxml").DefusedXmlException)
 
 Value = str | dict[str, "Value"] | list["Value"]
 
@@ -119,8 +132,8 @@ def parse_envelope(body: bytes | str) -> Envelope:
     if len(body) > MAX_BODY_BYTES:
         raise XmlEnvelopeError("response body is too large")
     try:
-        root = _safe_fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
+        root = _defused.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except _DefusedXmlException as exc:
         raise XmlEnvelopeError(f"unsafe XML refused ({type(exc).__name__})") from exc
     except ET.ParseError as exc:
         raise XmlEnvelopeError(f"malformed XML: {exc}") from exc

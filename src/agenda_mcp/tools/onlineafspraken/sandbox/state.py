@@ -1,6 +1,6 @@
 """Simulator state and business rules for the OnlineAfspraken sandbox (reference section 3).
 
-Protocol concerns (signature, parameters, XML) live in ``sandbox.py``; this module only knows
+Protocol concerns (signature, parameters, XML) live in ``app.py``; this module only knows
 agendas, availability and appointments. A rule violation raises ``SandboxFailure`` with the
 message the simulated service puts in ``Status/Message``. Message texts are Dutch like the
 vendor's; apart from "Geen vrij tijdslot voor afspraak." the exact texts are unknown (reference
