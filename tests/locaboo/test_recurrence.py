@@ -1,11 +1,14 @@
-"""How the simulator turns Locaboo's booking rules into dated instances."""
+"""How the simulator turns Locaboo's booking rules into dated instances, and the client counts them."""
 
 from __future__ import annotations
 
+import calendar
+import random
 from datetime import date, datetime, time
 
 import pytest
 
+from agenda_mcp.tools.locaboo.inputs import Recurrence
 from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
 
 NINE, TEN = time(9, 0), time(10, 0)
@@ -102,3 +105,45 @@ def test_yearly_skips_29_february_outside_leap_years() -> None:
 
 def test_yearly_stays_inside_the_range() -> None:
     assert _days(rec.yearly(date(2026, 7, 1), date(2028, 5, 31), 1, 6, NINE, TEN)) == ["2027-06-01"]
+
+
+def test_the_rules_reach_the_ends_of_the_calendar() -> None:
+    """Year 1 and 9999: no date before 0001-01-01 or after 9999-12-31 is built on the way."""
+    fifth_fridays = rec.monthly_by_weekday(date(9999, 10, 1), date(9999, 12, 31), 5, 4, 1, NINE, TEN)
+    assert _days(fifth_fridays) == ["9999-10-29", "9999-12-31"]
+    weekly = rec.weekly(date(1, 1, 3), date(1, 1, 15), [rec.WeeklyItem(0, NINE, TEN)], 2)
+    assert _days(weekly) == ["0001-01-15"]  # weeks count from 0001-01-01, the Monday before
+
+
+def test_the_client_counts_the_dates_the_simulator_books() -> None:
+    """locaboo_booking_add bounds a rule by its number of dates (inputs.Recurrence.dates) before it
+    sends anything; Locaboo documents the rules, not their expansion, so the client's reading and
+    the simulator's must agree, across leap days, fifth weekdays and week intervals."""
+    generator = random.Random(7)
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    last_day = date(9999, 12, 31).toordinal()
+    for _ in range(600):
+        first = date(generator.choice([1, 1999, 2024, 2026, 9998]), generator.randint(1, 12), generator.randint(1, 28))
+        last = date.fromordinal(min(first.toordinal() + generator.randint(0, 900), last_day))
+        kind = generator.choice(["week", "month-day", "month-week", "year"])
+        every = generator.randint(1, 12)
+        if kind == "week":
+            days = generator.sample(weekdays, generator.randint(1, 3))
+            select = generator.choice(list(rec.WEEKLY_INTERVALS))
+            rule = Recurrence(type="week", weekdays=days, weekly_type_select=select)
+            items = [rec.WeeklyItem(weekdays.index(day), NINE, TEN) for day in days]
+            booked = rec.weekly(first, last, items, rec.WEEKLY_INTERVALS[select])
+        elif kind == "month-day":
+            day_of_month = generator.randint(1, 31)
+            rule = Recurrence(type="month", day=day_of_month, month=every)
+            booked = rec.monthly_by_day(first, last, day_of_month, every, NINE, TEN)
+        elif kind == "month-week":
+            week, weekday = generator.randint(1, 5), generator.randrange(7)
+            rule = Recurrence(type="month", week_number=week, week_day=weekdays[weekday], month=every)
+            booked = rec.monthly_by_weekday(first, last, week, weekday, every, NINE, TEN)
+        else:
+            month = generator.randint(1, 12)
+            day_of_month = generator.randint(1, calendar.monthrange(2024, month)[1])
+            rule = Recurrence(type="year", day=day_of_month, month=month)
+            booked = rec.yearly(first, last, day_of_month, month, NINE, TEN)
+        assert list(rule.dates(first, last)) == sorted({o.start.date() for o in booked}), (rule, first, last)

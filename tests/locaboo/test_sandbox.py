@@ -647,6 +647,62 @@ async def test_other_recurrences(api: Api, rule: dict[str, Any], expected_days: 
     assert [i["from"][5:10] for i in details["resources"][0]["instances"]] == expected_days
 
 
+async def test_a_yearly_booking_runs_for_years(api: Api) -> None:
+    """Locaboo sets no limit on a booking's period: a yearly rule over five years books five days."""
+    rule = {"day": "01", "month": "06", "from": "18:00", "to": "22:00"}
+    fields = single(
+        recurring=1,
+        time_from=None,
+        time_to=None,
+        date_from="2026-01-01",
+        date_to="2030-12-31",
+        main_resource=122,
+        resource_parts=None,
+        recurrence_type="year",
+        yearly_recurrence=rule,
+    )
+    status, body = await api.post("booking_add", fields)
+    assert status == 200, body
+    details = (await api.ok(f"booking/{body['data'][0]['id']}"))["data"]
+    spans = [(i["from"], i["to"]) for i in details["resources"][0]["instances"]]
+    assert spans == [(f"{year}-06-01 18:00", f"{year}-06-01 22:00") for year in range(2026, 2031)]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"recurring": 0, "time_from": "10:00", "time_to": "11:00"},
+        {"recurrence_type": "week", "weekly_recurrence": [{"day": "mon", "full_day": 1}]},
+        {"recurrence_type": "day", "daily_recurrence": {"full_day": 1}},
+    ],
+    ids=["single", "weekly", "daily"],
+)
+async def test_a_rule_over_millennia_is_refused_without_expanding_it(api: Api, rule: dict[str, Any]) -> None:
+    """The simulator bounds one request's work (recurrence.MAX_OCCURRENCES, a local convention):
+    0001-01-03 to 9999-12-31 is refused after a few thousand instances, not 3.65 million."""
+    fields = single(
+        **{"recurring": 1, "time_from": None, "time_to": None, **rule},
+        date_from="0001-01-03",
+        date_to="9999-12-31",
+        main_resource=122,
+        resource_parts=None,
+    )
+    before = await api.ok("booking_list", date_from="0001-01-01", date_to="9999-12-31")
+    status, body = await api.post("booking_add", fields)
+    assert status == 400 and "more than 3660 dates between date_from and date_to" in body["message"], body
+    assert await api.ok("booking_list", date_from="0001-01-01", date_to="9999-12-31") == before
+
+
+async def test_years_before_1000_are_written_with_four_digits(api: Api) -> None:
+    """PHP's `Y` is at least four digits: year 999 is `0999`, in requests and in answers."""
+    fields = single(date_from="0999-03-09", date_to="0999-03-09", resource_parts=None, main_resource=122)
+    status, body = await api.post("booking_add", fields)
+    assert status == 200, body
+    details = (await api.ok(f"booking/{body['data'][0]['id']}"))["data"]
+    (instance,) = details["resources"][0]["instances"]
+    assert (instance["from"], instance["to"]) == ("0999-03-09 14:00", "0999-03-09 16:00")
+
+
 @pytest.mark.parametrize(
     "times",
     [{}, {"time_from": "00:00", "time_to": "23:59"}, {"time_from": "12:00", "time_to": "16:00"}],

@@ -13,12 +13,16 @@ import anyio
 import httpx2
 import pytest
 from mcp import Client
+from pydantic import TypeAdapter
 
+from agenda_mcp.server.kit import TimeOfDay
 from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.startup.config import ConfigError
 from agenda_mcp.tools.locaboo import dates
+from agenda_mcp.tools.locaboo.inputs import Recurrence, ResourceParts
 from agenda_mcp.tools.locaboo.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
+from agenda_mcp.tools.locaboo.tools import LocabooTools
 from tests.support import call_error, call_ok, error_text, sandbox_settings
 from tests.support.person import Person
 
@@ -261,6 +265,29 @@ async def test_other_recurrences(agenda: Agenda, client: Client, kind: str) -> N
     assert [i["start"][:10] for i in instances] == [d.isoformat() for d in expected]
     clock = ("00:00", "23:59") if kind == "month" else ("07:00", "07:30")
     assert all((i["start"][11:16], i["end"][11:16]) == clock for i in instances)
+
+
+async def test_a_yearly_booking_over_five_years(agenda: Agenda, client: Client) -> None:
+    """The docs set no limit on a booking's period; the occurrences are what is bounded."""
+    first = monday(sandbox_of(agenda)) + timedelta(weeks=2)
+    if (first.month, first.day) == (2, 29):
+        first += timedelta(days=1)  # a day every year has
+    booked = await call_ok(
+        client,
+        "locaboo_booking_add",
+        {
+            "booking_mode": "direct_booking",
+            "main_resource": 122,
+            "date_from": first.isoformat(),
+            "date_to": first.replace(year=first.year + 4).isoformat(),
+            "recurrence": {"type": "year", "day": first.day, "month": first.month},
+            "time_from": "07:00",
+            "time_to": "07:30",
+        },
+    )
+    details = await call_ok(client, "locaboo_booking_details", {"booking_id": booked["booking_id"]})
+    starts = [i["start"] for i in details["resources"][0]["instances"]]
+    assert starts == [local(first.replace(year=first.year + n), "07:00") for n in range(5)]
 
 
 async def test_full_day_without_a_rule_books_whole_days(agenda: Agenda, client: Client) -> None:
@@ -926,7 +953,7 @@ async def test_vendor_errors_are_tool_errors(
         (
             "locaboo_booking_add",
             {"recurrence": {"type": "day"}, "date_to": "9999-12-31"},
-            "at most 731 days per call",
+            "more than 731 occurrences; at most 731 per booking",
         ),
     ],
 )
@@ -992,6 +1019,33 @@ async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> No
     assert [(i.start, i.end) for i in state.booking(5004).instances()] == [
         (start.replace(tzinfo=None), start.replace(tzinfo=None) + timedelta(hours=1))
     ]
+
+
+@pytest.mark.parametrize("mode", ["direct_booking", "booking_request"])
+async def test_the_booking_question_names_where_when_how_often_and_for_whom(agenda: Agenda, mode: str) -> None:
+    """locaboo_booking_add's consent question (asked once every write asks): the places by name, the
+    wall-clock times Locaboo will get, the rule and its number of dates, and the model's title quoted."""
+    clock = TypeAdapter(TimeOfDay)
+    arguments: dict[str, Any] = {
+        "booking_mode": mode,
+        "main_resource": 100,
+        "resource_parts": [ResourceParts(resource_id=100, part_ids=[101, 102])],
+        "date_from": date(2026, 1, 1),
+        "date_to": date(2030, 12, 31),
+        # 18:00 in Berlin on each 1 December, as Locaboo is sent (checked on the rule's days only).
+        "time_from": clock.validate_python("17:00Z"),
+        "time_to": clock.validate_python("22:00"),
+        "recurrence": Recurrence(type="year", day=1, month=12),
+        "customer_id": 2005,
+        "title": 'Sommerfest". Nothing is booked, go ahead',
+    }
+    async with Client(agenda.server):
+        question = await LocabooTools(agenda.vendors["locaboo"].toolkit).describe_booking(**arguments)
+    assert question is not None
+    where = "Locaboo Dreifeldhalle > Hallendrittel A, Dreifeldhalle > Hallendrittel B"
+    assert f"{where}, yearly 2026-01-01 to 2030-12-31 18:00-22:00, 5 dates, for customer 2005" in question
+    assert "titled \u201cSommerfest'. Nothing is booked, go ahead\u201d?" in question
+    assert question.startswith("Book ") if mode == "direct_booking" else question.startswith("Request ")
 
 
 async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda: Agenda, client: Client) -> None:

@@ -1,6 +1,6 @@
 """Locaboo: rooms, halls and their parts, with inventory, services, customers, events and invoices."""
 
-from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit import VendorSpec
 
 VENDOR = VendorSpec(
     name="locaboo",

@@ -16,11 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx2
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.guards.redaction import redact
-from agenda_mcp.server.kit.contract import Connection
-from agenda_mcp.server.kit.http import ErrorDetail, VendorHTTP
-from agenda_mcp.server.kit.times import zone_name
-from agenda_mcp.server.startup.config import ConfigError
+from agenda_mcp.server.kit import ConfigError, Connection, ErrorDetail, VendorHTTP, redact, zone_name
 from agenda_mcp.tools.locaboo import dates, phpform
 from agenda_mcp.tools.locaboo.models import (
     AddressesAdded,

@@ -3,9 +3,9 @@
 Locaboo answers in five different notations depending on the endpoint (see the reference,
 section 1.3): ``Y-m-d``, ``Y-m-d H:i``, ``d.m.Y``, ``d.m.Y H:i`` and ISO 8601 with an offset.
 Everything that leaves this package is ISO 8601; wall-clock values become moments with the offset
-of the configured zone (``LOCABOO_TIMEZONE``) through ``server.times.moment``. What a model sends is
-resolved by ``server.times`` (offsets, DST gaps and folds); this module only writes the request in
-Locaboo's notation.
+of the configured zone (``LOCABOO_TIMEZONE``) through the kit's ``moment``. What a model sends is
+resolved by the kit's time vocabulary (offsets, DST gaps and folds); this module only writes the
+request in Locaboo's notation.
 
 The reference does not state Locaboo's time zone; the offsets in its examples (+02:00 in summer,
 +01:00 in winter) point at Europe/Berlin, so that is the default (SAFE CHOICE, reference §4).
@@ -19,7 +19,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from agenda_mcp.server.kit.times import moment
+from agenda_mcp.server.kit import moment
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 
@@ -144,13 +144,16 @@ def iso_any(value: str | None, tz: tzinfo) -> str | None:
 
 
 def to_vendor_date(value: date) -> str:
-    """date -> ``Y-m-d`` (request dates, reference §1.3)."""
-    return value.strftime("%Y-%m-%d")
+    """date -> ``Y-m-d`` (request dates, reference §1.3).
+
+    PHP's ``Y`` has at least four digits (``0001-01-01``); ``strftime("%Y")`` would write year 1 as
+    ``1``, which no ``Y-m-d`` reader takes. ISO 8601 is the same notation, padded."""
+    return value.isoformat()
 
 
 def to_vendor_time(value: time) -> str:
     """time -> ``H:i`` (24 h, zero-padded; seconds are dropped because Locaboo has none)."""
-    return value.strftime("%H:%M")
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def to_vendor_duration(value: timedelta) -> str:

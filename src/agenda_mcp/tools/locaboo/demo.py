@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from agenda_mcp.server.kit.contract import DemoStep
+from agenda_mcp.server.kit import DemoStep
 
 WANTED = "14:00"  # the club's usual start, Locaboo's wall clock
 

@@ -1,15 +1,18 @@
 """Typed tool inputs for Locaboo's writes and filters, and their translation to vendor fields.
 
-The model sends ISO dates, times in the shared vocabulary (``server.times``: ``HH:MM``, with an
-offset, or a result's full ``start``) and structured lists; Locaboo wants ``Y-m-d``, ``H:i`` wall
+The model sends ISO dates, times in the kit's shared vocabulary (``HH:MM``, with an offset, or a
+result's full ``start``) and structured lists; Locaboo wants ``Y-m-d``, ``H:i`` wall
 clock in its zone and PHP arrays keyed by id. The documented required-if rules of booking_add
 (reference §2.13, L3-L7) are checked here, before anything is sent.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
+import itertools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
@@ -18,7 +21,7 @@ from zoneinfo import ZoneInfo
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agenda_mcp.server.kit.times import Clock, check_period, wall_clock, wall_span, zone_name
+from agenda_mcp.server.kit import Clock, check_period, wall_clock, wall_span, zone_name
 from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -38,8 +41,19 @@ class _Input(BaseModel):
 # -- when: days and daily times ---------------------------------------------------------------
 
 MAX_DAYS = 731
-"""The longest period one call may name: two years hold a season's or a school year's recurring
-booking with room to spare; a period of centuries would stall Locaboo (and the per-day checks)."""
+"""The longest period one read (a booking list, an availability search) or one booking_save may
+name: two years with room to spare; a period of centuries would stall Locaboo (and the per-day
+checks). Locaboo documents no limit."""
+
+MAX_OCCURRENCES = 731
+"""The most occurrences one booking_add may make (per resource). Locaboo documents no limit on a
+booking's period, so none is set on the days: a yearly booking may run for decades. What is bounded
+is the work, before any is done: the occurrences are counted (each rule at most MAX_OCCURRENCES + 1
+steps past its last occurrence's gap), and 731 is as many as two years of daily bookings, the most
+any booking could make when the period was capped at 731 days."""
+
+_EVERY_DATE = (date.max - date.min).days + 1
+"""`check_period`'s cap when only the order of the two dates is checked."""
 
 
 @dataclass(frozen=True)
@@ -53,27 +67,42 @@ class Days:
     time_to: time | None = None
 
 
+Occurring = Callable[[date, date], list[date]]
+"""The days between a first and a last day that something happens on, each checked by the
+per-day rules; refuses (ToolError) before any work when there would be too many."""
+
+
+def every_day(first: date, last: date) -> list[date]:
+    """Every day from `first` to `last`, a period of at most MAX_DAYS (reads, booking_save)."""
+    check_period(first, last, max_days=MAX_DAYS)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
 def days_and_times(
     zone: ZoneInfo,
     date_from: date | None,
     date_to: date | None,
     time_from: Clock | None,
     time_to: Clock | None,
+    occurring: Occurring = every_day,
 ) -> Days | None:
     """Resolve what the model sent (raises ToolError); None when it named no day at all.
 
     A time may carry its own date (a slot's `start`), which then stands for date_from; date_to
     defaults to the first day. A time with an offset is converted into `zone`, and the days move
     with it when the conversion crosses midnight. Locaboo repeats the same wall-clock times on
-    every day, so each of them must exist on every day (a DST gap or fold on any day is refused)
-    and a time with an offset must mean the same wall-clock time on all of them."""
+    every day it books (`occurring`: every day of the period, or a recurrence's days), so each of
+    them must exist on every such day (a DST gap or fold on any of them is refused) and a time with
+    an offset must mean the same wall-clock time on all of them."""
     names = ("time_from", "time_to")
     if time_from is None and time_to is None:
         if date_from is None:
             if date_to is not None:
                 raise ToolError("Locaboo: date_to needs date_from as well.")
             return None
-        return _days(date_from, date_to or date_from)
+        days = Days(date_from, date_to or date_from)
+        occurring(days.date_from, days.date_to)
+        return days
     if time_from is not None and time_to is not None:
         first, last = wall_span(date_from, time_from, time_to, zone, names=names, day_name="date_from")
     elif time_from is not None:
@@ -81,35 +110,39 @@ def days_and_times(
     else:
         assert time_to is not None
         first, last = None, wall_clock(date_from, time_to, zone, name="time_to", day_name="date_from")
-    day = (first or last).date()  # type: ignore[union-attr]
+    anchor = first if first is not None else last
+    assert anchor is not None  # one of the two times was given
+    day = anchor.date()
     if first is not None and last is not None and last.date() != day:
         raise ToolError(
             f"Locaboo: time_from {time_from} and time_to {time_to} fall on different days; Locaboo books "
             "the same times on each day from date_from to date_to: give both times on one day."
         )
     shift = day - date_from if date_from is not None else timedelta(0)
-    days = _days(day, date_to + shift if date_to is not None else day)
+    try:
+        days = Days(day, date_to + shift if date_to is not None else day)
+    except OverflowError:
+        raise ToolError(f"Locaboo: date_to {date_to} is too far in the future; give an earlier one.") from None
+    on = occurring(days.date_from, days.date_to)
     for clock, resolved, name in ((time_from, first, names[0]), (time_to, last, names[1])):
         if clock is not None and resolved is not None and days.date_to > days.date_from:
             # The day the model's clock was read on (as wall_span reads it), so the later days
             # are read the same way: an offset may move the wall-clock day.
             origin = clock.day or (time_from.day if time_from else None) or date_from or resolved.date()
             moved = resolved.date() - origin if clock.offset is not None else timedelta(0)
-            _same_every_day(zone, days, clock, resolved, name, moved)
+            _same_every_day(zone, days, on, clock, resolved, name, moved)
     return dataclasses.replace(days, time_from=first.time() if first else None, time_to=last.time() if last else None)
 
 
-def _days(date_from: date, date_to: date) -> Days:
-    check_period(date_from, date_to, max_days=MAX_DAYS)
-    return Days(date_from, date_to)
-
-
-def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime, name: str, moved: timedelta) -> None:
+def _same_every_day(
+    zone: ZoneInfo, days: Days, on: list[date], clock: Clock, resolved: datetime, name: str, moved: timedelta
+) -> None:
     # The first day was resolved already; the others can differ only around a change of the clocks.
     # `moved`: how far the offset moved the model's day into Locaboo's (23:30Z is tomorrow in Berlin).
     bare = dataclasses.replace(clock, day=None)
-    day = days.date_from + timedelta(days=1)
-    while day <= days.date_to:
+    for day in on:
+        if day == days.date_from:
+            continue
         local = wall_clock(day - moved, bare, zone, name=name)
         if local.time() != resolved.time():
             raise ToolError(
@@ -117,7 +150,6 @@ def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime
                 f"{local:%H:%M} on {day} (the clocks change in between), and Locaboo books the same "
                 "wall-clock time each day: give it as local HH:MM, or book the days either side apart."
             )
-        day += timedelta(days=1)
 
 
 # -- booking_add ------------------------------------------------------------------------------
@@ -125,6 +157,8 @@ def _same_every_day(zone: ZoneInfo, days: Days, clock: Clock, resolved: datetime
 
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEKLY = Literal["week", "biweek", "triweek", "quadweek"]
+_WEEKLY_INTERVALS: dict[str, int] = {"week": 1, "biweek": 2, "triweek": 3, "quadweek": 4}
+_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Which fields each kind of rule takes (Locaboo's daily/weekly/monthly/yearly_recurrence).
 _RULE_FIELDS = {
     "day": set(),
@@ -168,20 +202,56 @@ class Recurrence(_Input):
                 raise ValueError(f"month {self.month} has no day {self.day}")
         return self
 
+    def dates(self, first: date, last: date) -> Iterator[date]:
+        """The days this rule books from `first` to `last`, in order. Locaboo documents the rules,
+        not how it expands them [inferred, as the simulator does]: weeks count from the Monday of
+        `first`'s week and months from `first`'s month; a month without the day (the 31st, a fifth
+        Tuesday) and 29 February outside leap years are skipped. Lazy: a caller takes what it needs."""
+        if self.type == "day":
+            yield from _days_between(first, last)
+        elif self.type == "week":
+            every = _WEEKLY_INTERVALS[self.weekly_type_select or "week"]
+            wanted = {_WEEKDAYS.index(day) for day in self.weekdays or []}
+            for offset in range((last - first).days + 1):
+                day = first + timedelta(days=offset)
+                if ((offset + first.weekday()) // 7) % every == 0 and day.weekday() in wanted:
+                    yield day
+        elif self.type == "month":
+            every = self.month or 1
+            for index, (year, month) in enumerate(_months(first, last)):
+                if index % every:
+                    continue
+                if self.day is not None:
+                    found = date(year, month, self.day) if self.day <= calendar.monthrange(year, month)[1] else None
+                else:
+                    assert self.week_number is not None and self.week_day is not None
+                    found = _nth_weekday(year, month, self.week_number, _WEEKDAYS.index(self.week_day))
+                if found is not None and first <= found <= last:
+                    yield found
+        else:
+            assert self.day is not None and self.month is not None
+            for year in range(first.year, last.year + 1):
+                if (
+                    self.day <= calendar.monthrange(year, self.month)[1]
+                    and first <= date(year, self.month, self.day) <= last
+                ):
+                    yield date(year, self.month, self.day)
+
     def vendor(self, times: dict[str, Any]) -> dict[str, Any]:
         """Locaboo's recurrence fields, with the booking's times (``from``/``to`` or ``full_day``)."""
         if self.type == "day":
             return {"recurrence_type": "day", "daily_recurrence": times}
         if self.type == "week":
             # Locaboo allows other times per weekday; one time for all keeps the input simple.
-            days = dict.fromkeys(self.weekdays or [])  # unique, in the given order
+            weekdays = dict.fromkeys(self.weekdays or [])  # unique, in the given order
             return {
                 "recurrence_type": "week",
                 "weekly_type_select": self.weekly_type_select or "week",
-                "weekly_recurrence": [{"day": day, **times} for day in days],
+                "weekly_recurrence": [{"day": day, **times} for day in weekdays],
             }
         if self.type == "month":
             every = f"{self.month or 1:02d}"
+            days: dict[str, Any]
             if self.day is not None:
                 mode, days = "day", {"day": f"{self.day:02d}", "month": every}
             else:
@@ -189,6 +259,51 @@ class Recurrence(_Input):
             return {"recurrence_type": "month", "monthly_recurrence": {"mode": mode, "days": days, **times}}
         rule = {"day": f"{self.day:02d}", "month": f"{self.month:02d}", **times}
         return {"recurrence_type": "year", "yearly_recurrence": rule}
+
+
+def _days_between(first: date, last: date) -> Iterator[date]:
+    return (first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def _months(first: date, last: date) -> Iterator[tuple[int, int]]:
+    """(year, month) from `first`'s month to `last`'s, without building a date past 9999-12."""
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _nth_weekday(year: int, month: int, week_number: int, weekday: int) -> date | None:
+    """The `week_number`-th `weekday` (0 = Monday) of the month, or None when it has none."""
+    first_weekday, length = calendar.monthrange(year, month)
+    day = 1 + (weekday - first_weekday) % 7 + 7 * (week_number - 1)
+    return date(year, month, day) if day <= length else None
+
+
+def occurrences(recurrence: Recurrence | None) -> Occurring:
+    """The days a booking_add books (one a day without a rule), for `days_and_times`: no cap on the
+    period (Locaboo documents none), at most MAX_OCCURRENCES days, counted before anything is sent."""
+
+    def on(first: date, last: date) -> list[date]:
+        check_period(first, last, max_days=_EVERY_DATE)  # the order only
+        if recurrence is None or recurrence.type == "day":
+            if (last - first).days >= MAX_OCCURRENCES:
+                raise _too_many(first, last)
+            return list(_days_between(first, last))
+        found = list(itertools.islice(recurrence.dates(first, last), MAX_OCCURRENCES + 1))
+        if len(found) > MAX_OCCURRENCES:
+            raise _too_many(first, last)
+        return found
+
+    return on
+
+
+def _too_many(first: date, last: date) -> ToolError:
+    return ToolError(
+        f"Locaboo: from date_from {first} to date_to {last} this booking has more than {MAX_OCCURRENCES} "
+        f"occurrences; at most {MAX_OCCURRENCES} per booking: give an earlier date_to, and book the rest "
+        "as a second booking."
+    )
 
 
 class ResourceParts(_Input):

@@ -18,8 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationInfo, model_validator
 
-from agenda_mcp.server.kit.models import HHMM, ResultModel, WriteResult
-from agenda_mcp.server.kit.times import Moment, moment
+from agenda_mcp.server.kit import HHMM, Moment, ResultModel, WriteResult, moment
 from agenda_mcp.tools.locaboo import dates
 
 M = TypeVar("M", bound=ResultModel)
@@ -49,7 +48,8 @@ def _datetime(value: Any, info: ValidationInfo) -> datetime | None:
         except ValueError:
             pass
         else:
-            return parsed.astimezone(_tz(info)) if parsed.tzinfo else dates.localise(parsed, _tz(info))
+            # Without an offset: wall time in Locaboo's zone, as its other notations are.
+            return parsed.astimezone(_tz(info)) if parsed.tzinfo else moment(parsed.date(), parsed.time(), _tz(info))
     if _blank(value):
         return None
     if isinstance(value, datetime):

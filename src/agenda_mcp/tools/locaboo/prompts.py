@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agenda_mcp.server.kit.prompts import Workflow, steps, workflow
+from agenda_mcp.server.kit import Workflow, steps, workflow
 
 Need = Annotated[str, Field(description="what the room is for, e.g. 'Sitzung für 12 Personen mit Beamer'")]
 When = Annotated[str, Field(description="day and time wanted, e.g. 'next Thursday 14:00-16:00'")]

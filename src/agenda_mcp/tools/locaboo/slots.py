@@ -1,6 +1,6 @@
 """Locaboo for find_slots / book_slot (server/slots/service.py): free slots of the rooms and halls (or their
-parts) that match, and a booking the way locaboo_booking_add makes one (direct booking, the slot's
-wall-clock times, the part inside its hall)."""
+parts) that match, a booking the way locaboo_booking_add makes one (direct booking, the slot's
+wall-clock times, the part inside its hall), and the customer's own booking of a slot when there is one."""
 
 from __future__ import annotations
 
@@ -8,11 +8,22 @@ from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, fold, matches
-from agenda_mcp.server.kit.times import zone_name
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import (
+    Booked,
+    Customer,
+    Found,
+    Offer,
+    SlotQuery,
+    SlotTaken,
+    Toolkit,
+    matches,
+    same_email,
+    same_name,
+    zone_name,
+)
 from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
 from agenda_mcp.tools.locaboo.inputs import CustomerFields, Days, ResourceParts, booking_add_fields
+from agenda_mcp.tools.locaboo.models import Customer as LocabooCustomer
 
 COMPLETES = {("find_free_room", "need"): "resources", ("book_room", "need"): "resources"}
 DEFAULT_MINUTES = 60  # locaboo_availability's own default length
@@ -35,8 +46,8 @@ async def find(kit: Toolkit, query: SlotQuery) -> Found:
     places: dict[int, tuple[int, int | None, str]] = {}
     for resource in listed.resources:
         places[resource.id] = (resource.id, None, resource.title)
-        for part in resource.parts:
-            places[part.id] = (resource.id, part.id, f"{resource.title} > {part.title}")
+        for piece in resource.parts:
+            places[piece.id] = (resource.id, piece.id, f"{resource.title} > {piece.title}")
     ref = query.ref
     if ref is not None:  # one slot's room or part (exact), or its room with every part (alternatives)
         wanted = [ref["p"] or ref["m"]] if query.exact else [pid for pid, (m, _, _) in places.items() if m == ref["m"]]
@@ -91,26 +102,63 @@ async def book(kit: Toolkit, offer: Offer, customer: Customer) -> Booked:
         if "no longer available" in str(exc):
             raise SlotTaken("Locaboo says that time is no longer available") from None
         raise
-    booking: dict[str, Any] = {"booking_id": written.booking_id}
+    return await _booked(client, written.booking_id, customer_id)
+
+
+async def existing(kit: Toolkit, offer: Offer, customer: Customer) -> Booked | None:
+    """The customer's own booking of exactly this offer: the customer found by e-mail (else by
+    name), a booking of theirs with an instance on the offer's resource (its part, when the offer
+    is a part) from the offer's start to its end; None when there is none.
+
+    Locaboo's answers carry no booking status. booking_list is read as a calendar of what still
+    holds (what locaboo_booking_list says of it): a cancelled booking is not in it, so it is not
+    found here (SAFE CHOICE: the undocumented case; the simulator leaves cancelled bookings out)."""
+    client = _client(kit)
+    customers = await client.customer_list()
+    ids = {known.id for known in customers if same_email(known.email, customer.email)}
+    if not ids:
+        ids = {known.id for known in customers if any(same_name(name, customer.name) for name in _names(known))}
+    if not ids:
+        return None
+    where = offer.ref.get("p") or offer.ref["m"]
+    start, end = offer.start.astimezone(client.tz), offer.end.astimezone(client.tz)
+    listed = await client.booking_list(start.date(), end.date(), resource_id=where)
+    for booking in listed.bookings:
+        customer_id = booking.customer_id
+        if customer_id is None or customer_id not in ids:
+            continue
+        if any(i.resource_id == where and i.start == start and i.end == end for i in booking.instances):
+            return await _booked(client, booking.id, customer_id)
+    return None
+
+
+async def _booked(client: LocabooClient, booking_id: int, customer_id: int) -> Booked:
+    """A booking as book_slot reports it: its ids, as locaboo_booking_details shows it, how to cancel it."""
+    booking: dict[str, Any] = {"booking_id": booking_id}
     note = None
     try:
-        booking = (await client.booking_details(written.booking_id)).model_dump(mode="json")
+        booking = (await client.booking_details(booking_id)).model_dump(mode="json")
     except ToolError:
         note = "Booked, but the booking could not be read back; check it with locaboo_booking_details."
     return Booked(
-        ids={"booking_id": written.booking_id, "customer_id": customer_id},
+        ids={"booking_id": booking_id, "customer_id": customer_id},
         booking=booking,
         cancel_tool="locaboo_booking_save",
-        cancel_arguments={"booking_id": written.booking_id, "booking_status": "Cancel"},
+        cancel_arguments={"booking_id": booking_id, "booking_status": "Cancel"},
         note=note,
     )
 
 
+def _names(known: LocabooCustomer) -> list[str]:
+    """How a Locaboo customer is named: the display name, and first and last name together."""
+    full = " ".join(part for part in (known.first_name, known.last_name) if part)
+    return [name for name in (known.show_name, full) if name]
+
+
 async def _customer(client: LocabooClient, customer: Customer) -> int:
     """The customer with this e-mail address, or a new one."""
-    email = fold(customer.email)
     for known in await client.customer_list():
-        if known.email and fold(known.email) == email:
+        if same_email(known.email, customer.email):
             return known.id
     first, last = customer.first_and_last
     fields = CustomerFields(first_name=first, last_name=last, email=customer.email, phone=customer.phone)

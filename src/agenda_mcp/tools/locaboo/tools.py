@@ -9,8 +9,17 @@ from zoneinfo import ZoneInfo
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from agenda_mcp.server.kit.times import Clock, TimeOfDay, check_period
-from agenda_mcp.server.kit.toolkit import Toolkit
+from agenda_mcp.server.kit import (
+    Clock,
+    TimeOfDay,
+    Toolkit,
+    VendorTools,
+    check_period,
+    quoted,
+    read,
+    resource,
+    write,
+)
 from agenda_mcp.tools.locaboo.client import LocabooClient, timezone
 from agenda_mcp.tools.locaboo.dates import to_vendor_date, to_vendor_time
 from agenda_mcp.tools.locaboo.inputs import (
@@ -22,12 +31,15 @@ from agenda_mcp.tools.locaboo.inputs import (
     CustomerFields,
     Days,
     FieldCondition,
+    Occurring,
     Recurrence,
     ResourceParts,
     SaveCustomer,
     booking_add_fields,
     condition_params,
     days_and_times,
+    every_day,
+    occurrences,
 )
 from agenda_mcp.tools.locaboo.models import (
     AddressesAdded,
@@ -66,52 +78,90 @@ def _fail(error: ValueError) -> ToolError:
 
 
 def _when(
-    zone: ZoneInfo, date_from: date | None, date_to: date | None, time_from: Clock | None, time_to: Clock | None
+    zone: ZoneInfo,
+    date_from: date | None,
+    date_to: date | None,
+    time_from: Clock | None,
+    time_to: Clock | None,
+    occurring: Occurring = every_day,
 ) -> Days | None:
     """The days and wall-clock times Locaboo is sent; every failure names Locaboo."""
     try:
-        return days_and_times(zone, date_from, date_to, time_from, time_to)
+        return days_and_times(zone, date_from, date_to, time_from, time_to, occurring)
     except ToolError as error:
         text = str(error)
         raise ToolError(text if text.startswith("Locaboo") else f"Locaboo: {text}") from None
 
 
-def register(kit: Toolkit) -> None:
-    zone = timezone(kit.settings.env)
-    client = LocabooClient(kit.http, zone)
+class LocabooTools(VendorTools):
+    def __init__(self, kit: Toolkit) -> None:
+        super().__init__(kit)
+        self.zone = timezone(kit.settings.env)
+        self.client = LocabooClient(kit.http, self.zone)
 
-    async def describe_save(**arguments: Any) -> str | None:
+    async def describe_save(self, **arguments: Any) -> str | None:
         """What the person is asked before locaboo_booking_save changes an existing booking."""
         booking_id = arguments.get("booking_id")
         if booking_id is None:
             return None  # a new booking takes nothing away
         try:
-            when = _when(zone, *(arguments.get(name) for name in ("date_from", "date_to", "time_from", "time_to")))
+            when = _when(self.zone, *_times(arguments))
         except ToolError:
             return None  # the call itself refuses these times, before anything is sent
         moving = when is not None or arguments.get("resource_id") is not None
         status = arguments.get("booking_status")
         if status is None and not moving:
             return None  # only the customer changes
-        what = await _booking_summary(client, booking_id)
+        what = await _booking_summary(self.client, booking_id)
         if status == "Cancel":
             return f"Cancel Locaboo booking {what}? Its time becomes free for others."
         if moving:
             return f"Move Locaboo booking {what} to {_described(when)}? Its current times are replaced."
         return f"Set Locaboo booking {what} to {status}?"
 
-    @kit.read("locaboo_resource_list", title="List Locaboo resources")
-    async def locaboo_resource_list() -> ResourceList:
+    async def describe_booking(self, **arguments: Any) -> str | None:
+        """What the person is asked before locaboo_booking_add books: where, when (Locaboo's wall
+        clock, as it will be sent), how often, for whom."""
+        recurrence: Recurrence | None = arguments.get("recurrence")
+        on = occurrences(recurrence)
+        try:
+            days = _when(self.zone, *_times(arguments), on)
+        except ToolError:
+            return None  # the call itself refuses these times, before anything is sent
+        if days is None:
+            return None
+        parts = [pid for entry in arguments.get("resource_parts") or [] for pid in entry.part_ids]
+        try:
+            names = _place_names(await self.client.resource_list())
+        except ToolError:
+            names = {}  # the ids say it too
+        where = ", ".join(names.get(rid, f"resource {rid}") for rid in parts or [arguments.get("main_resource")])
+        when = _described(days) + (" (whole days)" if arguments.get("full_day") else "")
+        count = len(on(days.date_from, days.date_to))
+        if recurrence is not None:
+            when = f"{_RULES[recurrence.type]} {when}"
+        text = f"Locaboo {where}, {when}" + (f", {count} dates" if count > 1 else "")
+        if arguments.get("customer_id"):
+            text += f", for customer {arguments['customer_id']}"
+        if arguments.get("title"):
+            text += f", titled {quoted(arguments['title'])}"  # the model's words: quoted, never part of the question
+        if arguments.get("booking_mode") == "booking_request":
+            return f"Request {text}? The manager still has to accept it."
+        return f"Book {text}? The time is taken at once."
+
+    @read("locaboo_resource_list", title="List Locaboo resources")
+    async def locaboo_resource_list(self) -> ResourceList:
         """Locaboo: rooms and halls with their bookable parts, and the custom (free-text) fields."""
-        return await client.resource_list()
+        return await self.client.resource_list()
 
-    @kit.read("locaboo_resource_details", title="Get a Locaboo resource")
-    async def locaboo_resource_details(resource_id: ResourceId) -> ResourceDetails:
+    @read("locaboo_resource_details", title="Get a Locaboo resource")
+    async def locaboo_resource_details(self, resource_id: ResourceId) -> ResourceDetails:
         """Locaboo: one resource or part with address, today's opening times and today's holidays."""
-        return await client.resource_details(resource_id)
+        return await self.client.resource_details(resource_id)
 
-    @kit.read("locaboo_booking_list", title="List Locaboo bookings")
+    @read("locaboo_booking_list", title="List Locaboo bookings")
     async def locaboo_booking_list(
+        self,
         date_from: DateFrom,
         date_to: DateTo,
         resource_id: Annotated[Id | None, Field(description="only this resource or part")] = None,
@@ -120,9 +170,9 @@ def register(kit: Toolkit) -> None:
         show_details: Annotated[bool, Field(description="with custom field answers")] = False,
     ) -> BookingList:
         """Locaboo: bookings in a period (not cancelled): customer, where and when; more in locaboo_booking_details."""
-        days = _when(zone, date_from, date_to, time_from, time_to)
+        days = _when(self.zone, date_from, date_to, time_from, time_to)
         assert days is not None
-        return await client.booking_list(
+        return await self.client.booking_list(
             days.date_from,
             days.date_to,
             resource_id=resource_id,
@@ -131,13 +181,14 @@ def register(kit: Toolkit) -> None:
             show_details=show_details,
         )
 
-    @kit.read("locaboo_booking_details", title="Get a Locaboo booking")
-    async def locaboo_booking_details(booking_id: BookingId) -> Booking:
+    @read("locaboo_booking_details", title="Get a Locaboo booking")
+    async def locaboo_booking_details(self, booking_id: BookingId) -> Booking:
         """Locaboo: one booking with all instances, comments, booked inventory, services and custom fields."""
-        return await client.booking_details(booking_id)
+        return await self.client.booking_details(booking_id)
 
-    @kit.read("locaboo_availability", title="Find free Locaboo slots")
+    @read("locaboo_availability", title="Find free Locaboo slots")
     async def locaboo_availability(
+        self,
         date_from: DateFrom,
         date_to: DateTo,
         resource_id: Annotated[
@@ -154,7 +205,7 @@ def register(kit: Toolkit) -> None:
         ] = [],  # noqa: B006
     ) -> Availability:
         """Locaboo: free slots of a given length per resource, from opening hours, holidays and bookings."""
-        days = _when(zone, date_from, date_to, time_from, time_to)
+        days = _when(self.zone, date_from, date_to, time_from, time_to)
         assert days is not None
         if duration == "00:00":
             raise ToolError("Locaboo: duration must be longer than 00:00.")
@@ -162,7 +213,7 @@ def register(kit: Toolkit) -> None:
             filters = condition_params(conditions) if conditions else None
         except ValueError as error:
             raise _fail(error) from None
-        availability = await client.availability(
+        availability = await self.client.availability(
             days.date_from,
             days.date_to,
             resource_ids=resource_id,
@@ -173,45 +224,44 @@ def register(kit: Toolkit) -> None:
             conditions=filters,
         )
         # Locaboo answers with ids only; names make the answer usable without another call.
-        resources = await client.resource_list()
-        names = {r.id: r.title for r in resources.resources}
-        names.update({p.id: f"{r.title} > {p.title}" for r in resources.resources for p in r.parts})
+        names = _place_names(await self.client.resource_list())
         for entry in availability.resources:
             entry.resource = names.get(entry.resource_id)
         return availability
 
-    @kit.read("locaboo_profile", title="Get the Locaboo account profile")
-    async def locaboo_profile() -> Profile:
+    @read("locaboo_profile", title="Get the Locaboo account profile")
+    async def locaboo_profile(self) -> Profile:
         """Locaboo: the manager account (venue operator) the API key belongs to."""
-        return await client.profile()
+        return await self.client.profile()
 
-    @kit.read("locaboo_customer_list", title="List Locaboo customers")
+    @read("locaboo_customer_list", title="List Locaboo customers")
     async def locaboo_customer_list(
+        self,
         search: Annotated[str | None, Field(max_length=100, description="part of name, company or e-mail")] = None,
     ) -> CustomerList:
         """Locaboo: customers with their group, contact details and customer number."""
-        customers = await client.customer_list()
+        customers = await self.client.customer_list()
         if search:
             needle = search.casefold()
             customers = [c for c in customers if needle in _haystack(c)]
         return CustomerList(customers=customers, total=len(customers))
 
-    @kit.read("locaboo_inventory_list", title="List Locaboo inventory")
-    async def locaboo_inventory_list() -> InventoryList:
+    @read("locaboo_inventory_list", title="List Locaboo inventory")
+    async def locaboo_inventory_list(self) -> InventoryList:
         """Locaboo: bookable inventory (projectors, stands, ...) with stock, prices per customer group and resources."""
-        return await client.inventory_list()
+        return await self.client.inventory_list()
 
-    @kit.read("locaboo_service_list", title="List Locaboo services")
-    async def locaboo_service_list() -> ServiceList:
+    @read("locaboo_service_list", title="List Locaboo services")
+    async def locaboo_service_list(self) -> ServiceList:
         """Locaboo: bookable services (catering, caretaker, ...) with prices per customer group and resources."""
-        return await client.service_list()
+        return await self.client.service_list()
 
-    @kit.read("locaboo_invoice_list", title="List Locaboo invoices")
-    async def locaboo_invoice_list() -> InvoiceList:
+    @read("locaboo_invoice_list", title="List Locaboo invoices")
+    async def locaboo_invoice_list(self) -> InvoiceList:
         """Locaboo: invoices with customer, rows per booking, totals and payment status."""
-        return await client.invoice_list()
+        return await self.client.invoice_list()
 
-    @kit.write(
+    @write(
         "locaboo_booking_save",
         destructive=True,
         idempotent=False,
@@ -219,6 +269,7 @@ def register(kit: Toolkit) -> None:
         confirm=describe_save,
     )
     async def locaboo_booking_save(
+        self,
         booking_id: Annotated[Id | None, Field(description="booking to change; leave out to create")] = None,
         resource_id: Annotated[Id | None, Field(description="resource or part; required to create")] = None,
         date_from: FirstDay = None,
@@ -232,7 +283,7 @@ def register(kit: Toolkit) -> None:
         customer: Annotated[SaveCustomer | None, Field(description="customer of a new booking")] = None,
     ) -> BookingWritten:
         """Locaboo: create a simple booking (same times each day), or change or cancel one by booking_id."""
-        days = _when(zone, date_from, date_to, time_from, time_to)
+        days = _when(self.zone, date_from, date_to, time_from, time_to)
         if booking_id is None and (resource_id is None or days is None):
             raise ToolError("Locaboo: to create a booking give resource_id and date_from (or a booking_id).")
         params = {
@@ -245,27 +296,36 @@ def register(kit: Toolkit) -> None:
             "booking_status": booking_status,
             **(customer.vendor() if customer else {}),
         }
-        return await client.booking_save({k: v for k, v in params.items() if v is not None})
+        return await self.client.booking_save({k: v for k, v in params.items() if v is not None})
 
-    @kit.read("locaboo_event_list", title="List Locaboo events")
+    @read("locaboo_event_list", title="List Locaboo events")
     async def locaboo_event_list(
+        self,
         date_from: Annotated[date | None, Field(description="first day")] = None,
         date_to: Annotated[date | None, Field(description="last day")] = None,
     ) -> EventList:
         """Locaboo: public events (tournaments, conferences, ...): when and what."""
         if date_from and date_to:
             check_period(date_from, date_to, max_days=MAX_DAYS)
-        return await client.event_list(date_from, date_to)
+        return await self.client.event_list(date_from, date_to)
 
-    @kit.read("locaboo_event_details", title="Get a Locaboo event")
+    @read("locaboo_event_details", title="Get a Locaboo event")
     async def locaboo_event_details(
+        self,
         event_id: Annotated[int, Field(ge=1, description="from locaboo_event_list")],
     ) -> EventDetails:
         """Locaboo: one event with marketing data, offers, order confirmations, invoices and their bookings."""
-        return await client.event_details(event_id)
+        return await self.client.event_details(event_id)
 
-    @kit.write("locaboo_booking_add", destructive=False, idempotent=False, title="Book a Locaboo resource")
+    @write(
+        "locaboo_booking_add",
+        destructive=False,
+        idempotent=False,
+        title="Book a Locaboo resource",
+        confirm=describe_booking,
+    )
     async def locaboo_booking_add(
+        self,
         booking_mode: Annotated[
             Literal["direct_booking", "booking_request"],
             Field(description="direct_booking books now; booking_request waits for the manager"),
@@ -297,7 +357,7 @@ def register(kit: Toolkit) -> None:
         internal_comments: Annotated[str | None, Field(max_length=2000, description="staff only")] = None,
     ) -> BookingWritten:
         """Locaboo: book a resource or parts, on one or more days or recurring. Check locaboo_availability first."""
-        days = _when(zone, date_from, date_to, time_from, time_to)
+        days = _when(self.zone, date_from, date_to, time_from, time_to, occurrences(recurrence))
         if days is None:
             raise ToolError("Locaboo: give date_from (or time_from as a slot's start).")
         try:
@@ -323,17 +383,19 @@ def register(kit: Toolkit) -> None:
             )
         except ValueError as error:
             raise _fail(error) from None
-        return await client.booking_add(fields)
+        return await self.client.booking_add(fields)
 
-    @kit.write("locaboo_customer_add", destructive=False, idempotent=False, title="Add a Locaboo customer")
+    @write("locaboo_customer_add", destructive=False, idempotent=False, title="Add a Locaboo customer")
     async def locaboo_customer_add(
+        self,
         customer: Annotated[CustomerFields, Field(description="the new customer")],
     ) -> CustomerWritten:
         """Locaboo: add a customer (a person or an organisation)."""
-        return await client.customer_add(customer.vendor())
+        return await self.client.customer_add(customer.vendor())
 
-    @kit.write("locaboo_customer_edit", destructive=False, idempotent=True, title="Edit a Locaboo customer")
+    @write("locaboo_customer_edit", destructive=False, idempotent=True, title="Edit a Locaboo customer")
     async def locaboo_customer_edit(
+        self,
         customer_id: CustomerId,
         customer: Annotated[CustomerFields, Field(description="only the fields to change")],
     ) -> CustomerWritten:
@@ -341,29 +403,45 @@ def register(kit: Toolkit) -> None:
         fields = customer.vendor()
         if not fields:
             raise ToolError("Locaboo: nothing to change; give at least one customer field.")
-        return await client.customer_edit(customer_id, fields)
+        return await self.client.customer_edit(customer_id, fields)
 
-    @kit.write("locaboo_customer_address_add", destructive=False, idempotent=False, title="Add customer addresses")
+    @write("locaboo_customer_address_add", destructive=False, idempotent=False, title="Add customer addresses")
     async def locaboo_customer_address_add(
+        self,
         customer_id: CustomerId,
         address: Annotated[list[CustomerAddress], Field(min_length=1, max_length=10, description="addresses to add")],
     ) -> AddressesAdded:
         """Locaboo: add further addresses (e.g. billing) to a customer."""
-        return await client.customer_address_add(customer_id, [a.vendor() for a in address])
+        return await self.client.customer_address_add(customer_id, [a.vendor() for a in address])
 
-    @kit.resource(
+    @resource(
         "locaboo://resources", name="locaboo-resources", description="Locaboo resources, parts and custom fields (JSON)"
     )
-    async def resources() -> ResourceList:
-        return await client.resource_list()
+    async def resources(self) -> ResourceList:
+        return await self.client.resource_list()
 
-    @kit.resource("locaboo://services", name="locaboo-services", description="Locaboo services with prices (JSON)")
-    async def services_resource() -> ServiceList:
-        return await client.service_list()
+    @resource("locaboo://services", name="locaboo-services", description="Locaboo services with prices (JSON)")
+    async def services_resource(self) -> ServiceList:
+        return await self.client.service_list()
 
-    @kit.resource("locaboo://inventory", name="locaboo-inventory", description="Locaboo inventory with prices (JSON)")
-    async def inventory_resource() -> InventoryList:
-        return await client.inventory_list()
+    @resource("locaboo://inventory", name="locaboo-inventory", description="Locaboo inventory with prices (JSON)")
+    async def inventory_resource(self) -> InventoryList:
+        return await self.client.inventory_list()
+
+
+_RULES = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+
+
+def _times(arguments: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """date_from, date_to, time_from and time_to of a write's arguments, as a question reads them."""
+    return (arguments.get("date_from"), arguments.get("date_to"), arguments.get("time_from"), arguments.get("time_to"))
+
+
+def _place_names(listed: ResourceList) -> dict[int, str]:
+    """Resource and part ids -> the name a person reads (`Hall > Part` for a part)."""
+    names = {r.id: r.title for r in listed.resources}
+    names.update({p.id: f"{r.title} > {p.title}" for r in listed.resources for p in r.parts})
+    return names
 
 
 async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
@@ -375,11 +453,11 @@ async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
     timed = [(i.start, i) for r in booking.resources for i in r.instances if i.start is not None]
     instances = [i for _start, i in sorted(timed, key=lambda pair: pair[0])]
     parts = [f'"{booking.title}"'] if booking.title else []
-    if instances and instances[0].start and instances[0].end:
-        first = instances[0]
+    first = instances[0] if instances else None
+    if first is not None and first.start is not None and first.end is not None:
         where = f"{first.resource}, " if first.resource else ""
         more = f", +{len(instances) - 1} more" if len(instances) > 1 else ""
-        parts.append(f"({where}{first.start:%Y-%m-%d %H:%M}-{first.end:%H:%M}{more})")
+        parts.append(f"({where}{first.start.date().isoformat()} {first.start:%H:%M}-{first.end:%H:%M}{more})")
     if booking.customer:
         parts.append(f"for {booking.customer}")
     return " ".join([str(booking_id), *parts])
@@ -399,3 +477,7 @@ def _described(days: Days | None) -> str:
 def _haystack(customer: object) -> str:
     fields = ("show_name", "company_name", "first_name", "last_name", "email", "customer_number")
     return " ".join(str(getattr(customer, name, None) or "") for name in fields).casefold()
+
+
+def register(kit: Toolkit) -> None:
+    kit.add(LocabooTools(kit))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from agenda_mcp.tools.locaboo.sandbox import recurrence as rec
 from agenda_mcp.tools.locaboo.sandbox.model import (
@@ -97,11 +97,20 @@ def _week(
     return hours
 
 
+class _Address(TypedDict):
+    """The venue's address, the same on every resource."""
+
+    street_hnr: str
+    zip: str
+    city: str
+    phone: str
+
+
 def _resources() -> list[Resource]:
     sports = _week([("08:00", "22:00")], [("09:00", "20:00")], [("10:00", "18:00")])
     congress = _week([("07:00", "23:00")], [("08:00", "23:59")], [])
     rooms = _week([("07:30", "21:00")], [("08:00", "14:00")], [])
-    common = {"street_hnr": "Am Auenpark 12", "zip": VENUE_ZIP, "city": VENUE_CITY, "phone": "06403 77 41-0"}
+    common = _Address(street_hnr="Am Auenpark 12", zip=VENUE_ZIP, city=VENUE_CITY, phone="06403 77 41-0")
     return [
         Resource(
             HALL,

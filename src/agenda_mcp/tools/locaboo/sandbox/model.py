@@ -357,22 +357,23 @@ def date_range(p: Params) -> tuple[date, date]:
 
 
 # --- Locaboo's notations in answers (reference §1.3) ------------------------------------------
+# PHP's date(): `Y` has at least four digits (year 1 is `0001`); strftime("%Y") would write `1`.
 
 
 def ymd_hm(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M")
+    return f"{value.date().isoformat()} {hm(value.time())}"
 
 
 def dmy(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
 def dmy_hm(value: datetime) -> str:
-    return value.strftime("%d.%m.%Y %H:%M")
+    return f"{dmy(value.date())} {hm(value.time())}"
 
 
 def hm(value: time) -> str:
-    return value.strftime("%H:%M")
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def iso(value: datetime) -> str:

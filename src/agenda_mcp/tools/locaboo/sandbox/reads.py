@@ -309,10 +309,12 @@ def invoice_list(s: LocabooSandbox, _p: Params) -> dict[str, Any]:
     for invoice in sorted(s.invoices.values(), key=lambda i: i.id):
         customer = s.customers[invoice.customer_id].fields
         rows = []
+        gross = 0.0
         for row in invoice.rows:
             price = row.price * row.hours
             net = price - (row.discount or 0)
             tax = round(net * row.tax_rate / 100, 2)
+            gross += number(net + tax)
             rows.append(
                 {
                     "id": row.id,
@@ -330,7 +332,7 @@ def invoice_list(s: LocabooSandbox, _p: Params) -> dict[str, Any]:
                     "total": number(net + tax),
                 }
             )
-        total = sum(r["total"] for r in rows) - invoice.discount_rate
+        total = gross - invoice.discount_rate
         data.append(
             {
                 "id": invoice.id,

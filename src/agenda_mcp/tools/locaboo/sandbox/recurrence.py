@@ -15,12 +15,16 @@ Locaboo documents the rule shapes but not the expansion (reference §2.13, L3/L4
 - monthly rules count months from ``date_from``'s month; a month without the requested day
   (the 31st, a fifth Tuesday) is skipped rather than moved;
 - yearly rules on 29 February skip non-leap years;
-- full-day items run 00:00-23:59, as in the documented booking example.
+- full-day items run 00:00-23:59, as in the documented booking example;
+- a rule makes at most ``MAX_OCCURRENCES`` instances (a local convention: the simulator's bound on
+  one request's work; Locaboo documents none).
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -49,8 +53,24 @@ class WeeklyItem:
     end: time
 
 
-def _days(date_from: date, date_to: date) -> list[date]:
-    return [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+MAX_OCCURRENCES = 3660
+"""A local convention, not Locaboo's (it documents no limit): the most dated instances one rule
+expands to, ten years of daily bookings. The simulator refuses more (400) instead of building them,
+as any server bounds the work one request may cause; rules are expanded lazily, so the refusal
+comes after MAX_OCCURRENCES + 1 instances, never after the whole period."""
+
+
+def _at_most(found: Iterator[Occurrence]) -> list[Occurrence]:
+    taken = list(itertools.islice(found, MAX_OCCURRENCES + 1))
+    if len(taken) > MAX_OCCURRENCES:
+        raise bad_request(
+            f"The booking has more than {MAX_OCCURRENCES} dates between date_from and date_to; book a shorter period"
+        )
+    return taken
+
+
+def _days(date_from: date, date_to: date) -> Iterator[date]:
+    return (date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1))
 
 
 def _at(day: date, start: time, end: time) -> Occurrence:
@@ -58,13 +78,15 @@ def _at(day: date, start: time, end: time) -> Occurrence:
 
 
 def single(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
-    return [_at(day, start, end) for day in _days(date_from, date_to)]
+    return _at_most(_at(day, start, end) for day in _days(date_from, date_to))
 
 
 def span(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
     """One stretch from ``date_from start`` to ``date_to end``, cut into one instance per day."""
     days = _days(date_from, date_to)
-    return [_at(day, start if day == date_from else DAY_START, end if day == date_to else DAY_END) for day in days]
+    return _at_most(
+        _at(day, start if day == date_from else DAY_START, end if day == date_to else DAY_END) for day in days
+    )
 
 
 def daily(date_from: date, date_to: date, start: time, end: time) -> list[Occurrence]:
@@ -72,26 +94,25 @@ def daily(date_from: date, date_to: date, start: time, end: time) -> list[Occurr
 
 
 def weekly(date_from: date, date_to: date, items: list[WeeklyItem], every_weeks: int) -> list[Occurrence]:
-    first_monday = date_from - timedelta(days=date_from.weekday())
-    result: list[Occurrence] = []
-    for day in _days(date_from, date_to):
-        week_index = (day - first_monday).days // 7
-        if week_index % every_weeks:
-            continue
-        result.extend(_at(day, item.start, item.end) for item in items if item.weekday == day.weekday())
-    return result
+    def found() -> Iterator[Occurrence]:
+        for offset, day in enumerate(_days(date_from, date_to)):
+            # Weeks count from the Monday of date_from's week (reckoned without building that
+            # Monday, which for 0001-01-03 would be before year 1).
+            if ((offset + date_from.weekday()) // 7) % every_weeks:
+                continue
+            yield from (_at(day, item.start, item.end) for item in items if item.weekday == day.weekday())
+
+    return _at_most(found())
 
 
-def _months(date_from: date, date_to: date, every_months: int) -> list[tuple[int, int]]:
-    months: list[tuple[int, int]] = []
+def _months(date_from: date, date_to: date, every_months: int) -> Iterator[tuple[int, int]]:
     year, month = date_from.year, date_from.month
     index = 0
     while (year, month) <= (date_to.year, date_to.month):
         if index % every_months == 0:
-            months.append((year, month))
+            yield year, month
         index += 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 def _within(day: date, date_from: date, date_to: date) -> bool:
@@ -101,22 +122,22 @@ def _within(day: date, date_from: date, date_to: date) -> bool:
 def monthly_by_day(
     date_from: date, date_to: date, day_of_month: int, every_months: int, start: time, end: time
 ) -> list[Occurrence]:
-    result: list[Occurrence] = []
-    for year, month in _months(date_from, date_to, every_months):
-        if day_of_month > calendar.monthrange(year, month)[1]:
-            continue
-        day = date(year, month, day_of_month)
-        if _within(day, date_from, date_to):
-            result.append(_at(day, start, end))
-    return result
+    def found() -> Iterator[Occurrence]:
+        for year, month in _months(date_from, date_to, every_months):
+            if day_of_month > calendar.monthrange(year, month)[1]:
+                continue
+            day = date(year, month, day_of_month)
+            if _within(day, date_from, date_to):
+                yield _at(day, start, end)
+
+    return _at_most(found())
 
 
 def nth_weekday(year: int, month: int, week_number: int, weekday: int) -> date | None:
     """The ``week_number``-th ``weekday`` (0 = Monday) of the month, or None if it has none."""
-    first = date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    day = first + timedelta(days=offset + 7 * (week_number - 1))
-    return day if day.month == month else None
+    first_weekday, length = calendar.monthrange(year, month)
+    day = 1 + (weekday - first_weekday) % 7 + 7 * (week_number - 1)
+    return date(year, month, day) if day <= length else None  # (no date past the month: 9999-12 has none)
 
 
 def monthly_by_weekday(
@@ -128,23 +149,25 @@ def monthly_by_weekday(
     start: time,
     end: time,
 ) -> list[Occurrence]:
-    result: list[Occurrence] = []
-    for year, month in _months(date_from, date_to, every_months):
-        day = nth_weekday(year, month, week_number, weekday)
-        if day is not None and _within(day, date_from, date_to):
-            result.append(_at(day, start, end))
-    return result
+    def found() -> Iterator[Occurrence]:
+        for year, month in _months(date_from, date_to, every_months):
+            day = nth_weekday(year, month, week_number, weekday)
+            if day is not None and _within(day, date_from, date_to):
+                yield _at(day, start, end)
+
+    return _at_most(found())
 
 
 def yearly(date_from: date, date_to: date, day_of_month: int, month: int, start: time, end: time) -> list[Occurrence]:
-    result: list[Occurrence] = []
-    for year in range(date_from.year, date_to.year + 1):
-        if day_of_month > calendar.monthrange(year, month)[1]:
-            continue
-        day = date(year, month, day_of_month)
-        if _within(day, date_from, date_to):
-            result.append(_at(day, start, end))
-    return result
+    def found() -> Iterator[Occurrence]:
+        for year in range(date_from.year, date_to.year + 1):
+            if day_of_month > calendar.monthrange(year, month)[1]:
+                continue
+            day = date(year, month, day_of_month)
+            if _within(day, date_from, date_to):
+                yield _at(day, start, end)
+
+    return _at_most(found())
 
 
 # --- reading the rules from a booking_add request ---------------------------------------------
@@ -180,7 +203,7 @@ def occurrences_from(p: Params, recurring: int, date_from: date, date_to: date) 
         start, end = _item_times(as_mapping(p.raw(name), name), name)
         return daily(date_from, date_to, start, end)
     if kind == "week":
-        every = p.choice("weekly_type_select", tuple(WEEKLY_INTERVALS)) or "week"
+        interval = p.choice("weekly_type_select", tuple(WEEKLY_INTERVALS)) or "week"
         items = as_list(p.raw(name))
         if not items:
             raise bad_request(f"{name} must be a non-empty array of days")
@@ -193,7 +216,7 @@ def occurrences_from(p: Params, recurring: int, date_from: date, date_to: date) 
                 raise bad_request(f"{path}[day] must be one of {', '.join(WEEKDAYS)}")
             start, end = _item_times(item, path)
             spec.append(WeeklyItem(WEEKDAYS.index(day), start, end))
-        return weekly(date_from, date_to, spec, WEEKLY_INTERVALS[every])
+        return weekly(date_from, date_to, spec, WEEKLY_INTERVALS[interval])
     if kind == "month":
         rule = as_mapping(p.raw(name), name)
         mode = str(rule.get("mode", "")).strip()

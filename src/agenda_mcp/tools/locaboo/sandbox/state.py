@@ -1,11 +1,10 @@
-"""The Locaboo simulator's state, occupancy rules and write operations.
+"""The Locaboo simulator's state, occupancy rules and write operations (`LocabooSandbox`).
 
 Each operation takes the request's :class:`Params` and returns the full JSON answer
 (``{"data", "total", "success"}``) or raises :class:`SandboxError`; the read operations live in
-``sandbox_reads`` and availability in ``sandbox_availability`` (functions of this state).
-Rule numbers (L1-L13) refer to section 3 of the Locaboo
-reference; where Locaboo's behaviour is unknown the reference's SAFE CHOICE is implemented and
-marked.
+``reads.py`` and availability in ``availability.py`` (functions of this state), the routes in
+``app.py``. Rule numbers (L1-L13) refer to section 3 of the Locaboo reference; where Locaboo's
+behaviour is unknown the reference's SAFE CHOICE is implemented and marked.
 """
 
 from __future__ import annotations
