@@ -991,17 +991,19 @@ async def test_cancelling_asks_first_and_names_the_booking(agenda: Agenda, answe
     person = Person(answer)
     async with Client(agenda.server, elicitation_callback=person) as client:
         result = await client.call_tool("locaboo_booking_save", {"booking_id": 5003, "booking_status": "Cancel"})
-        created = await call_ok(
-            client,
+        created = await client.call_tool(
             "locaboo_booking_save",
             {"resource_id": 121, "date_from": "2031-01-07", "date_to": "2031-01-07", "booking_status": "Draft"},
         )
-    assert result.is_error is (answer == "decline")
+    assert result.is_error is (answer == "decline") and created.is_error is (answer == "decline")
     assert sandbox_of(agenda).booking(5003).status == status
-    (question,) = person.asked  # creating a booking takes nothing away: no question
-    assert "Cancel Locaboo booking 5003" in question and '"Jahrestagung Auental Solar"' in question
-    assert "Großer Saal" in question and "+1 more" in question
-    assert sandbox_of(agenda).booking(created["booking_id"]).status == "Draft"
+    cancel, create = person.asked  # every write asks, a new booking too
+    assert "Cancel Locaboo booking 5003" in cancel and "“Jahrestagung Auental Solar”" in cancel
+    assert "Großer Saal" in cancel and "+1 more" in cancel
+    assert create.startswith("Book Locaboo “") and "2031-01-07" in create
+    if answer == "accept":
+        assert created.structured_content is not None
+        assert sandbox_of(agenda).booking(created.structured_content["booking_id"]).status == "Draft"
 
 
 async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> None:

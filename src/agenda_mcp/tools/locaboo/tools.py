@@ -100,24 +100,30 @@ class LocabooTools(VendorTools):
         self.client = LocabooClient(kit.http, self.zone)
 
     async def describe_save(self, **arguments: Any) -> str | None:
-        """What the person is asked before locaboo_booking_save changes an existing booking."""
+        """What the person is asked before locaboo_booking_save writes: a new booking (where, when,
+        for whom), or what changes about an existing one."""
         booking_id = arguments.get("booking_id")
-        if booking_id is None:
-            return None  # a new booking takes nothing away
         try:
             when = _when(self.zone, *_times(arguments))
         except ToolError:
-            return None  # the call itself refuses these times, before anything is sent
+            return None  # the call itself refuses these times, before anything is sent (nothing to ask)
+        if booking_id is None:
+            resource_id = arguments.get("resource_id")
+            place = _place_names(await self.client.resource_list()).get(resource_id or 0, f"resource {resource_id}")
+            customer = arguments.get("customer")
+            named = [customer.first_name, customer.last_name, customer.company, customer.email] if customer else []
+            whom = f" for {quoted(' '.join(n for n in named if n))}" if any(named) else ""
+            return f"Book Locaboo {quoted(place)} on {_described(when)}{whom}?"
+        what = await _booking_summary(self.client, booking_id)
         moving = when is not None or arguments.get("resource_id") is not None
         status = arguments.get("booking_status")
-        if status is None and not moving:
-            return None  # only the customer changes
-        what = await _booking_summary(self.client, booking_id)
         if status == "Cancel":
             return f"Cancel Locaboo booking {what}? Its time becomes free for others."
         if moving:
             return f"Move Locaboo booking {what} to {_described(when)}? Its current times are replaced."
-        return f"Set Locaboo booking {what} to {status}?"
+        if status is not None:
+            return f"Set Locaboo booking {what} to {status}?"
+        return f"Change the customer of Locaboo booking {what}?"
 
     async def describe_booking(self, **arguments: Any) -> str | None:
         """What the person is asked before locaboo_booking_add books: where, when (Locaboo's wall
@@ -452,14 +458,14 @@ async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
         return str(booking_id)  # the save itself will report what is wrong with the id
     timed = [(i.start, i) for r in booking.resources for i in r.instances if i.start is not None]
     instances = [i for _start, i in sorted(timed, key=lambda pair: pair[0])]
-    parts = [f'"{booking.title}"'] if booking.title else []
+    parts = [quoted(booking.title)] if booking.title else []
     first = instances[0] if instances else None
     if first is not None and first.start is not None and first.end is not None:
         where = f"{first.resource}, " if first.resource else ""
         more = f", +{len(instances) - 1} more" if len(instances) > 1 else ""
         parts.append(f"({where}{first.start.date().isoformat()} {first.start:%H:%M}-{first.end:%H:%M}{more})")
     if booking.customer:
-        parts.append(f"for {booking.customer}")
+        parts.append(f"for {quoted(booking.customer)}")
     return " ".join([str(booking_id), *parts])
 
 
