@@ -14,11 +14,12 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 import jwt
@@ -33,6 +34,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agenda_mcp.server.startup.config import HttpSettings, Settings
+from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 from agenda_mcp.server.transport.web import create_app
 from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from tests.support.loopback import free_port, serve_app, serve_loopback
@@ -222,3 +224,95 @@ def audit_lines(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# -- every vendor on loopback, and a Redis that stops and starts again ----------------------------
+
+
+@dataclass
+class RestartableRedis:
+    """A redis-server on one loopback port and folder that a test stops and starts again, so the
+    replicas keep their AGENDA_MCP_REDIS_URL across the restart. Append-only: a restart keeps what
+    it held, and agenda-mcp need not wait out its duplicate window after it (a Redis without an
+    append-only file may have forgotten recent writes; server/team/shared_state.py `remembers`)."""
+
+    port: int
+    folder: tempfile.TemporaryDirectory[str]
+    process: subprocess.Popen[str] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        assert not self.running, "redis-server is already running"
+        args = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "yes", "--dir", self.folder.name, "--logfile", "", "--daemonize", "no"]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert self.process.stdout is not None
+        seen: list[str] = []
+        for line in self.process.stdout:  # blocks until redis says it is ready (or exits)
+            seen.append(line)
+            if "Ready to accept connections" in line:
+                return
+        self.stop()
+        pytest.fail("redis-server did not start:\n" + "".join(seen[-10:]))
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@contextlib.contextmanager
+def restartable_redis() -> Iterator[RestartableRedis]:
+    redis_binary()  # skips the test when there is none
+    server = RestartableRedis(free_port(), tempfile.TemporaryDirectory(prefix="agenda-mcp-redis-"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.folder.cleanup()
+
+
+def vendor_url(name: str, loopback: str) -> str:
+    """The vendor's `*_BASE_URL` for its simulator served at `loopback`: the sandbox base URL's
+    path (`/v1`, `/APIREST`, `/api/v2`) on the loopback server."""
+    return loopback + urlsplit(load_vendor(name).sandbox().base_url).path
+
+
+def team_settings(loopbacks: Mapping[str, str], **env: str) -> Settings:
+    """Outside sandbox mode, every vendor in `loopbacks` (name -> loopback server of its simulator)
+    with its sandbox credentials and its `*_BASE_URL` pointed there: what `agenda_settings` is for
+    Planaday alone, for any set of vendors."""
+    base = {"AGENDA_MCP_CACHE_DIR": "off"}
+    for name, loopback in loopbacks.items():
+        spec = load_vendor(name)
+        base |= {**spec.sandbox().env, spec.base_url_env: vendor_url(name, loopback)}
+    return Settings.from_env({**base, **env}, retry_backoff=0.0, toolsets=tuple(loopbacks))
+
+
+@asynccontextmanager
+async def simulators_on_loopback(
+    wrap: Callable[[str, ASGIApp], ASGIApp] = lambda _name, app: app,
+    names: Sequence[str] = VENDOR_NAMES,
+) -> AsyncIterator[dict[str, tuple[ASGIApp, str]]]:
+    """Each vendor's simulator made once (`load_vendor(name).sandbox().create_app()`), `wrap`ped in
+    middleware and served on 127.0.0.1: name -> (the wrapped app, its loopback URL). Every replica
+    pointed at it shares its state, like replicas in front of one real vendor account."""
+    async with AsyncExitStack() as stack:
+        served: dict[str, tuple[ASGIApp, str]] = {}
+        for name in names:
+            app = wrap(name, load_vendor(name).sandbox().create_app())
+            served[name] = (app, await stack.enter_async_context(serve_loopback(app)))
+        yield served

@@ -70,7 +70,7 @@ class UncertainWrite(ToolError):
 
 
 class BodyTooLarge(Exception):
-    pass
+    """An answer whose decoded body passed the size limit while it was read (`read_decoded`)."""
 
 
 def path_segment(value: object) -> str:
@@ -283,7 +283,12 @@ class VendorHTTP:
         assert response is not None
         if 200 <= response.status_code < 300:
             return response
-        raise ToolError(self._failure(response, action, is_write, verify_with, hints or {}))
+        message = self._failure(response, action, is_write, verify_with, hints or {})
+        if is_write and _may_have_acted(response, hints or {}):
+            # A 5xx may come from a proxy or a crash after the vendor acted: the write is uncertain,
+            # so the duplicate guard refuses its repeat instead of forgetting it.
+            raise UncertainWrite(message, verify_with)
+        raise ToolError(message)
 
     async def _send(
         self,
@@ -301,7 +306,7 @@ class VendorHTTP:
         )
         streamed = await self.client.send(request, stream=True)
         try:
-            body = await _read_decoded(streamed, MAX_BODY_BYTES)
+            body = await read_decoded(streamed, MAX_BODY_BYTES)
         finally:
             await streamed.aclose()
         kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _DECODED_HEADERS]
@@ -441,9 +446,12 @@ class VendorHTTP:
 _DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
-async def _read_decoded(response: httpx2.Response, limit: int) -> bytes:
+async def read_decoded(response: httpx2.Response, limit: int) -> bytes:
     """The body, decoded (gzip, deflate), never holding much more than `limit` decoded bytes: each
-    raw chunk is unpacked at most up to what is still allowed, so a bomb is refused, not inflated."""
+    raw chunk is unpacked at most up to what is still allowed, so a bomb is refused, not inflated.
+
+    Raises `BodyTooLarge` past `limit`, `httpx2.DecodingError` for a broken or unknown encoding.
+    Public for the other HTTP path that must obey the same cap (server/calendars/fetch.py)."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     decoder: Any = None
     if encoding in ("gzip", "x-gzip"):
@@ -498,6 +506,16 @@ class _Deflate:
             except zlib.error:
                 self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
         return self._decoder.decompress(data, max_length)
+
+
+def _may_have_acted(response: httpx2.Response, hints: Mapping[int, str]) -> bool:
+    """Whether a failed write's answer leaves open that the vendor made the change: a server error
+    (not 501, which says it did nothing; not a rate limit, which is refused before any work; not a
+    status the operation explains itself)."""
+    status = response.status_code
+    if status < 500 or status == 501 or status in hints:
+        return False
+    return not (status == 503 and _reset_in(response) is not None)
 
 
 def _uncertain_tail(verify_with: str | None) -> str:

@@ -258,7 +258,8 @@ class BookableBlock(Span):
 
 def _resource_ids(value: Any) -> Any:
     """`Resources` repeats per linked resource; children are `ResourceId` (one client) or `Id`
-    (another). SAFE CHOICE (reference §4 "Resources children"): accept both."""
+    (another). SAFE CHOICE (reference §4 "Resources children"): accept both. A plain id is the
+    model's own dump read back (a result kept by the duplicate guard and rebuilt on a replica)."""
     if value is None or value == "":
         return []
     items = value if isinstance(value, list) else [value]
@@ -268,6 +269,8 @@ def _resource_ids(value: Any) -> Any:
             found = item.get("ResourceId") or item.get("Id")
             if found:
                 ids.append(found)
+        elif isinstance(item, int | str) and str(item).isdigit():
+            ids.append(int(item))
     return ids
 
 
