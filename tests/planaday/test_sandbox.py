@@ -16,15 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
-from agenda_mcp.tools.planaday.sandbox import (
-    BOOKING_MESSAGES,
-    SANDBOX_API_KEY,
-    SANDBOX_BASE_URL,
-    SANDBOX_ENV,
-    ApiError,
-    PlanadaySandbox,
-    create_app,
-)
+from agenda_mcp.tools.planaday.sandbox import SANDBOX_BASE_URL, SANDBOX_ENV, create_app
+from agenda_mcp.tools.planaday.sandbox.state import BOOKING_MESSAGES, SANDBOX_API_KEY, ApiError, PlanadaySandbox
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 4, 10, 15, tzinfo=AMS)  # a Wednesday; course 101 runs 10-11 March

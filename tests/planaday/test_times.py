@@ -19,9 +19,9 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.app import Agenda, build_agenda
-from agenda_mcp.tools.planaday import sandbox as planaday_sandbox
 from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
-from agenda_mcp.tools.planaday.sandbox import PlanadaySandbox
+from agenda_mcp.tools.planaday.sandbox import app as planaday_app
+from agenda_mcp.tools.planaday.sandbox.state import PlanadaySandbox
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.moments import check_moments
 
@@ -35,7 +35,7 @@ FALL_BACK = date(2027, 10, 31)  # 03:00 -> 02:00
 
 def agenda_at(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Agenda:
     # The simulator anchors its courses on "today"; pin it so the season is known.
-    monkeypatch.setattr(planaday_sandbox, "_default_now", lambda: now)
+    monkeypatch.setattr(planaday_app, "_default_now", lambda: now)
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
 
 

@@ -17,8 +17,10 @@ from agenda_mcp.server.startup.app import Agenda, build_agenda
 from agenda_mcp.server.transport.sandbox import InProcessTransport
 from agenda_mcp.tools.planaday.client import PlanadayClient, connection
 from agenda_mcp.tools.planaday.models import ZONE
-from agenda_mcp.tools.planaday.sandbox import SANDBOX_API_KEY, PlanadaySandbox, create_app
+from agenda_mcp.tools.planaday.sandbox import create_app
+from agenda_mcp.tools.planaday.sandbox.state import SANDBOX_API_KEY, PlanadaySandbox
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.person import Person
 
 pytestmark = pytest.mark.anyio
 TODAY = date.today()
@@ -444,3 +446,35 @@ async def test_course_id_mismatch_is_code_407(agenda: Agenda) -> None:
         with pytest.raises(ToolError) as err:
             await http.json("POST", "booking/101", json_body={"course_id": 102, "students": [SANNE]})
     assert "error 407" in str(err.value)
+
+
+async def test_booking_sends_the_documented_student_fields(agenda: Agenda, client: Client) -> None:
+    # The docs' request example: an existing person by id, a nick name, birth place and country,
+    # and the Code 95 / SOOB flags, each sent under its documented name and type.
+    documented = {
+        "id": 12312312,
+        "nick_name": "Piet",
+        "hometown": "maastricht",
+        "country_of_birth": "Nederland",
+        "process_code95": False,
+        "process_soob": True,
+    }
+    booking = await call_ok(
+        client, "create_planaday_booking", {"course_id": 104, "students": [{**SANNE, **documented}]}
+    )
+    sent = sandbox_of(agenda).booking(booking["booking_id"]).students[0]
+    assert {key: sent.get(key) for key in documented} == documented
+    assert type(sent["id"]) is int and type(sent["process_soob"]) is bool
+    assert booking["students"][0]["id"] == 12312312 and booking["students"][0]["action"] == "reused"
+
+
+async def test_the_booking_question_names_course_session_and_students(agenda: Agenda) -> None:
+    person = Person("accept")
+    second = {**SANNE, "first_name": "Daan", "email": None}
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        await call_ok(client, "create_planaday_booking", {"course_id": 101, "students": [SANNE, second]})
+        session = (await call_ok(client, "list_planaday_course_dayparts", {"course_id": 101}))["dayparts"][0]
+    question = person.asked[0]
+    first = datetime.fromisoformat(session["start"])
+    assert question.startswith("Request Planaday “BHV Basis” (course 101), first session")
+    assert f"{first:%d-%m-%Y %H:%M}" in question and "for “Sanne de Vries”, “Daan de Vries”?" in question

@@ -1,6 +1,6 @@
 """Planaday: training courses, dayparts, materials, labels, locations and bookings of students."""
 
-from agenda_mcp.server.kit.contract import VendorSpec
+from agenda_mcp.server.kit import VendorSpec
 
 VENDOR = VendorSpec(
     name="planaday",

@@ -8,9 +8,7 @@ from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from agenda_mcp.server.kit.contract import Connection
-from agenda_mcp.server.kit.http import VendorHTTP, path_segment
-from agenda_mcp.server.startup.config import ConfigError
+from agenda_mcp.server.kit import ConfigError, Connection, VendorHTTP, path_segment
 from agenda_mcp.tools.planaday.models import (
     BookingChanged,
     BookingCreated,
@@ -102,7 +100,7 @@ class PlanadayClient:
         )
         body = await self._get("course/list", "list courses", params, missing=missing)
         courses = [Course.model_validate(c) for c in body.get("data") or []]
-        return CoursePage(courses=courses, page=page_from(body, offset, len(courses)))
+        return CoursePage(courses=courses, page=page_from(body, offset, len(courses), limit))
 
     async def get_course(self, course_id: int) -> CourseDetail:
         return CourseDetail.model_validate(await self._get(f"course/{course_id}", "get course", missing=NO_COURSE))
@@ -111,26 +109,26 @@ class PlanadayClient:
         params = {"offset": offset, "limit": limit}
         body = await self._get(f"course/{course_id}/dayparts", "list course dayparts", params, missing=NO_COURSE)
         dayparts = [DaypartSummary.model_validate(d) for d in body.get("data") or []]
-        return DaypartPage(dayparts=dayparts, page=page_from(body, offset, len(dayparts)))
+        return DaypartPage(dayparts=dayparts, page=page_from(body, offset, len(dayparts), limit))
 
     async def list_course_materials(
         self, course_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
         body = await self._get(f"course/{course_id}/materials", "list course materials", params, missing=NO_COURSE)
-        return self._materials(body, offset)
+        return self._materials(body, offset, limit)
 
     async def list_daypart_materials(
         self, daypart_id: int, *, label: str | None = None, offset: int = 0, limit: int = 25
     ) -> MaterialPage:
         params = {"offset": offset, "limit": limit, "label": label}
         body = await self._get(f"daypart/{daypart_id}/materials", "list daypart materials", params, missing=NO_DAYPART)
-        return self._materials(body, offset)
+        return self._materials(body, offset, limit)
 
     @staticmethod
-    def _materials(body: dict[str, Any], offset: int) -> MaterialPage:
+    def _materials(body: dict[str, Any], offset: int, limit: int) -> MaterialPage:
         materials = [Material.model_validate(m) for m in body.get("data") or []]
-        return MaterialPage(materials=materials, page=page_from(body, offset, len(materials)))
+        return MaterialPage(materials=materials, page=page_from(body, offset, len(materials), limit))
 
     async def list_course_templates(self) -> list[CourseTemplate]:
         body = await self._get("coursetemplate/list", "list course templates")

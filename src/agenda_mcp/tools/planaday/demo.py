@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from agenda_mcp.server.kit.contract import DemoStep
+from agenda_mcp.server.kit import DemoStep
 
 
 async def run(step: DemoStep) -> None:

@@ -23,8 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from agenda_mcp.server.kit.models import ResultModel, WriteResult
-from agenda_mcp.server.kit.times import Moment, moment, zone_name
+from agenda_mcp.server.kit import Moment, ResultModel, WriteResult, moment, zone_name
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 """Planaday's zone (the docs: date and time data is "stored in Europe/Amsterdam timezone"). The
@@ -344,17 +343,39 @@ class Location(ResultModel):
 
 class Page(ResultModel):
     # The offset and limit asked for are not echoed: the caller knows them.
-    total: int
+    total: int | None = None  # records in all; left out when Planaday does not say
     has_more: bool
 
 
-def page_from(body: dict[str, Any], offset: int, count: int) -> Page:
-    """Paging facts from Planaday's `meta` block; every meta field is optional."""
-    meta = body.get("meta") or {}
-    total = meta.get("records")
-    if not isinstance(total, int):
-        total = offset + count + (1 if (body.get("links") or {}).get("next") else 0)
-    return Page(total=total, has_more=offset + count < total)
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def page_from(body: dict[str, Any], offset: int, count: int, limit: int) -> Page:
+    """Paging facts from Planaday's `meta` block, read as the docs define it: `records` is the number
+    of records in all, `page.total` the number of pages of `page.limit` records and `page.current`
+    the page shown. Every field is optional (the docs' own examples leave `records` and `current`
+    out), and nothing is made up: without `records` the total is unknown.
+
+    `offset` is the one this call sent (0-based) and `count` the rows it got."""
+    meta = body.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    page = meta.get("page")
+    page = page if isinstance(page, dict) else {}
+    records = _count(meta.get("records"))
+    if records is not None:
+        return Page(total=records, has_more=offset + count < records)
+    pages = _count(page.get("total"))
+    if pages is not None:
+        # SAFE CHOICE: the page shown is the vendor's `current`; without it, it is computed from the
+        # offset this call sent (the vendor echoes offsets 0- or 1-based) and the vendor's page size.
+        size = _count(page.get("limit")) or limit
+        current = _count(page.get("current")) or offset // max(size, 1) + 1
+        return Page(has_more=current < pages)
+    links = body.get("links")
+    if isinstance(links, dict) and "next" in links:
+        return Page(has_more=bool(links.get("next")))  # the docs: `next` is "" on the last page
+    return Page(has_more=count >= limit)  # a full page may have more; a short one is the last
 
 
 class CoursePage(ResultModel):
@@ -411,14 +432,18 @@ class Student(BaseModel):
     # require is said once, on the tool's `students` parameter.
     model_config = ConfigDict(extra="forbid")
 
+    id: int | None = Field(None, ge=1, description="a person known in Planaday, to link")
     first_name: str = Field(min_length=1)
     last_name: str = Field(min_length=1)
     email: str | None = None
     phonenumber: str | None = None
     gender: Gender = "u"  # nvt = not applicable, nr = not relevant, u = unknown
     initials: str | None = None
+    nick_name: str | None = None
     prefix: str | None = Field(None, description="e.g. 'van der'")
     date_of_birth: date | None = None
+    hometown: str | None = None
+    country_of_birth: str | None = None
     address: str | None = Field(None, description="street")
     house_number: str | None = None
     house_number_extension: str | None = None
@@ -434,6 +459,8 @@ class Student(BaseModel):
     internal_reference: str | None = None
     remark: str | None = None
     stap_regulation: bool | None = None
+    process_code95: bool | None = None
+    process_soob: bool | None = None
     extrafields: dict[str, str] | None = Field(
         None, description="id from list_planaday_extrafields -> value (several: a|b)"
     )

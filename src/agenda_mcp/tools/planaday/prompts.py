@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agenda_mcp.server.kit.prompts import Workflow, steps, workflow
+from agenda_mcp.server.kit import Workflow, steps, workflow
 
 
 @workflow(

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, WithJsonSchema
 
-from agenda_mcp.server.kit import DateTime, Toolkit, VendorTools, check_period, read, resource, wall_clock, write
+from agenda_mcp.server.kit import (
+    DateTime,
+    Toolkit,
+    VendorTools,
+    check_period,
+    quoted,
+    read,
+    resource,
+    wall_clock,
+    write,
+)
 from agenda_mcp.tools.planaday.client import PlanadayClient
 from agenda_mcp.tools.planaday.models import (
     BOOKING_LABEL_PATTERN,
@@ -57,8 +68,21 @@ class PlanadayTools(VendorTools):
         self.booked: dict[str, str] = {}
 
     async def describe_deletion(self, booking_id: str) -> str:
+        # The id is free text the model gave (Planaday's ids are strings): quoted like any such value.
         what = self.booked.get(booking_id, "a booking request not made in this session")
-        return f"Delete Planaday booking {booking_id} ({what})? Its seats are released; this cannot be undone."
+        return f"Delete Planaday booking {quoted(booking_id)} ({what})? Its seats are released; this cannot be undone."
+
+    async def describe_booking(self, course_id: int, students: list[Student], dayparts: list[int] | None = None) -> str:
+        """What, for whom and when: the course by name and its first booked session, as Planaday has them."""
+        course, when = f"course {course_id}", ""
+        with contextlib.suppress(ToolError):
+            name = (await self.client.get_course(course_id)).name
+            course = f"{quoted(name)} (course {course_id})" if name else course
+        with contextlib.suppress(ToolError):
+            listed = (await self.client.list_course_dayparts(course_id, limit=100)).dayparts
+            starts = [d.start for d in listed if d.start is not None and (not dayparts or d.id in dayparts)]
+            when = f", first session {min(starts):%a %d-%m-%Y %H:%M} ({ZONE.key})" if starts else ""
+        return f"Request Planaday {course}{when} for {_names(students)}? The institute still has to accept it."
 
     @read("ping_planaday", title="Check the Planaday connection")
     async def ping_planaday(self) -> PingResult:
@@ -147,7 +171,13 @@ class PlanadayTools(VendorTools):
         """Planaday: the ids and options for a booking's students[].extrafields."""
         return await self.client.list_extrafields()
 
-    @write("create_planaday_booking", destructive=False, idempotent=False, title="Book students on a course")
+    @write(
+        "create_planaday_booking",
+        destructive=False,
+        idempotent=False,
+        title="Book students on a course",
+        confirm=describe_booking,
+    )
     async def create_planaday_booking(
         self,
         course_id: CourseId,
@@ -196,8 +226,7 @@ class PlanadayTools(VendorTools):
         if notes:
             body["notes"] = notes
         created = await self.client.create_booking(course_id, body)
-        names = ", ".join(f"{s.first_name} {s.last_name}" for s in students)
-        self.booked[created.booking_id] = f"{names} on course {course_id}"
+        self.booked[created.booking_id] = f"{_names(students)} on course {course_id}"
         return created
 
     @write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
@@ -234,6 +263,12 @@ class PlanadayTools(VendorTools):
     )
     async def course_templates(self) -> CourseTemplateList:
         return CourseTemplateList(course_templates=await self.client.list_course_templates())
+
+
+def _names(students: list[Student], shown: int = 5) -> str:
+    """The students as a consent question names them: each name the model gave, quoted."""
+    names = ", ".join(quoted(f"{s.first_name} {s.last_name}") for s in students[:shown])
+    return names + (f" and {len(students) - shown} more" if len(students) > shown else "")
 
 
 def register(kit: Toolkit) -> None:

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 JSON = dict[str, Any]
+Day = date
+"""`date` by another name, for classes whose field `date` hides the type."""
 
 VAT_CODES = {0: 0, 9: 1, 21: 2}  # Planaday: 0 = none, 1 = low (9 %), 2 = high (21 %)
 
@@ -179,7 +181,7 @@ class Daypart:
     status: str = "active"
     description: str = ""
     is_elearning: bool = False
-    date_finish_before: date | None = None
+    date_finish_before: Day | None = None
     material_ids: list[int] = field(default_factory=list)
     attributes: list[Attribute] = field(default_factory=list)
     cost_user: float | None = None
