@@ -158,17 +158,18 @@ async def test_a_background_build_that_fails_is_retried_on_first_use(
     assert attempts == ["planaday", "planaday"]
 
 
-async def test_a_deferred_destructive_tool_still_asks_first(tmp_path: Path) -> None:
+async def test_a_deferred_write_tool_still_asks_first(tmp_path: Path) -> None:
     build_agenda(kept(tmp_path, toolsets=("planaday",)))
     listed = build_agenda(kept(tmp_path, toolsets=("planaday",)))
-    person = Person("decline")
+    person = Person("accept")
     asked = person.asked
 
     async with Client(listed.server, elicitation_callback=person) as client:
         booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [STUDENT]})
+        person.action = "decline"
         result = await client.call_tool("delete_planaday_booking", {"booking_id": booking["booking_id"]})
     assert result.is_error and "Nothing was changed" in error_text(result)
-    assert len(asked) == 1 and booking["booking_id"] in asked[0]
+    assert len(asked) == 2 and "course 104" in asked[0] and booking["booking_id"] in asked[1]
     sandbox = listed.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     assert {b.booking_id: b.status for b in sandbox.bookings}[booking["booking_id"]] != "deleted"
 

@@ -26,9 +26,11 @@ def bookings(agenda: Agenda) -> dict[str, str]:
 
 
 async def book_then_delete(confirm: str, mode: str, person: Person | None) -> tuple[Agenda, str, Any]:
+    """A booking made (and agreed to) first; then the deletion, answered by `person`."""
     agenda = build_agenda(sandbox_settings(toolsets=("planaday",), confirm=confirm))
-    async with Client(agenda.server, mode=mode, elicitation_callback=person) as client:
+    async with Client(agenda.server, mode=mode, elicitation_callback=Person("accept")) as client:
         booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [STUDENT]})
+    async with Client(agenda.server, mode=mode, elicitation_callback=person) as client:
         result = await client.call_tool("delete_planaday_booking", {"booking_id": booking["booking_id"]})
     return agenda, booking["booking_id"], result
 
@@ -143,7 +145,7 @@ async def test_rate_limit_fails_clearly_when_the_wait_would_be_too_long() -> Non
         for _ in range(3):  # the burst
             await call_ok(client, "ping_planaday")
         text = await call_error(client, "ping_planaday")
-    assert "Too many Planaday calls" in text
+    assert "Too many Planaday requests" in text
 
 
 def test_control_characters_are_removed_but_text_is_kept() -> None:
