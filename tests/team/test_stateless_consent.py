@@ -1,8 +1,9 @@
 """The person is asked before any change on the README's team deployment, stateless HTTP, on both
 protocol revisions: a 2026-07-28 client answers the question through an input-required round trip
-whose sealed state any replica opens (they share AGENDA_MCP_SECRET_KEY); a 2025-11-25 client
-cannot be asked there, so the change is refused with a message naming what to change, never
-made silently. Two replicas behind a round-robin balancer, one Planaday simulator on loopback."""
+whose sealed state any replica opens (they share AGENDA_MCP_SECRET_KEY, and Redis, so a question
+reads the same on either); a 2025-11-25 client cannot be asked there, so the change is refused with
+a message naming what to change, never made silently. Two replicas behind a round-robin balancer,
+one Planaday simulator on loopback, a real redis-server."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from agenda_mcp.server.team.shared_state import REDIS_ENV
 from tests.support import call_ok, error_text
 from tests.support.loopback import RoundRobin
 from tests.support.person import Person
-from tests.support.team import BOOKING, RecordingVendor, replicas, vendor_on_loopback
+from tests.support.team import BOOKING, RecordingVendor, redis_server, replicas, vendor_on_loopback
 from tests.support.vendor_cases import REPORT
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -27,16 +29,26 @@ SECRET = {"AGENDA_MCP_SECRET_KEY": "replicas-of-one-team-share-this-key-01234567
 
 @asynccontextmanager
 async def balanced(mode: str, person: Person, **env: str) -> AsyncIterator[tuple[Client, RecordingVendor]]:
-    async with vendor_on_loopback() as (vendor, vendor_url), replicas(2, vendor_url, **env) as urls:
-        ports = [int(url.rsplit(":", 1)[1]) for url in urls]
-        balancer = RoundRobin(ports)
+    with redis_server() as redis:
         async with (
-            httpx2.AsyncClient(transport=balancer, timeout=30) as http,
-            Client(
-                streamable_http_client(f"{urls[0]}/mcp", http_client=http), mode=mode, elicitation_callback=person
-            ) as client,
+            vendor_on_loopback() as (vendor, vendor_url),
+            replicas(2, vendor_url, **{REDIS_ENV: redis.url}, **env) as urls,
+            _balanced_client(urls, mode, person) as client,
         ):
             yield client, vendor
+
+
+@asynccontextmanager
+async def _balanced_client(urls: list[str], mode: str, person: Person) -> AsyncIterator[Client]:
+    """A client whose requests go to the replicas in turn, as a load balancer without sticky sessions."""
+    balancer = RoundRobin([int(url.rsplit(":", 1)[1]) for url in urls])
+    async with (
+        httpx2.AsyncClient(transport=balancer, timeout=30) as http,
+        Client(
+            streamable_http_client(f"{urls[0]}/mcp", http_client=http), mode=mode, elicitation_callback=person
+        ) as client,
+    ):
+        yield client
 
 
 def writes(vendor: RecordingVendor) -> int:

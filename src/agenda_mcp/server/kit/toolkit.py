@@ -17,7 +17,7 @@ import functools
 import inspect
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import FunctionResource, Resource
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
 from agenda_mcp.server.guards import audit, pipeline
 from agenda_mcp.server.guards.arguments import explain, scrub, strict_model, unknown_arguments
@@ -47,6 +47,10 @@ from agenda_mcp.server.team import shared_state
 log = get_logger("agenda_mcp.tools")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 _MARK = "__agenda_mcp_tool__"
+NOTE_SECONDS = 30 * 86_400
+"""How long `Toolkit.remember` keeps a note in shared state: a booking request is usually accepted or
+dropped sooner. Notes name people: they go no further than the deployment's own Redis, and not for longer."""
+MAX_NOTES = 10_000
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,34 @@ class Toolkit:
             settings.dedup_seconds, store=self.shared.writes, wait_limit=settings.http_timeout + 10
         )
         self.vendor = pipeline.Vendor(spec.name, spec.title, self.recent_writes)
+        self._notes: dict[str, str] = {}
+
+    async def remember(self, name: str, value: str) -> None:
+        """Keep something this server learned and a later question names (what it booked, where the
+        vendor cannot be asked) where every replica reads it: the question a person answers must read
+        the same on whichever replica asks it (2026-07-28 re-asks a question whose words changed)."""
+        key = f"{self.spec.name}:note:{name}"
+        if self.shared.cache is not None:
+            try:
+                await self.shared.cache.put(key, value, NOTE_SECONDS)
+                return
+            except shared_state.SharedStateDown as exc:
+                log.warning("%s: a note could not be shared (%s); kept in this process", self.spec.title, exc)
+        self._notes[key] = value
+        while len(self._notes) > MAX_NOTES:
+            del self._notes[next(iter(self._notes))]  # the oldest: a bounded memory, not a ledger
+
+    async def recall(self, name: str) -> str | None:
+        """What `remember` kept under `name`, here or on another replica; None when nothing was."""
+        key = f"{self.spec.name}:note:{name}"
+        if self.shared.cache is not None:
+            try:
+                found = await self.shared.cache.get(key)
+            except shared_state.SharedStateDown:
+                found = None
+            if found is not None and isinstance(found[0], str):
+                return found[0]
+        return self._notes.get(key)
 
     @property
     def sandbox(self) -> bool:
@@ -336,13 +368,14 @@ def strict_tool(
     return registered
 
 
-def tool_result(result: Any, max_bytes: int) -> Any:
+def tool_result(result: Any, max_bytes: int, extra: Sequence[ContentBlock] = ()) -> Any:
     """A result model as the client gets it (server/guards/output.py `encode`): cleaned, masked, capped,
-    compact JSON as the text block (the SDK's indented text costs ~1.4x the tokens)."""
+    compact JSON as the text block (the SDK's indented text costs ~1.4x the tokens). `extra` blocks
+    follow the text (book_slot's iCalendar event); the text block stays first."""
     if not isinstance(result, pydantic.BaseModel):
         return result
     data, text = encode(result, max_bytes)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+    return CallToolResult(content=[TextContent(type="text", text=text), *extra], structured_content=data)
 
 
 class StrictTool(Tool):

@@ -108,9 +108,6 @@ class OnlineAfsprakenTools(VendorTools):
     def __init__(self, kit: Toolkit) -> None:
         super().__init__(kit)
         self.client = OnlineAfsprakenClient(kit.http)
-        # A block cannot be read back by id (reference 2.6), so remember what this server added, to
-        # tell the person what a removal concerns.
-        self.added_blocks: dict[int, str] = {}
 
     async def describe_cancel(self, appointment_id: int, dry_run: bool = False) -> str | None:
         if dry_run:
@@ -123,7 +120,9 @@ class OnlineAfsprakenTools(VendorTools):
         return f"Permanently delete {what}? This cannot be undone (cancel_appointment keeps a record)."
 
     async def describe_block_removal(self, agenda_id: int, block_id: int) -> str:
-        what = self.added_blocks.get(block_id, "a block not added in this session")
+        # A block cannot be read back by id (reference 2.6): what this server added is remembered (on
+        # every replica alike) to tell the person what a removal concerns.
+        what = await self.kit.recall(f"block:{block_id}") or "a block not added by agenda-mcp"
         return f"Remove OnlineAfspraken.nl availability block {block_id} ({what}) from agenda {agenda_id}?"
 
     async def describe_booking(
@@ -587,7 +586,7 @@ class OnlineAfsprakenTools(VendorTools):
         start, end = _wall(date, start_time, end_time)
         assert end is not None  # wall_span was given an end
         block_id = await self.client.add_block(agenda_id, start, end, appointment_type, resource_id)
-        self.added_blocks[block_id] = f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+        await self.kit.remember(f"block:{block_id}", f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}")
         return BlockAdded(block_id=block_id)
 
     @write(

@@ -63,13 +63,12 @@ class PlanadayTools(VendorTools):
     def __init__(self, kit: Toolkit) -> None:
         super().__init__(kit)
         self.client = PlanadayClient(kit.http)
-        # Planaday has no endpoint to read a booking back, so remember what this server booked, to
-        # tell the person whom a deletion concerns.
-        self.booked: dict[str, str] = {}
 
     async def describe_deletion(self, booking_id: str) -> str:
         # The id is free text the model gave (Planaday's ids are strings): quoted like any such value.
-        what = self.booked.get(booking_id, "a booking request not made in this session")
+        # Planaday has no endpoint to read a booking back: what this server booked is remembered (on
+        # every replica alike) to tell the person whom a deletion concerns.
+        what = await self.kit.recall(f"booking:{booking_id}") or "a booking request not made by agenda-mcp"
         return f"Delete Planaday booking {quoted(booking_id)} ({what})? Its seats are released; this cannot be undone."
 
     async def describe_booking(self, course_id: int, students: list[Student], dayparts: list[int] | None = None) -> str:
@@ -226,7 +225,7 @@ class PlanadayTools(VendorTools):
         if notes:
             body["notes"] = notes
         created = await self.client.create_booking(course_id, body)
-        self.booked[created.booking_id] = f"{_names(students)} on course {course_id}"
+        await self.kit.remember(f"booking:{created.booking_id}", f"{_names(students)} on course {course_id}")
         return created
 
     @write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
