@@ -1,5 +1,6 @@
-"""The client set-ups in the repository and the README stay usable: the files parse, point at
-the installed command, and the README's JSON blocks and command lines match what exists."""
+"""The client set-ups in the repository and its documents stay usable: the files parse, point at
+the installed command, and the JSON blocks and command lines of the README and of the pages it
+links for clients and teams (docs/clients.md, docs/team.md) match what exists."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 from agenda_mcp.server.startup.cli import _parser
 
 ROOT = Path(__file__).parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The README, and the pages that took over its client entries and team commands.
+DOCS = "\n".join((ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/clients.md", "docs/team.md"))
 
 
 def test_vscode_workspace_offers_the_sandbox() -> None:
@@ -33,7 +35,7 @@ def test_claude_desktop_team_entry_sends_the_bearer_header_from_its_env() -> Non
 
 
 def test_readme_json_blocks_parse_and_remote_entries_carry_the_bearer_header() -> None:
-    blocks = re.findall(r"```json\n(.*?)```", README, re.S)
+    blocks = re.findall(r"```json\n(.*?)```", DOCS, re.S)
     assert len(blocks) >= 2
     remote = 0
     for block in blocks:
@@ -50,9 +52,9 @@ def test_readme_command_lines_use_only_existing_flags() -> None:
     known = set(re.findall(r"--[a-z-]+", _parser().format_help()))
     used = {
         flag
-        for line in re.findall(r"^.*agenda-mcp(?: |$).*$", README, re.M)
+        for line in re.findall(r"^.*agenda-mcp(?: |$).*$", DOCS, re.M)
         # Only the flags after the command: a launcher's own (uvx --from, docker run --rm) come before it.
         for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]+", re.split(r"agenda-mcp(?: |$)", line)[-1])
     }
     assert {"--transport", "--stateless", "--sandbox"} <= used
-    assert used <= known, f"README uses flags the CLI does not have: {used - known}"
+    assert used <= known, f"the documents use flags the CLI does not have: {used - known}"
