@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from mcp_types import PromptReference, ResourceTemplateReference
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference
 
 from agenda_mcp.server.slots.service import TEMPLATE_URI
 from agenda_mcp.server.startup.app import build_agenda
@@ -60,8 +61,9 @@ async def test_the_slots_template_completes_what_across_vendors() -> None:
 async def test_arguments_that_name_no_vendor_thing_get_nothing() -> None:
     async with Client(build_agenda(sandbox_settings()).server) as client:
         when = await complete(client, PromptReference(type="ref/prompt", name="book_appointment"), "when", "di")
-        other = await complete(client, PromptReference(type="ref/prompt", name="no_such_prompt"), "x", "a")
-    assert when == [] and other == []
+        with pytest.raises(MCPError) as unknown:
+            await complete(client, PromptReference(type="ref/prompt", name="no_such_prompt"), "x", "a")
+    assert when == [] and unknown.value.error.code == INVALID_PARAMS
 
 
 async def test_completions_come_from_the_cache() -> None:

@@ -5,15 +5,23 @@ cancellation and "move appointment 7" into a second booking, so every tool refus
 it does not know, before anything is sent, naming the closest valid one. Other validation
 failures become one short line per field in words: no pydantic dumps, no model names, no links,
 and a refused value is never repeated at length.
+
+A boolean is JSON `true` or `false`, nothing else: pydantic's lax mode would read "yes", "on", "1",
+"false" (a string), 0 and 1 as booleans, so `dry_run: "no"` would quietly become a real run and
+`all_pages: "false"` a crawl. `strict_model` makes every boolean, at any depth, strict.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import CoreConfig, CoreSchema, SchemaValidator
+
+from agenda_mcp.server.guards.output import clean
 
 SHOWN_CHARS = 80
 """At most this much of an argument's value is repeated in a validation message."""
@@ -22,13 +30,88 @@ ECHO_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 """...and is at most this long: an error is read by the model, not a way to echo megabytes back."""
 MAX_LINES = 8
+NAME_CHARS = 48
+"""An identifier the caller sent (a tool, prompt or resource name) is echoed back at most this long."""
 _SECRET_WORDS = ("password", "secret", "token")
 
 
 def strict_model(model: type[BaseModel]) -> type[BaseModel]:
-    """`model` refusing unknown keys (and saying so in its JSON Schema: additionalProperties false)."""
+    """`model` refusing unknown keys (and saying so in its JSON Schema: additionalProperties false),
+    and taking only JSON true/false for every boolean in it, nested models and lists included.
+
+    The booleans are strict in this model's validator alone, built from a copy of its core schema:
+    the nested models keep their own (lax) validators for every other use, and the JSON Schema is
+    the same."""
     config = ConfigDict(extra="forbid")
-    return type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+    strict: type[BaseModel] = type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+    strict.__pydantic_validator__ = _strict_validator(strict.__pydantic_core_schema__)
+    return strict
+
+
+_BUILDING = threading.Lock()
+
+
+def _strict_validator(schema: CoreSchema) -> SchemaValidator:
+    """A validator for `schema` with every bool schema in it strict.
+
+    pydantic-core builds the validator of a model node from the model class's own finished
+    validator when the class says it is complete (`__pydantic_complete__`), which would bring the
+    lax booleans back, for this class and every nested one. So those classes say "not complete"
+    while this validator is built, under a lock (vendors may be built in a worker thread), and
+    complete again right after; nothing else of theirs changes."""
+    copied = _strict_booleans(schema)
+    classes = {id(cls): cls for cls in _model_classes(copied)}.values()
+    with _BUILDING:
+        marked = [cls for cls in classes if cls.__dict__.get("__pydantic_complete__") is True]
+        try:
+            for cls in marked:
+                cls.__pydantic_complete__ = False
+            return SchemaValidator(copied, _model_config(copied))
+        finally:
+            for cls in marked:
+                cls.__pydantic_complete__ = True
+
+
+def _strict_booleans(node: Any) -> Any:
+    """A copy of a core schema with `strict` set on every bool schema (model classes, validator
+    functions and other leaves are shared, not copied)."""
+    if isinstance(node, dict):
+        copied = {key: _strict_booleans(value) for key, value in node.items()}
+        if copied.get("type") == "bool":
+            copied["strict"] = True
+        return copied
+    if isinstance(node, list):
+        return [_strict_booleans(item) for item in node]
+    return node
+
+
+def _model_classes(node: Any) -> Iterator[type[Any]]:
+    if isinstance(node, dict):
+        if node.get("type") in ("model", "dataclass") and isinstance(node.get("cls"), type):
+            yield node["cls"]
+        for value in node.values():
+            yield from _model_classes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _model_classes(item)
+
+
+def _model_config(schema: Any) -> CoreConfig | None:
+    while isinstance(schema, dict) and schema.get("type") == "definitions":
+        schema = schema.get("schema")
+    config = schema.get("config") if isinstance(schema, dict) else None
+    return config if isinstance(config, dict) else None  # type: ignore[return-value]
+
+
+def shown_name(name: object) -> str:
+    """An identifier the caller sent, as an error message may repeat it: without control, bidi or
+    zero-width characters, on one line, and at most NAME_CHARS long (a 1 MB tool name is not echoed)."""
+    text = str(name)
+    cut = len(text) > NAME_CHARS * 4
+    text = " ".join(clean(text[: NAME_CHARS * 4]).split())
+    if cut or len(text) > NAME_CHARS:
+        text = text[: NAME_CHARS - 1] + "…"
+    return text
 
 
 def unknown_arguments(tool: str, arguments: Mapping[str, Any], known: Sequence[str]) -> str | None:
@@ -80,14 +163,19 @@ def _long_strings(value: Any, depth: int = 0) -> list[str]:
 
 def explain(tool: str, error: ValidationError, schema: Mapping[str, Any]) -> str:
     """`tool: ...` and one line per field, for arguments that failed validation."""
+    return f"{tool}: invalid arguments; nothing was sent.\n" + "\n".join(field_lines(error, schema))
+
+
+def field_lines(error: ValidationError, schema: Mapping[str, Any]) -> list[str]:
+    """One line per field in words (at most MAX_LINES and a count of the rest); `schema` is the
+    input schema, for the "did you mean" of an unknown nested key."""
     lines: list[str] = []
     for item in error.errors(include_url=False):
         line = _line(item, schema)
         if line not in lines:
             lines.append(line)
     more = len(lines) - MAX_LINES
-    lines = lines[:MAX_LINES] + ([f"... and {more} more"] if more > 0 else [])
-    return f"{tool}: invalid arguments; nothing was sent.\n" + "\n".join(lines)
+    return lines[:MAX_LINES] + ([f"... and {more} more"] if more > 0 else [])
 
 
 def _line(item: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
@@ -125,8 +213,8 @@ _WORDS = {
     "int_from_float": "is not a whole number",
     "float_parsing": "is not a number",
     "float_type": "is not a number",
-    "bool_parsing": "is not true or false",
-    "bool_type": "is not true or false",
+    "bool_parsing": "is not a boolean; use JSON true or false (no quotes, not 1 or 0)",
+    "bool_type": "is not a boolean; use JSON true or false (no quotes, not 1 or 0)",
     "string_type": "is not text",
     "date_parsing": "is not a date; use YYYY-MM-DD",
     "date_from_datetime_parsing": "is not a date; use YYYY-MM-DD",

@@ -38,7 +38,7 @@ from agenda_mcp.server.startup.listing import DeferredResource, DeferredTool, re
 from agenda_mcp.server.startup.listing_cache import ListingCache, Listings
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, check_toolsets, load_vendor
 from agenda_mcp.server.team.keys import derived_key
-from agenda_mcp.server.transport.rehearsal import rehearse
+from agenda_mcp.server.transport.errors import protocol_errors
 from agenda_mcp.server.transport.sandbox import InProcessTransport, SandboxFaults, SandboxLatency
 
 log = get_logger("agenda_mcp.app")
@@ -84,9 +84,6 @@ class Agenda:
         """Set once tools/list has been answered: the cue to build the vendors in the background."""
         self.warmed = anyio.Event()
         """Set when the background build has tried every vendor."""
-        self.rehearse_stdio = False
-        """Set by the command when it serves stdio: once the vendors are built, the request path is
-        rehearsed in the background (server/transport/rehearsal.py)."""
         self._warming = False
 
     def build(self, name: str) -> VendorRuntime:
@@ -121,24 +118,9 @@ class Agenda:
                 await self.runtime(name)
             except Exception as exc:
                 log.warning("building %s in the background failed (%s); the first call will retry", name, exc)
-        if self.rehearse_stdio:
-            await self._rehearse()
         # On the event loop (a collection holds the GIL wherever it runs), while the model reads the list.
         heap.settle()
         self.warmed.set()
-
-    async def _rehearse(self) -> None:
-        """Once per process; a rehearsal that fails costs the first call its speed, nothing else."""
-        self.rehearse_stdio = False
-        tools = (tool for runtime in self.vendors.values() for tool in runtime.toolkit.tools)
-        tool = next((t.name for t in tools if t.annotations is not None and t.annotations.read_only_hint), None)
-        if tool is None:
-            return
-        try:
-            if not await rehearse(self.server, tool):
-                log.debug("the rehearsal of %s was not answered as expected", tool)
-        except Exception as exc:
-            log.debug("the rehearsal of %s failed (%s)", tool, exc)
 
     async def tool(self, vendor: str, name: str) -> Tool:
         runtime = await self.runtime(vendor)
@@ -164,7 +146,7 @@ class Agenda:
                     await _connect(self._open, runtime)
             self._holders += 1
         try:
-            if self._warming or self.warmed.is_set() or (self.cached is None and not self.rehearse_stdio):
+            if self._warming or self.warmed.is_set() or self.cached is None:
                 yield {}  # nothing to do in the background, or another session does it
             else:
                 self._warming = True
@@ -274,6 +256,7 @@ def build_agenda(
     if slot_service is not None:
         register_slots(slot_service, agenda.server)
     _signal_listing(agenda)
+    agenda.server.middleware.append(protocol_errors(agenda.server))  # spec error codes, names echoed cut
     for spec in specs:
         for prompt in spec.prompts({entry["name"] for entry in listings[spec.name]["tools"]}):
             agenda.server.add_prompt(prompt)

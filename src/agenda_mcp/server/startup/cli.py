@@ -102,8 +102,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         agenda = build_agenda(settings)
     except ConfigError as exc:
         sys.exit(f"agenda-mcp: {exc}")
-    agenda.rehearse_stdio = True
-    anyio.run(agenda.server.run_stdio_async)
+    from agenda_mcp.server.transport.stdio import serve_stdio
+
+    anyio.run(serve_stdio, agenda.server)  # the SDK's stdio, with unreadable lines answered
 
 
 if __name__ == "__main__":

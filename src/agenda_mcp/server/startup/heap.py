@@ -3,7 +3,7 @@
 Building the vendors leaves tens of thousands of objects that live as long as the process (tool
 models, schemas, clients) beside the garbage of building them. Left alone, the next full
 collection walks all of them during some early tool call: ~90 ms with the four vendors built,
-where the bare SDK's heap costs little (README, Performance). So once the vendors are built, at a
+where the bare SDK's heap costs little (docs/performance.md). So once the vendors are built, at a
 moment nobody waits for (before serving, or in the background after the listing), the garbage is
 collected and what is left is frozen (`gc.freeze`): later collections no longer walk it.
 
