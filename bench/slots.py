@@ -35,6 +35,8 @@ class Path:
     result_tokens: float = 0.0
     indented_tokens: float = 0.0
     """The same results as the SDK's default indented text would have cost."""
+    attached_tokens: float = 0.0
+    """Embedded resources beside the text (book_slot's iCalendar event), which a host may show the model."""
 
     async def call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         result = await self.client.call_tool(name, arguments)
@@ -43,6 +45,9 @@ class Path:
             raise RuntimeError(f"bench: {name} failed: {text}")
         self.calls.append(name)
         self.result_tokens += _tokens(text)
+        # book_slot's iCalendar event follows its JSON text, as an embedded resource: counted apart.
+        attached = "".join(getattr(getattr(block, "resource", None), "text", "") for block in result.content[1:])
+        self.attached_tokens += _tokens(attached)
         self.indented_tokens += _tokens(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
         data: dict[str, Any] = result.structured_content
         return data
@@ -289,6 +294,48 @@ def _agenda() -> Any:
     return build_agenda(Settings.from_env({**env, "AGENDA_MCP_SANDBOX": "1"}))
 
 
+async def both_free_row() -> Row:
+    """ "When can I get a haircut?" means when the salon is free AND I am: find_slots reads the
+    person's calendars (the sandbox's demo person: a dentist appointment in the coming week) and
+    leaves out what clashes, book_slot adds the booking to their calendar. Two calls, as without a
+    calendar; the row holds what the calendar costs in tokens against the same two calls without it."""
+    from mcp import Client
+
+    from agenda_mcp.server.calendars.sandbox import dentist_day
+
+    day = dentist_day(date.today())
+    find = {"what": "knippen dames", "date_from": str(day), "date_to": str(day), "preferred": f"{day}T17:00"}
+    paths: dict[bool, Path] = {}
+    left_out = others = 0
+    for mine in (False, True):
+        async with Client(_agenda().server) as client:
+            path = paths[mine] = Path(client)
+            found = await path.call("find_slots", {**find, "respect_my_calendar": mine, "limit": 50})
+            if mine:
+                if found["preferred"]["free"] or "Tandarts" not in found["preferred"].get("why", ""):
+                    raise RuntimeError(f"bench: the dentist appointment was not seen: {found['preferred']}")
+                left_out = others - len(found["slots"])
+            else:
+                others = len(found["slots"])
+            booked = await path.call(
+                "book_slot", {"slot": found["slots"][0]["slot"], "name": ANNA.name, "email": ANNA.email}
+            )
+            if mine and not str(booked.get("calendar", "")).startswith("added to"):
+                raise RuntimeError(f"bench: the booking was not added to the calendar: {booked.get('calendar')}")
+    with_calendar, without = paths[True], paths[False]
+    return Row(
+        "when am I and the salon both free",
+        f"{len(with_calendar.calls)} calls, {with_calendar.result_tokens:,.0f} tokens",
+        f"{without.result_tokens:,.0f} without the calendar",
+        with_calendar.result_tokens / without.result_tokens,
+        1.25,
+        "x",
+        f"find_slots with the person's calendars + book_slot adding the event: {left_out} of {others} slots "
+        f"that day left out as busy, the wanted 17:00 explained; the attached iCalendar event is "
+        f"{with_calendar.attached_tokens:,.0f} tokens more",
+    )
+
+
 async def slot_rows() -> list[Row]:
     vendor_calls = slot_calls = 0
     vendor_results = slot_results = 0.0
@@ -340,6 +387,7 @@ async def slot_rows() -> list[Row]:
             f"results + the definitions of the tools each path uses ({sum(slot_list.values()):,.0f} vs "
             f"{sum(vendor_list.values()):,.0f} listed)",
         ),
+        await both_free_row(),
         Row(
             "text block: compact JSON",
             f"{compact:,.0f} tokens",

@@ -34,8 +34,7 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic_core import PydanticSerializationError
 
-from agenda_mcp.server.guards.refusal import Refused
-from agenda_mcp.server.kit.http import UncertainWrite
+from agenda_mcp.server.guards.errors import Refused, UncertainWrite
 
 AUDIT_ENV = "AGENDA_MCP_AUDIT_LOG"
 READ_SCOPE = "agenda:read"

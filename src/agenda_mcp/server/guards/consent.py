@@ -27,8 +27,8 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
 from pydantic import BaseModel, Field
 
+from agenda_mcp.server.guards.errors import Refused
 from agenda_mcp.server.guards.output import clean
-from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.startup.config import ConfirmMode
 
 Describe = Callable[..., Awaitable[str | None]]

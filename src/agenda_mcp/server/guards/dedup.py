@@ -19,9 +19,8 @@ from typing import Any
 
 import anyio
 
+from agenda_mcp.server.guards.errors import Refused, UncertainWrite
 from agenda_mcp.server.guards.redaction import get_logger
-from agenda_mcp.server.guards.refusal import Refused
-from agenda_mcp.server.kit.http import UncertainWrite
 from agenda_mcp.server.team.shared_state import MemoryWrites, Seen, SharedStateDown, WriteStore
 
 log = get_logger("agenda_mcp.dedup")

@@ -11,7 +11,11 @@ becomes a clear `ToolError`. A write, in this order:
    store unreachable nothing is sent;
 4. one deadline for all of the call's vendor requests (server/kit/http.py `call_deadline`);
 5. a crash inside agenda-mcp after the request may have gone out is an uncertain write, never a
-   "failed" that invites a retry.
+   "failed" that invites a retry;
+6. once it is done, the watchers of this server's writes are told (`watch_writes`), by the write's
+   key (the tool and its arguments): a cancellation that undoes something they made (the calendar
+   event of a booking, server/calendars/service.py) lets them undo their part. They cannot change
+   or fail the write.
 
 The rate budget is taken per vendor request, in the HTTP layer, so a tool that fans out or pages
 waits for it request by request.
@@ -20,9 +24,10 @@ waits for it request by request.
 from __future__ import annotations
 
 import secrets
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pydantic
 from mcp.server.mcpserver.exceptions import ToolError
@@ -30,8 +35,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from agenda_mcp.server.guards import audit
 from agenda_mcp.server.guards.consent import require_consent
 from agenda_mcp.server.guards.dedup import RecentWrites
+from agenda_mcp.server.guards.errors import UncertainWrite
 from agenda_mcp.server.guards.redaction import get_logger
-from agenda_mcp.server.kit.http import UncertainWrite, call_deadline
+from agenda_mcp.server.kit.http import call_deadline
 from agenda_mcp.server.startup.config import Settings
 
 log = get_logger("agenda_mcp.tools")
@@ -45,6 +51,24 @@ class Vendor:
     name: str
     title: str
     writes: RecentWrites
+
+
+class WriteWatcher(Protocol):
+    """Told of every write of one server (its `settings`) that was done; see `watch_writes`."""
+
+    settings: Settings
+
+    async def write_done(self, vendor: Vendor, tool: str, key: str) -> None:
+        """`key` is the write's duplicate-guard key: `RecentWrites.key(tool, arguments as JSON)`."""
+
+
+_watchers: weakref.WeakSet[Any] = weakref.WeakSet()
+"""Weak: a server that is gone (tests build many) stops being told without unregistering."""
+
+
+def watch_writes(watcher: WriteWatcher) -> None:
+    """Tell `watcher` of each write of its server (the same `settings` object) once it is done."""
+    _watchers.add(watcher)
 
 
 async def read(settings: Settings, vendor: Vendor, tool: str, call: Callable[[], Awaitable[Any]]) -> Any:
@@ -76,10 +100,20 @@ async def write(
             result, repeated = await vendor.writes.run(
                 key, guarded, tool=tool, repeat_result=create, result_type=result_type, keep=keep, window=window
             )
+            await _tell_watchers(settings, vendor, tool, key)
         entry.finished(result, repeated=repeated)
     if repeated:
         log.info("%s: identical call within the window; returning the first result", tool)
     return result, repeated
+
+
+async def _tell_watchers(settings: Settings, vendor: Vendor, tool: str, key: str) -> None:
+    """After a write is done: a watcher's failure is logged, never the write's."""
+    for watcher in [w for w in _watchers if w.settings is settings]:
+        try:
+            await watcher.write_done(vendor, tool, key)
+        except Exception as exc:
+            log.warning("%s: a follow-up of the write failed (%s)", tool, what_failed(exc))
 
 
 async def answer_shape(title: str, what: str, call: Callable[[], Awaitable[Any]]) -> Any:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import anyio
 
+from agenda_mcp.server.guards.errors import Refused
 from agenda_mcp.server.guards.redaction import get_logger
-from agenda_mcp.server.guards.refusal import Refused
 from agenda_mcp.server.team.shared_state import Budget, SharedStateDown
 
 log = get_logger("agenda_mcp.ratelimit")

@@ -11,9 +11,10 @@
 
 from agenda_mcp.server.guards.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
 from agenda_mcp.server.guards.consent import Describe, quoted
+from agenda_mcp.server.guards.errors import UncertainWrite
 from agenda_mcp.server.guards.redaction import call_secrets, redact
 from agenda_mcp.server.kit.contract import Connection, DemoStep, SandboxSpec, VendorSpec
-from agenda_mcp.server.kit.http import ErrorDetail, UncertainWrite, VendorHTTP, path_segment
+from agenda_mcp.server.kit.http import ErrorDetail, VendorHTTP, path_segment
 from agenda_mcp.server.kit.models import HHMM, ResultModel, WriteResult
 from agenda_mcp.server.kit.paging import fetch_pages, pages_within
 from agenda_mcp.server.kit.prompts import Workflow, steps, workflow

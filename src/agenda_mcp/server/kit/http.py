@@ -29,6 +29,7 @@ import httpx2
 from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp import USER_AGENT
+from agenda_mcp.server.guards.errors import UncertainWrite
 from agenda_mcp.server.guards.redaction import get_logger, install_log_redaction, redact, register_secrets
 from agenda_mcp.server.kit.contract import Connection
 
@@ -58,15 +59,6 @@ def call_deadline(seconds: float) -> Iterator[None]:
         yield
     finally:
         _call_deadline.reset(token)
-
-
-class UncertainWrite(ToolError):
-    """A write that may or may not have reached the vendor. `verify_with` names the tool that shows
-    whether it happened; the duplicate guard refuses an identical repeat for a while."""
-
-    def __init__(self, message: str, verify_with: str | None = None) -> None:
-        super().__init__(message)
-        self.verify_with = verify_with
 
 
 class BodyTooLarge(Exception):

@@ -11,6 +11,12 @@ Booking goes through the one write pipeline (server/guards/pipeline.py) of the v
 names: the person's yes first, then the audit line, the shared duplicate guard and the deadline;
 inside it, the customer's own booking of that slot is looked up before anything is written, the
 slot is checked once more, and only then booked.
+
+With the person's own calendars configured (server/calendars/), `find_slots` reads them while it
+asks the vendors, leaves out every slot that overlaps one of their busy times (with an optional
+buffer), and says which calendars could not be read and that the slots were not checked against
+them. Every booking comes back as an iCalendar event, and is added to the writable calendar after
+the person's yes (the question says so).
 """
 
 from __future__ import annotations
@@ -23,9 +29,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import pydantic
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import Completion, PromptReference, ResourceTemplateReference
 
+from agenda_mcp.server.calendars.busy import Busy
+from agenda_mcp.server.calendars.events import booking_event, booking_uid
+from agenda_mcp.server.calendars.service import BusyRead, CalendarService, conflict
 from agenda_mcp.server.guards import pipeline
 from agenda_mcp.server.guards.cache import Cached, cache_seconds
 from agenda_mcp.server.guards.consent import quoted
@@ -33,7 +44,15 @@ from agenda_mcp.server.guards.dedup import RecentWrites
 from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.http import call_deadline
 from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, fold
-from agenda_mcp.server.slots.results import CancelWith, Preferred, Slot, SlotBooking, SlotsFound
+from agenda_mcp.server.slots.results import (
+    BusyTime,
+    CancelWith,
+    Preferred,
+    Slot,
+    SlotBooking,
+    SlotsFound,
+    SlotsWithBusy,
+)
 from agenda_mcp.server.slots.signer import SlotSigner, Token, same_ref
 from agenda_mcp.server.team.keys import derived_key
 
@@ -55,6 +74,8 @@ DEFAULT_LIMIT = 6
 MAX_LIMIT = 50
 NEAREST = 5
 """Alternatives offered when the wanted moment, or the slot being booked, is not free."""
+MAX_BUSY = 50
+"""Busy times listed at most (each costs the model ~30 tokens); slots are checked against all of them."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -75,8 +96,10 @@ def slot_vendors(specs: list[VendorSpec]) -> list[SlotVendor]:
 
 
 class SlotService:
-    def __init__(self, agenda: Agenda, vendors: list[SlotVendor]) -> None:
+    def __init__(self, agenda: Agenda, vendors: list[SlotVendor], calendars: CalendarService | None = None) -> None:
         self.agenda = agenda
+        self.calendars = calendars
+        """The person's own calendars (AGENDA_MCP_CALENDARS, or the sandbox's); None: none configured."""
         self.vendors = {v.name: v for v in vendors}
         self.settings = agenda.settings
         self.signer = SlotSigner(derived_key(agenda.settings, agenda.specs.values(), "slot token"))
@@ -151,6 +174,8 @@ class SlotService:
         latest: time | None,
         preferred: datetime | None,
         limit: int,
+        respect_my_calendar: bool = True,
+        buffer: int = 0,
     ) -> SlotsFound:
         today = datetime.now(self.settings.tz).date()
         if preferred is not None and preferred.date() < today:
@@ -170,22 +195,46 @@ class SlotService:
             raise ToolError(f"latest {latest:%H:%M} is not after earliest {earliest:%H:%M}; widen the time of day.")
         names = [vendor] if vendor else list(self.vendors)
         query = SlotQuery(what, first, last, earliest, latest, duration, preferred, limit=MAX_LIMIT)
-        offers, found, skipped = await self.find(query, names)
+        mine: BusyRead | None = None
+        if self.calendars is not None and respect_my_calendar:
+            (offers, found, skipped), mine = await self._find_and_read(query, names, first, last, buffer)
+        else:
+            offers, found, skipped = await self.find(query, names)
+        pad = timedelta(minutes=buffer)
+        dropped: list[tuple[Offer, Busy]] = []
+        if mine is not None:
+            clashes = [(pair, conflict(mine.busy, pair[1].start, pair[1].end, pad)) for pair in offers]
+            offers = [pair for pair, clash in clashes if clash is None]
+            dropped = [(pair[1], clash) for pair, clash in clashes if clash is not None]
         ranked = _ranked(offers, preferred)
         shown = ranked[:limit] if preferred else sorted(_spread(ranked)[:limit], key=lambda p: (p[1].start, p[0]))
         slots = [self.slot(name, offer) for name, offer in shown]
         notes = [f"{self.vendors[name].title}: {n}" for name, f in found.items() for n in f.notes]
-        result = SlotsFound(
+        unread = {f"calendar {name}": why for name, why in (mine.skipped if mine else {}).items()}
+        result = (SlotsWithBusy if self.calendars is not None else SlotsFound)(
             slots=slots,
             total=len(ranked),
             timezones={
                 self.vendors[n].title: f.zone for n, f in found.items() if f.zone and any(n == m for m, _ in shown)
             },
             notes=notes if notes and (not slots or preferred) else None,
-            skipped=skipped or None,
+            skipped={**skipped, **unread} or None,
         )
+        if isinstance(result, SlotsWithBusy) and mine is not None:
+            offered = {o.start.astimezone(self.settings.tz).date() for _, o in ranked} | {
+                o.start.astimezone(self.settings.tz).date() for o, _ in dropped
+            }
+            listed, more = self._busy_shown(mine.busy, sorted(offered))
+            result.busy = listed or None
+            if more:
+                notes.append(f"busy lists the first {MAX_BUSY} of your {MAX_BUSY + more} busy times; all were checked")
+                result.notes = notes
         if preferred is not None:
             result.preferred = _preferred(preferred, ranked, query, notes)
+            clash = _busy_at(preferred, dropped, mine, pad)
+            if clash is not None and not result.preferred.free:
+                why = self._clash(clash, preferred, buffer)
+                result.preferred = Preferred(moment=preferred, free=False, why=why)
         if len(ranked) > limit:
             result.note = (
                 f"{limit} of {len(ranked)} shown ({'nearest first' if preferred else 'spread over the days'}); "
@@ -193,6 +242,11 @@ class SlotService:
             )
         elif not ranked and len(skipped) == len(names):
             result.note = "No vendor could be asked (see skipped); nothing is known about free times. Try again later."
+        elif not ranked and dropped:
+            result.note = (
+                f"Every free time found from {first} to {last} clashes with your own calendar (see busy); "
+                "try other days, or other times of day."
+            )
         elif not ranked:
             searched = ", ".join(self.vendors[n].title for n in names if self.vendors[n].title not in skipped)
             result.note = (
@@ -200,7 +254,88 @@ class SlotService:
                 + (f" matching {what!r}" if what else "")
                 + ". Try other words for what (a type, room or course name), a longer period, or no time-of-day bounds."
             )
+        if mine is not None and mine.skipped:
+            # Fail closed and say so: an unread calendar's times are unknown, never free.
+            unread_names = ", ".join(sorted(mine.skipped))
+            warning = (
+                f"NOT checked against your calendar {unread_names} (could not be read, see skipped): "
+                "you may be busy at some of these times; ask the person before booking."
+            )
+            result.note = f"{result.note} {warning}" if result.note else warning
         return result
+
+    async def _find_and_read(
+        self, query: SlotQuery, names: list[str], first: date, last: date, buffer: int
+    ) -> tuple[tuple[list[tuple[str, Offer]], dict[str, Found], dict[str, str]], BusyRead]:
+        """The vendors and the person's calendars asked at once, under the one call deadline."""
+        assert self.calendars is not None
+        calendars = self.calendars
+        tz = self.settings.tz
+        # A day more on each side than the days searched: vendors keep their own zones, and a
+        # slot at 23:30 in Berlin is on the next day in New York; and the buffer reaches out further.
+        margin = timedelta(days=1, minutes=buffer)
+        start = datetime.combine(first, time(0), tzinfo=tz) - margin
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz) + margin
+        answers: dict[str, Any] = {}
+
+        async def vendors() -> None:
+            answers["found"] = await self.find(query, names)
+
+        async def mine() -> None:
+            answers["mine"] = await calendars.busy(start, end)
+
+        with call_deadline(self.settings.http_timeout):
+            try:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(vendors)
+                    tg.start_soon(mine)
+            except BaseExceptionGroup as group:
+                if len(group.exceptions) == 1:
+                    raise group.exceptions[0] from None
+                raise
+        return answers["found"], answers["mine"]
+
+    def _busy_shown(self, busy: list[Busy], days: list[date]) -> tuple[list[BusyTime], int]:
+        """The person's busy times on the days searched that have free slots (before their own busy
+        times were taken out), in their zone, for the slot picker to grey out: a day without slots
+        needs none, and every busy time costs the model tokens. Also how many more there were."""
+        tz = self.settings.tz
+        spans = [
+            (datetime.combine(day, time(0), tzinfo=tz), datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz))
+            for day in days
+        ]
+        shown = [
+            b
+            for b in busy
+            if any(b.overlaps(*span) or (b.start == b.end and span[0] <= b.start < span[1]) for span in spans)
+        ]
+        listed = [
+            BusyTime(
+                start=b.start.astimezone(tz).replace(microsecond=0),
+                end=b.end.astimezone(tz).replace(microsecond=0),
+                what=_cut(b.summary),
+                calendar=b.source,
+            )
+            for b in shown[:MAX_BUSY]
+        ]
+        return listed, max(0, len(shown) - MAX_BUSY)
+
+    def _clash(self, busy: Busy, wanted: datetime, buffer: int) -> str:
+        """Why the wanted moment is not offered: `you have “Tandarts” 10:00–10:30 (calendar work)`."""
+        tz = self.settings.tz
+        start, end = busy.start.astimezone(tz), busy.end.astimezone(tz)
+        day = wanted.astimezone(tz).date()
+        if start.time() == end.time() == time(0) and end > start:
+            days = (end.date() - start.date()).days
+            span = "all day" if days == 1 else f"from {start:%Y-%m-%d} to {end - timedelta(days=1):%Y-%m-%d}"
+        elif start.date() == end.date() == day:
+            span = f"{start:%H:%M}–{end:%H:%M}"
+        else:
+            span = f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+        what = f"you have {quoted(busy.summary, 60)}" if busy.summary else "you are busy"
+        pad = f", and you asked for {buffer} min around it" if buffer else ""
+        # The calendar is always named: the person may not know which of theirs holds it.
+        return f"{what} {span} (calendar {busy.source}){pad}"
 
     # -- book -----------------------------------------------------------------------------------
 
@@ -249,7 +384,70 @@ class SlotService:
         booking: SlotBooking = result
         if repeated:
             booking = booking.model_copy(update={"repeated": True})
-        return booking.model_copy(update={"sandbox": self.settings.sandbox})
+        booking = booking.model_copy(update={"sandbox": self.settings.sandbox})
+        if booking.booked and booking.ids:
+            # After the vendor's booking, outside its pipeline: nothing here can undo or
+            # "uncertain" it. The person said yes to a question that named the calendar.
+            booking = await self._with_event(booking, token, kit)
+        return booking
+
+    async def _with_event(self, booking: SlotBooking, token: Token, kit: Toolkit) -> SlotBooking:
+        """The booking as an iCalendar event (returned beside the result), added to the writable
+        calendar and remembered under its cancel write, which removes it again."""
+        assert booking.ids is not None
+        uid = booking_uid(token.vendor, kit.http.connection.base_url, booking.ids)
+        lines = [
+            f"Booked with {booking.vendor} through agenda-mcp for {booking.customer}.",
+            "Booking: " + ", ".join(f"{key} {value}" for key, value in booking.ids.items()) + ".",
+        ]
+        if booking.cancel_with is not None:
+            arguments = json.dumps(booking.cancel_with.arguments, ensure_ascii=False, default=str)
+            lines.append(f"Cancel with {booking.cancel_with.tool} {arguments}.")
+        if self.settings.sandbox:
+            lines.append("Sandbox: nothing real is booked.")
+        where = ", ".join(x for x in (booking.where, booking.who) if x) or None
+        summary = booking.what or f"Booking with {booking.vendor}"
+        stamp = datetime.now(UTC)
+
+        def event(method: Any) -> bytes:
+            return booking_event(
+                uid,
+                booking.start,
+                booking.end,
+                self.settings.timezone,
+                summary,
+                where,
+                "\n".join(lines),
+                method=method,
+                stamp=stamp,
+            )
+
+        try:
+            published, stored = event("PUBLISH"), event(None)
+        except ValueError as exc:  # a vendor's booking with no length: no event, the booking stands
+            log.warning("book_slot: no calendar event for the booking (%s)", exc)
+            return booking
+        outcome = None
+        if self.calendars is not None:
+            key = self._cancel_key(kit, booking.cancel_with) if booking.cancel_with is not None else None
+            outcome = await self.calendars.store(token.vendor, uid, stored, cancel_key=key, until=booking.end)
+        return booking.with_event(
+            f"agenda://bookings/{uid}.ics", published.decode(), outcome.message if outcome else None
+        )
+
+    @staticmethod
+    def _cancel_key(kit: Toolkit, cancel: CancelWith) -> str:
+        """The duplicate-guard key the cancel tool's call will carry (server/kit/toolkit.py): its
+        arguments as the tool receives them, defaults filled in, so exactly that call matches."""
+        arguments: dict[str, Any] = dict(cancel.arguments)
+        tool = next((t for t in kit.tools if t.name == cancel.tool), None)
+        if tool is not None:
+            try:
+                arguments = tool.fn_metadata.validate_arguments(arguments)
+            except pydantic.ValidationError:
+                log.warning("book_slot: %s does not take the arguments its booking names", cancel.tool)
+            arguments = {k: v for k, v in arguments.items() if k != "consent" and not isinstance(v, Context)}
+        return RecentWrites.key(cancel.tool, pydantic.TypeAdapter(dict).dump_python(arguments, mode="json"))
 
     async def _book(self, token: Token, module: SlotsModule, kit: Toolkit, customer: Customer) -> SlotBooking:
         start, end = token.start, token.end
@@ -337,9 +535,11 @@ class SlotService:
             what, gone = f"the {vendor} slot", " It may have been taken meanwhile; then nothing is booked."
         contact = f"{quoted(name)} {quoted(email)}" + (f", phone {quoted(phone)}" if phone else "")
         sandbox = " (sandbox: nothing real is booked)" if self.settings.sandbox else ""
+        writable = self.calendars.writable if self.calendars is not None else None
+        calendar = f" It is also added to your calendar {writable.name}." if writable is not None else ""
         return (
             f"Book {what} on {WEEKDAYS[start.weekday()]} {start:%Y-%m-%d %H:%M}-{end:%H:%M} with {vendor} "
-            f"for {contact}?{gone}{sandbox}"
+            f"for {contact}?{gone}{calendar}{sandbox}"
         )
 
     # -- completions ----------------------------------------------------------------------------
@@ -400,6 +600,23 @@ def _ranked(offers: list[tuple[str, Offer]], preferred: datetime | None) -> list
     if preferred is None:
         return ordered
     return sorted(ordered, key=lambda pair: abs((pair[1].start - preferred).total_seconds()))
+
+
+def _busy_at(wanted: datetime, dropped: list[tuple[Offer, Busy]], mine: BusyRead | None, pad: timedelta) -> Busy | None:
+    """The busy time that keeps the wanted moment from being offered: the clash of a slot offered
+    at exactly that moment, else one that covers the moment itself."""
+    if mine is None:
+        return None
+    at = next((clash for offer, clash in dropped if offer.start == wanted), None)
+    return at or conflict(mine.busy, wanted, wanted + timedelta(minutes=1), pad)
+
+
+def _cut(text: str | None, limit: int = 60) -> str | None:
+    """An event title as the busy list shows it: on one line, and short (it costs the model tokens)."""
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _preferred(wanted: datetime, ranked: list[tuple[str, Offer]], query: SlotQuery, notes: list[str]) -> Preferred:

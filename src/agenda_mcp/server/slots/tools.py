@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import date, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -21,7 +21,7 @@ from agenda_mcp.server.kit.slots import Customer
 from agenda_mcp.server.kit.times import Clock, DateTime, TimeOfDay, wall_clock
 from agenda_mcp.server.kit.toolkit import ask_first, strict_tool, tool_result
 from agenda_mcp.server.slots.picker import APP_URI
-from agenda_mcp.server.slots.results import SlotBooking, SlotsFound
+from agenda_mcp.server.slots.results import SlotBooking, SlotsFound, SlotsWithBusy
 from agenda_mcp.server.slots.service import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_LIMIT, PROMPT, TEMPLATE_URI, SlotService
 from agenda_mcp.server.startup.registry import VENDOR_NAMES, load_vendor
 
@@ -48,9 +48,16 @@ def without_availability() -> str:
     return f" ({' and '.join(names)} {'has' if len(names) == 1 else 'have'} no availability)"
 
 
+WITH_CALENDAR = " Leaves out times you are busy in your own calendar."
+"""Added to find_slots' description when the person's calendars are configured (AGENDA_MCP_CALENDARS)."""
+CALENDAR_PARAMETERS = ("respect_my_calendar", "buffer")
+"""find_slots parameters offered only with calendars configured: without, the tool list does not grow."""
+
+
 BOOK_DESCRIPTION = (
     "agenda-mcp: book a slot from find_slots for a customer (found or created by e-mail); checks it is "
-    "still free and asks the person first. Returns the vendor's ids and the tool that cancels it."
+    "still free and asks the person first. Returns the vendor's ids, the tool that cancels it and an "
+    "iCalendar event."
 )
 
 
@@ -114,6 +121,10 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
         latest: Annotated[TimeOfDay | None, Field(description="latest end, HH:MM local")] = None,
         preferred: Annotated[DateTime | None, Field(description="moment wanted; nearest first")] = None,
         limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="slots to show")] = DEFAULT_LIMIT,
+        respect_my_calendar: Annotated[
+            bool, Field(description="leave out times you are busy in your own calendar")
+        ] = True,
+        buffer: Annotated[int, Field(ge=0, le=120, description="minutes kept free around your busy times")] = 0,
     ) -> SlotsFound:
         wanted = None
         if preferred is not None:
@@ -128,13 +139,17 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
             _time_of_day(latest, "latest"),
             wanted,
             limit,
+            respect_my_calendar,
+            buffer,
         )
 
+    calendars = service.calendars is not None
     registered = [
         _tool(
             find_slots,
             "find_slots",
-            FIND_DESCRIPTION.format(titles=titles, without=without_availability()),
+            FIND_DESCRIPTION.format(titles=titles, without=without_availability())
+            + (WITH_CALENDAR if calendars else ""),
             ToolAnnotations(
                 title="Find free slots",
                 read_only_hint=True,
@@ -145,6 +160,8 @@ def tools(service: SlotService, *, read_only: bool) -> list[Tool]:
             service,
             meta={"ui": {"resourceUri": APP_URI}},
             local_types={"VendorName": VendorName},
+            drop=() if calendars else CALENDAR_PARAMETERS,
+            returns=SlotsWithBusy if calendars else SlotsFound,
         )
     ]
     if read_only:
@@ -201,17 +218,27 @@ def _tool(
     meta: dict[str, Any] | None = None,
     confirm: Describe | None = None,
     local_types: dict[str, Any] | None = None,
+    drop: Collection[str] = (),
+    returns: Any = None,
 ) -> Tool:
     """A StrictTool as the toolkit publishes a vendor's (strict arguments, lean schemas, the consent
     question, the result encoded once), for a tool that belongs to no single vendor. Its body runs
-    the same pipeline as every vendor tool (server/guards/pipeline.py)."""
+    the same pipeline as every vendor tool (server/guards/pipeline.py).
+
+    `drop` leaves parameters out of what is published (their defaults apply); `returns` replaces
+    the published result model (its outputSchema)."""
     signature = inspect.signature(fn, eval_str=True, locals=local_types)
-    if confirm is not None:
-        signature = signature.replace(parameters=[p for p in signature.parameters.values() if p.name != "consent"])
+    hidden = {*drop, "consent"} if confirm is not None else set(drop)
+    signature = signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name not in hidden],
+        return_annotation=returns if returns is not None else signature.return_annotation,
+    )
     limit = service.settings.max_result_kb * 1024
 
     async def tool(**kwargs: Any) -> Any:
-        return tool_result(await fn(**kwargs), limit)  # exactly as every vendor tool's result
+        result = await fn(**kwargs)
+        # Exactly as every vendor tool's result; a booking's iCalendar event follows the JSON text.
+        return tool_result(result, limit, result.attachments() if isinstance(result, SlotBooking) else ())
 
     tool.__name__ = name
     tool.__signature__ = signature  # type: ignore[attr-defined]  # the SDK reads the published signature

@@ -23,6 +23,7 @@ from mcp.server.mcpserver.tools import Tool
 from starlette.types import ASGIApp
 
 from agenda_mcp import __version__
+from agenda_mcp.server.calendars.service import CalendarService, calendar_service
 from agenda_mcp.server.guards.cache import cache_hints
 from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.contract import VendorSpec
@@ -63,6 +64,8 @@ class Agenda:
 
     server: MCPServer
     """Set by build_agenda once the tools are known."""
+    calendars: CalendarService | None = None
+    """The person's own calendars (server/calendars/), when configured and find_slots is offered."""
 
     def __init__(
         self, settings: Settings, specs: list[VendorSpec], missing: dict[str, list[str]], cache: ListingCache | None
@@ -232,7 +235,9 @@ def build_agenda(
 
     # find_slots / book_slot span the vendors that have availability (server/slots/service.py).
     with_slots = slot_vendors(specs)
-    slot_service = SlotService(agenda, with_slots) if with_slots else None
+    # ... and, with the person's calendars (server/calendars/), only when they and the vendors are free.
+    calendars = agenda.calendars = calendar_service(settings, agenda) if with_slots else None
+    slot_service = SlotService(agenda, with_slots, calendars) if with_slots else None
     if slot_service is not None:
         tools += slot_tools(slot_service, read_only=settings.read_only)
 

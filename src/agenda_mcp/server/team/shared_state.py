@@ -95,6 +95,9 @@ class SharedCache(Protocol):
 
     async def put(self, key: str, value: Any, seconds: float) -> None: ...
 
+    async def pop(self, key: str) -> Any:
+        """The cached JSON value, removed in the same atomic step (None when there was none)."""
+
 
 @dataclass(frozen=True)
 class SharedState:
@@ -379,6 +382,12 @@ class RedisState:
     async def put(self, key: str, value: Any, seconds: float) -> None:
         text = pydantic.TypeAdapter(Any).dump_json(value).decode()
         await self._do(self._redis.set(PREFIX + "cache:" + key, text, px=max(1, int(seconds * 1000))))
+
+    async def pop(self, key: str) -> Any:
+        # GETDEL (Redis 6.2, Valkey): one replica alone gets a value that is used once (a booking's
+        # calendar event, removed when the booking is cancelled).
+        raw = await self._do(self._redis.getdel(PREFIX + "cache:" + key))
+        return None if raw is None else json.loads(raw)
 
 
 def _dumped(result: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ request that still arrives on an open connection.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlunsplit
 
@@ -254,7 +255,9 @@ def serve(app: Starlette, settings: Settings, http: HttpSettings) -> None:
     # sse-starlette (the SDK's SSE responses) ends every open stream the moment uvicorn is told to
     # exit, which would cut off tool calls in flight along with the idle streams; `Drain` ends
     # only the idle ones.
-    AppStatus.disable_automatic_graceful_drain()
+    # (sse-starlette leaves it unannotated; this is the shape it has.)
+    disable_drain: Callable[[], None] = AppStatus.disable_automatic_graceful_drain
+    disable_drain()
     drain = Drain(app)
     config = uvicorn.Config(
         drain,
