@@ -14,9 +14,10 @@ A boolean is JSON `true` or `false`, nothing else: pydantic's lax mode would rea
 from __future__ import annotations
 
 import difflib
+import inspect
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import CoreConfig, CoreSchema, SchemaValidator
@@ -35,7 +36,10 @@ NAME_CHARS = 48
 _SECRET_WORDS = ("password", "secret", "token")
 
 
-def strict_model(model: type[BaseModel]) -> type[BaseModel]:
+M = TypeVar("M", bound=BaseModel)
+
+
+def strict_model(model: type[M]) -> type[M]:
     """`model` refusing unknown keys (and saying so in its JSON Schema: additionalProperties false),
     and taking only JSON true/false for every boolean in it, nested models and lists included.
 
@@ -43,7 +47,7 @@ def strict_model(model: type[BaseModel]) -> type[BaseModel]:
     the nested models keep their own (lax) validators for every other use, and the JSON Schema is
     the same."""
     config = ConfigDict(extra="forbid")
-    strict: type[BaseModel] = type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+    strict: type[M] = type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
     strict.__pydantic_validator__ = _strict_validator(strict.__pydantic_core_schema__)
     return strict
 
@@ -100,7 +104,7 @@ def _model_config(schema: Any) -> CoreConfig | None:
     while isinstance(schema, dict) and schema.get("type") == "definitions":
         schema = schema.get("schema")
     config = schema.get("config") if isinstance(schema, dict) else None
-    return config if isinstance(config, dict) else None  # type: ignore[return-value]
+    return cast(CoreConfig, config) if isinstance(config, dict) else None
 
 
 def shown_name(name: object) -> str:
@@ -299,3 +303,9 @@ def _shown(value: Any) -> str:
     if len(text) > SHOWN_CHARS:
         text = text[: SHOWN_CHARS - 1] + "…"
     return repr(text) if isinstance(value, str) else text
+
+
+def with_signature(fn: Callable[..., Any], signature: inspect.Signature) -> None:
+    """Give `fn` the signature the SDK builds its tool or resolver from (`inspect.signature` honours
+    `__signature__`): a published tool's parameters, a resolver's tool arguments by name."""
+    fn.__signature__ = signature  # type: ignore[attr-defined]  # any function takes it; `Callable` cannot say so

@@ -68,8 +68,8 @@ class Cached(Generic[T]):
         self._fetch = fetch
         self._seconds = seconds
         self._lock = anyio.Lock()
-        self._value: T | None = None
-        self._expires: float | None = None
+        self._kept: tuple[T, float] | None = None
+        """The value and when it stops being fresh."""
         self._shared = shared
         """Redis shared by the replicas (server/team/shared_state.py): one vendor call per entry for all."""
         self._key = key
@@ -78,10 +78,10 @@ class Cached(Generic[T]):
         if self._seconds <= 0:
             return await self._fetch()
         async with self._lock:
-            if self._expires is None or clock() >= self._expires:
-                self._value, fresh_for = await self._load()
-                self._expires = clock() + fresh_for
-            return self._value  # type: ignore[return-value]  # set above whenever _expires is
+            if self._kept is None or clock() >= self._kept[1]:
+                value, fresh_for = await self._load()
+                self._kept = (value, clock() + fresh_for)
+            return self._kept[0]
 
     async def _load(self) -> tuple[T, float]:
         """From the shared cache for as long as it stays fresh there, else from the vendor. Without

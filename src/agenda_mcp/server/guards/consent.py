@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
 from pydantic import BaseModel, Field
 
+from agenda_mcp.server.guards.arguments import with_signature
 from agenda_mcp.server.guards.errors import Refused
 from agenda_mcp.server.guards.output import clean
 from agenda_mcp.server.startup.config import ConfirmMode
@@ -110,7 +111,7 @@ def consent_parameter(
         if p.annotation is not Context and p.name != "ctx"
     ]
     answer = Consent | Unasked | Elicit[Consent]
-    ask.__signature__ = inspect.Signature(parameters, return_annotation=answer)  # type: ignore[attr-defined]
+    with_signature(ask, inspect.Signature(parameters, return_annotation=answer))
     ask.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": answer}
     ask.__qualname__ = f"confirm_{tool_name}"
     return inspect.Parameter(

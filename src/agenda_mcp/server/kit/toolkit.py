@@ -30,7 +30,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
 from agenda_mcp.server.guards import audit, pipeline
-from agenda_mcp.server.guards.arguments import explain, scrub, strict_model, unknown_arguments
+from agenda_mcp.server.guards.arguments import explain, scrub, strict_model, unknown_arguments, with_signature
 from agenda_mcp.server.guards.attachments import FilePolicy
 from agenda_mcp.server.guards.cache import Cached, cache_seconds
 from agenda_mcp.server.guards.consent import Describe, consent_parameter, quoted
@@ -341,7 +341,7 @@ def _plain(value: Any) -> str:
 def ask_first(tool: Callable[..., Any], name: str, signature: inspect.Signature, confirm: Describe, mode: Any) -> None:
     """Give `tool` the consent parameter the SDK fills by asking the person (server/guards/consent.py)."""
     consent = consent_parameter(name, signature, confirm, mode)
-    tool.__signature__ = signature.replace(parameters=[*signature.parameters.values(), consent])  # type: ignore[attr-defined]
+    with_signature(tool, signature.replace(parameters=[*signature.parameters.values(), consent]))
     tool.__annotations__ = {**tool.__annotations__, "consent": consent.annotation}
 
 
@@ -358,7 +358,7 @@ def strict_tool(
     made = StrictTool.from_function(tool, name=name, description=description, annotations=annotations, meta=meta)
     registered = cast(StrictTool, made)  # from_function builds `cls`, though the SDK annotates it `Tool`
     arguments = strict_model(registered.fn_metadata.arg_model)
-    registered.fn_metadata.arg_model = arguments  # type: ignore[assignment]
+    registered.fn_metadata.arg_model = arguments
     registered.parameters = lean_input(arguments.model_json_schema(by_alias=True))
     if registered.fn_metadata.output_schema is not None:
         registered.fn_metadata.output_schema = lean_output(registered.fn_metadata.output_schema)

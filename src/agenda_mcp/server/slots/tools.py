@@ -15,6 +15,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp_types import Completion, ToolAnnotations
 from pydantic import Field
 
+from agenda_mcp.server.guards.arguments import with_signature
 from agenda_mcp.server.guards.consent import Describe
 from agenda_mcp.server.kit.prompts import steps
 from agenda_mcp.server.kit.slots import Customer
@@ -241,7 +242,7 @@ def _tool(
         return tool_result(result, limit, result.attachments() if isinstance(result, SlotBooking) else ())
 
     tool.__name__ = name
-    tool.__signature__ = signature  # type: ignore[attr-defined]  # the SDK reads the published signature
+    with_signature(tool, signature)
     tool.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     tool.__annotations__["return"] = signature.return_annotation
     if confirm is not None:

@@ -16,6 +16,7 @@ import anyio
 import httpx2
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
+from mcp.server.context import CallNext, HandlerResult
 from mcp.server.mcpserver import MCPServer, RequestStateSecurity
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.resources import Resource
@@ -285,14 +286,14 @@ async def _connect(stack: AsyncExitStack, runtime: VendorRuntime) -> None:
 
 def _signal_listing(agenda: Agenda) -> None:
     """Tell the agenda when a client has its tool list (see Agenda.warm)."""
-    listed = agenda.server.list_tools
 
-    async def list_tools() -> Any:
-        tools = await listed()
-        agenda.listed.set()
-        return tools
+    async def listed(ctx: Any, call_next: CallNext) -> HandlerResult:
+        result = await call_next(ctx)
+        if ctx.method == "tools/list":
+            agenda.listed.set()
+        return result
 
-    agenda.server.list_tools = list_tools  # type: ignore[method-assign]
+    agenda.server.middleware.append(listed)
 
 
 def _registered(spec: VendorSpec, settings: Settings) -> VendorRuntime:

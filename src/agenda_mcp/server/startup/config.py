@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -74,7 +74,7 @@ class Settings:
             log_level=parse_log_level(env.get("AGENDA_MCP_LOG_LEVEL", "").strip() or "INFO"),
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
             http_timeout=_int(env, "AGENDA_MCP_HTTP_TIMEOUT", 20, 1, 300),
-            confirm=_choice(env, "AGENDA_MCP_CONFIRM", ("auto", "always", "never"), "auto"),  # type: ignore[arg-type]
+            confirm=cast(ConfirmMode, _choice(env, "AGENDA_MCP_CONFIRM", get_args(ConfirmMode), "auto")),
             dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
             rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
             max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),
@@ -152,7 +152,7 @@ def parse_log_level(raw: str) -> LogLevel:
     level = raw.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise ConfigError(f"AGENDA_MCP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {raw!r})")
-    return level  # type: ignore[return-value]
+    return cast(LogLevel, level)  # checked against the same names just above
 
 
 # -- serving over HTTP (`--transport http`) --------------------------------------------------

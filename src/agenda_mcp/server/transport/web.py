@@ -20,6 +20,7 @@ request that still arrives on an open connection.
 from __future__ import annotations
 
 import hmac
+import socket
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlunsplit
@@ -245,9 +246,9 @@ class _GracefulServer(uvicorn.Server):
         super().__init__(config)
         self.drain = drain
 
-    async def shutdown(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.drain.start()
-        await super().shutdown(sockets=sockets)  # type: ignore[arg-type]
+        await super().shutdown(sockets=sockets)
 
 
 def serve(app: Starlette, settings: Settings, http: HttpSettings) -> None:
