@@ -5,7 +5,7 @@
   (bench/bare_fetch.py) that makes the same request and returns the vendor's JSON untouched. The
   ratio is what agenda-mcp's models, time conversion, hygiene and encoding cost per record.
 - First call: agenda-mcp started with a kept tool list builds no vendor at start; it builds them
-  in the background once tools/list is answered (server/startup/app.py Agenda.warm). The first call,
+  in the background once tools/list is answered (server/startup/app.py AgendaServer.warm). The first call,
   made two seconds after the host's listings (a model takes longer than that to choose a tool),
   is held against the second, made two seconds after the first.
 - Early calls: the slowest of the first calls after a start against their median. A full garbage

@@ -10,7 +10,7 @@ import anyio
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.transport.sandbox import FAULT_MODES
 from tests.support import error_text, sandbox_settings
 from tests.support.vendor_cases import CASES, REPORT, VendorCase
@@ -20,7 +20,7 @@ TIMEOUT = 0.5
 RETRIED = {"502", "503", "504", "reset", "slow"}  # what a read tries again (3 attempts in all)
 
 
-def _agenda(vendor: str) -> Agenda:
+def _agenda(vendor: str) -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=(vendor,), http_timeout=TIMEOUT))
 
 

@@ -21,7 +21,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from agenda_mcp.server.kit.schema import undeclared
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.registry import VENDOR_NAMES
 from tests.support import error_text, sandbox_settings
 from tests.support.moments import check_moments
@@ -127,7 +127,9 @@ class Session:
     def __init__(self, portal: BlockingPortal, vendor: str) -> None:
         self.portal = portal
         # A high rate limit: the fuzzer is meant to hammer; the bucket has its own tests.
-        self.agenda: Agenda = build_agenda(sandbox_settings(toolsets=(vendor,), rate_limit=100_000, http_timeout=5))
+        self.agenda: AgendaServer = build_agenda(
+            sandbox_settings(toolsets=(vendor,), rate_limit=100_000, http_timeout=5)
+        )
         self.client = Client(self.agenda.server)
         # Entered and left in one task inside the portal, as the client's cancel scopes need.
         self._open = portal.wrap_async_context_manager(self.client)

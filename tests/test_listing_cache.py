@@ -17,7 +17,7 @@ from mcp.server.mcpserver import MCPServer
 
 import agenda_mcp.server.startup.app as app_module
 from agenda_mcp.server.startup import listing_cache
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.server.startup.listing_cache import ListingCache, listing_key
 from agenda_mcp.server.startup.registry import load_vendor
@@ -65,10 +65,10 @@ async def test_a_kept_listing_lists_exactly_what_building_lists(tmp_path: Path, 
 def no_warming(monkeypatch: pytest.MonkeyPatch) -> None:
     """Building on first use, seen alone: without the background build that follows a listing."""
 
-    async def idle(self: Agenda) -> None:
+    async def idle(self: AgendaServer) -> None:
         return None
 
-    monkeypatch.setattr(Agenda, "warm", idle)
+    monkeypatch.setattr(AgendaServer, "warm", idle)
 
 
 @pytest.mark.usefixtures("no_warming")
@@ -246,7 +246,7 @@ async def test_a_listing_that_does_not_match_the_code_is_dropped_at_first_use(
 def test_a_start_with_a_kept_listing_imports_no_vendor_code(tmp_path: Path) -> None:
     env = {"AGENDA_MCP_SANDBOX": "1", "AGENDA_MCP_CACHE_DIR": str(tmp_path)}
     script = (
-        "import json, sys; from agenda_mcp.server.startup.app import Agenda, build_agenda; "
+        "import json, sys; from agenda_mcp.server.startup.app import AgendaServer, build_agenda; "
         "from agenda_mcp.server.startup.config import Settings;"
         f"agenda = build_agenda(Settings.from_env({env!r}));"
         "print(json.dumps([agenda.cached is not None, "

@@ -12,7 +12,7 @@ from mcp import Client
 from agenda_mcp.server.guards.dedup import RecentWrites
 from agenda_mcp.server.guards.output import cap, clean, size_of
 from agenda_mcp.server.guards.ratelimit import TokenBucket
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.person import Person
 
@@ -20,12 +20,12 @@ pytestmark = pytest.mark.anyio
 STUDENT = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl"}
 
 
-def bookings(agenda: Agenda) -> dict[str, str]:
+def bookings(agenda: AgendaServer) -> dict[str, str]:
     sandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return {b.booking_id: b.status for b in sandbox.bookings}
 
 
-async def book_then_delete(confirm: str, mode: str, person: Person | None) -> tuple[Agenda, str, Any]:
+async def book_then_delete(confirm: str, mode: str, person: Person | None) -> tuple[AgendaServer, str, Any]:
     """A booking made (and agreed to) first; then the deletion, answered by `person`."""
     agenda = build_agenda(sandbox_settings(toolsets=("planaday",), confirm=confirm))
     async with Client(agenda.server, mode=mode, elicitation_callback=Person("accept")) as client:

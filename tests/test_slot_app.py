@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from agenda_mcp.server.slots.picker import APP_URI
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import call_ok, sandbox_settings
 from tests.support.loopback import serve_loopback
 from tests.support.person import Person
@@ -80,7 +80,9 @@ window.addEventListener("message", async (event) => {
 
 
 @asynccontextmanager
-async def hosted(agenda: Agenda, client: Client, arguments: dict[str, Any], calls: list[dict]) -> AsyncIterator[str]:
+async def hosted(
+    agenda: AgendaServer, client: Client, arguments: dict[str, Any], calls: list[dict]
+) -> AsyncIterator[str]:
     app_html = (await client.read_resource(APP_URI)).contents[0].text  # type: ignore[union-attr]
     result = await client.call_tool("find_slots", arguments)
     found = {"arguments": arguments, "result": result.model_dump(mode="json", by_alias=True, exclude_none=True)}

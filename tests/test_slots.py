@@ -17,7 +17,7 @@ import mcp_types
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.schemas import output_schemas, validated
 from tests.support.vendor_cases import REPORT
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.anyio
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def state(agenda: Agenda, vendor: str) -> Any:
+def state(agenda: AgendaServer, vendor: str) -> Any:
     return agenda.vendors[vendor].sandbox_app.state.sandbox  # type: ignore[union-attr]
 
 
@@ -98,7 +98,7 @@ async def onlineafspraken_twin(client: Client, slot: dict[str, Any], person: Per
     return saved["appointment_id"]
 
 
-def onlineafspraken_record(agenda: Agenda, appointment_id: int) -> tuple[Any, ...]:
+def onlineafspraken_record(agenda: AgendaServer, appointment_id: int) -> tuple[Any, ...]:
     sandbox = state(agenda, "onlineafspraken")
     a = sandbox.appointments[appointment_id]
     customer = sandbox.customer(a.customer_id)
@@ -124,7 +124,7 @@ async def locaboo_twin(client: Client, slot: dict[str, Any], person: Person) -> 
     return (await call_ok(client, "locaboo_booking_add", arguments))["booking_id"]
 
 
-def locaboo_record(agenda: Agenda, booking_id: int) -> tuple[Any, ...]:
+def locaboo_record(agenda: AgendaServer, booking_id: int) -> tuple[Any, ...]:
     sandbox = state(agenda, "locaboo")
     b = sandbox.booking(booking_id)
     customer = sandbox.customers[b.customer_id]
@@ -141,7 +141,7 @@ async def planaday_twin(client: Client, slot: dict[str, Any], person: Person) ->
     ]
 
 
-def planaday_record(agenda: Agenda, booking_id: str) -> tuple[Any, ...]:
+def planaday_record(agenda: AgendaServer, booking_id: str) -> tuple[Any, ...]:
     b = state(agenda, "planaday").booking(booking_id)
     students = [(s.get("first_name"), s.get("last_name"), s.get("email")) for s in b.students]
     return (b.course_id, sorted(b.daypart_ids), students, b.seats, b.is_payed, b.creating_source)
@@ -154,7 +154,9 @@ TWINS = {
 }
 
 
-async def assert_same_as_vendor_tools(agenda: Agenda, slot: dict[str, Any], booked: dict[str, Any], person: Person):
+async def assert_same_as_vendor_tools(
+    agenda: AgendaServer, slot: dict[str, Any], booked: dict[str, Any], person: Person
+):
     twin, record, id_key = TWINS[slot["vendor"]]
     other = build_agenda(sandbox_settings())
     async with Client(other.server) as client:
@@ -167,11 +169,11 @@ async def assert_same_as_vendor_tools(agenda: Agenda, slot: dict[str, Any], book
 
 
 @pytest.fixture
-def agenda() -> Agenda:
+def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings())
 
 
-async def test_salon_appointment_in_two_calls(agenda: Agenda) -> None:
+async def test_salon_appointment_in_two_calls(agenda: AgendaServer) -> None:
     """ "When can Anna come in next week for a women's cut?" — OnlineAfspraken.nl."""
     tuesday = next_weekday(1)
     async with Client(agenda.server) as client:
@@ -190,7 +192,7 @@ async def test_salon_appointment_in_two_calls(agenda: Agenda) -> None:
     assert record[3].astimezone(AMSTERDAM).strftime("%H:%M") == "09:00"
 
 
-async def test_room_for_an_evening(agenda: Agenda) -> None:
+async def test_room_for_an_evening(agenda: AgendaServer) -> None:
     """ "Is a seminar room free Thursday evening, two hours?" — Locaboo, a German venue."""
     thursday = next_weekday(3)
     async with Client(agenda.server) as client:
@@ -215,7 +217,7 @@ async def test_room_for_an_evening(agenda: Agenda) -> None:
     ]
 
 
-async def test_course_seat(agenda: Agenda) -> None:
+async def test_course_seat(agenda: AgendaServer) -> None:
     """ "Which BHV course still has a seat in the coming month?" — Planaday."""
     first = next_weekday(0)
     async with Client(agenda.server) as client:
@@ -232,7 +234,7 @@ async def test_course_seat(agenda: Agenda) -> None:
     }
 
 
-async def test_preferred_time_taken_offers_the_nearest(agenda: Agenda) -> None:
+async def test_preferred_time_taken_offers_the_nearest(agenda: AgendaServer) -> None:
     """The wanted time is taken: the answer says so and why, and the nearest free time comes first."""
     first = next_weekday(1)
     async with Client(agenda.server) as client:
@@ -271,7 +273,7 @@ async def test_preferred_time_taken_offers_the_nearest(agenda: Agenda) -> None:
 
 
 @pytest.mark.parametrize(("month", "offset"), [(7, "+02:00"), (1, "+01:00")], ids=["summer", "winter"])
-async def test_summer_and_winter_dates_keep_the_wall_clock(agenda: Agenda, month: int, offset: str) -> None:
+async def test_summer_and_winter_dates_keep_the_wall_clock(agenda: AgendaServer, month: int, offset: str) -> None:
     """Saal Rhein at 19:00 in July and in January: the offset changes, Locaboo's wall clock does not."""
     day = next_month(month)
     async with Client(agenda.server) as client:
@@ -286,7 +288,7 @@ async def test_summer_and_winter_dates_keep_the_wall_clock(agenda: Agenda, month
     assert [(r, s.strftime("%H:%M")) for r, s, _ in instances] == [(ref_of(slot)["p"], "19:00")]
 
 
-async def test_accents_in_the_question_and_the_name(agenda: Agenda) -> None:
+async def test_accents_in_the_question_and_the_name(agenda: AgendaServer) -> None:
     """`fohnen` finds "Knippen en föhnen"; Zoë Müller-Lüdenscheidt is booked with her accents."""
     thursday = next_weekday(3)
     async with Client(agenda.server) as client:
@@ -307,7 +309,7 @@ async def first_slot(client: Client, **find: Any) -> dict[str, Any]:
     return found["slots"][0]
 
 
-async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: Agenda) -> None:
+async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: AgendaServer) -> None:
     thursday = next_weekday(3)
     async with Client(agenda.server) as client:
         slot = await first_slot(client, what="uitgroei kleuren", date_from=str(thursday), date_to=str(thursday))
@@ -321,7 +323,7 @@ async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: Agenda) -> None
     assert booked_for_anna == []
 
 
-async def test_a_changed_token_is_refused(agenda: Agenda) -> None:
+async def test_a_changed_token_is_refused(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         slot = await first_slot(client, what="seminarraum", earliest="18:00")
         forged = slot["slot"].replace("1800+", "1700+")
@@ -330,7 +332,7 @@ async def test_a_changed_token_is_refused(agenda: Agenda) -> None:
     assert "not one find_slots gave" in message and "call find_slots again" in message
 
 
-async def test_the_same_slot_for_the_same_person_is_booked_once(agenda: Agenda) -> None:
+async def test_the_same_slot_for_the_same_person_is_booked_once(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         slot = await first_slot(client, what="seminarraum", earliest="18:00")
         first = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": ANNA.name, "email": ANNA.email})
@@ -354,7 +356,7 @@ class Asker:
 
 
 @pytest.mark.parametrize("answer", ["accept", "decline"])
-async def test_book_slot_asks_the_person_naming_what_when_and_whom(agenda: Agenda, answer: str) -> None:
+async def test_book_slot_asks_the_person_naming_what_when_and_whom(agenda: AgendaServer, answer: str) -> None:
     person = Asker(answer)
     thursday = next_weekday(3)
     async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
@@ -368,7 +370,7 @@ async def test_book_slot_asks_the_person_naming_what_when_and_whom(agenda: Agend
     assert len(made) == (1 if answer == "accept" else 0)
 
 
-async def test_find_slots_stays_within_the_cap_and_says_how_to_narrow(agenda: Agenda) -> None:
+async def test_find_slots_stays_within_the_cap_and_says_how_to_narrow(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         found = await call_ok(client, "find_slots", {"limit": 5})
         result = await client.call_tool("find_slots", {"what": "knippen", "limit": 2})
@@ -382,13 +384,13 @@ async def test_find_slots_stays_within_the_cap_and_says_how_to_narrow(agenda: Ag
     assert text.startswith('{"slots":[{"start":') and "\n" not in text
 
 
-async def test_nothing_found_says_what_to_try(agenda: Agenda) -> None:
+async def test_nothing_found_says_what_to_try(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         found = await call_ok(client, "find_slots", {"what": "tandarts"})
     assert found["slots"] == [] and found["total"] == 0 and "Try other words" in found["note"]
 
 
-async def test_find_slots_names_the_vendors_and_leaves_serviceplanner_out(agenda: Agenda) -> None:
+async def test_find_slots_names_the_vendors_and_leaves_serviceplanner_out(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         capabilities = client.server_capabilities
@@ -413,7 +415,7 @@ async def test_read_only_offers_find_slots_without_book_slot() -> None:
     assert "find_slots" in names and "book_slot" not in names and "find_and_book" not in prompts
 
 
-async def test_every_tool_sends_its_result_as_compact_json_text(agenda: Agenda) -> None:
+async def test_every_tool_sends_its_result_as_compact_json_text(agenda: AgendaServer) -> None:
     """The text block beside structured content is the same result without indentation (fewer tokens)."""
     async with Client(agenda.server) as client:
         for name, arguments in [("get_agendas", {}), ("locaboo_resource_list", {}), ("list_planaday_labels", {})]:
@@ -422,7 +424,7 @@ async def test_every_tool_sends_its_result_as_compact_json_text(agenda: Agenda) 
             assert text == json.dumps(result.structured_content, separators=(",", ":"), ensure_ascii=False)
 
 
-async def test_a_vendor_that_fails_is_named_and_the_others_still_answer(agenda: Agenda) -> None:
+async def test_a_vendor_that_fails_is_named_and_the_others_still_answer(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         await call_ok(client, "find_slots", {"limit": 1})  # every vendor built
         agenda.vendors["locaboo"].faults.inject("500", times=None)  # type: ignore[union-attr]

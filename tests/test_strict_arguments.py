@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import error_text, requests_sent, sandbox_settings
 from tests.support.schema_examples import arguments_for
 from tests.support.vendor_cases import REPORT
@@ -30,7 +30,7 @@ def misspelled(schema: dict[str, Any]) -> tuple[str, str | None]:
     return name[:2] + name[3:], name
 
 
-def state(agenda: Agenda) -> str:
+def state(agenda: AgendaServer) -> str:
     """What every simulator holds, as text (clocks and other callables left out)."""
     parts = []
     for name, runtime in sorted(agenda.vendors.items()):

@@ -17,7 +17,7 @@ from mcp import Client
 from agenda_mcp.server.calendars.sandbox import dentist_day
 from agenda_mcp.server.calendars.service import CalendarService
 from agenda_mcp.server.calendars.sources import calendar_settings
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.config import ConfigError
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.calendars import feed_server, vcalendar
@@ -42,13 +42,13 @@ def at(day: date, hour: int, minute: int = 0) -> str:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Amsterdam")).isoformat()
 
 
-def calendars_of(agenda: Agenda) -> CalendarService:
+def calendars_of(agenda: AgendaServer) -> CalendarService:
     assert agenda.calendars is not None
     return agenda.calendars
 
 
 @pytest.fixture(scope="module")
-def salon() -> Agenda:
+def salon() -> AgendaServer:
     """The salon's sandbox (OnlineAfspraken.nl only: quick to build) with the demo person's calendars."""
     return build_agenda(sandbox_settings(toolsets=("onlineafspraken",)))
 
@@ -61,7 +61,7 @@ async def find(client: Client, schemas: dict[str, Any], **arguments: Any) -> dic
     return found
 
 
-async def test_the_sandbox_leaves_out_the_slots_the_demo_person_is_busy_at(salon: Agenda) -> None:
+async def test_the_sandbox_leaves_out_the_slots_the_demo_person_is_busy_at(salon: AgendaServer) -> None:
     """ "When can I get a haircut?" on the day of the demo person's dentist appointment."""
     day = dentist_day(datetime.now(salon.settings.tz).date())
     ask = {"what": "knippen dames", "date_from": str(day), "date_to": str(day), "limit": 50}
@@ -81,7 +81,7 @@ async def test_the_sandbox_leaves_out_the_slots_the_demo_person_is_busy_at(salon
     REPORT["calendars: sandbox slots left out because the demo person is busy"] += len(everything["slots"]) - len(kept)
 
 
-async def test_a_busy_wanted_moment_says_what_the_person_has_then(salon: Agenda) -> None:
+async def test_a_busy_wanted_moment_says_what_the_person_has_then(salon: AgendaServer) -> None:
     day = dentist_day(datetime.now(salon.settings.tz).date())
     async with Client(salon.server) as client:
         schemas = await output_schemas(client)
@@ -112,7 +112,7 @@ async def test_without_calendars_find_slots_does_not_grow() -> None:
     assert "respect_my_calendar" in message  # refused by name, like any unknown argument
 
 
-async def test_book_slot_returns_the_event_adds_it_after_the_yes_and_the_cancel_removes_it(salon: Agenda) -> None:
+async def test_book_slot_returns_the_event_adds_it_after_the_yes_and_the_cancel_removes_it(salon: AgendaServer) -> None:
     sandbox = calendars_of(salon).sandbox
     person = Person("accept")
     async with Client(salon.server, elicitation_callback=person) as client:
@@ -163,7 +163,7 @@ async def test_book_slot_returns_the_event_adds_it_after_the_yes_and_the_cancel_
     REPORT["calendars: booking events added and removed again by their cancel"] += 1
 
 
-async def test_nothing_is_written_to_a_calendar_without_the_yes(salon: Agenda) -> None:
+async def test_nothing_is_written_to_a_calendar_without_the_yes(salon: AgendaServer) -> None:
     sandbox = calendars_of(salon).sandbox
     person = Person("decline")
     before = len(sandbox.requests)
@@ -176,7 +176,7 @@ async def test_nothing_is_written_to_a_calendar_without_the_yes(salon: Agenda) -
     assert writes == [] and set(sandbox.objects) == {"dentist.ics"}
 
 
-async def test_a_calendar_write_that_fails_leaves_the_booking_and_still_returns_the_event(salon: Agenda) -> None:
+async def test_a_calendar_write_that_fails_leaves_the_booking_and_still_returns_the_event(salon: AgendaServer) -> None:
     sandbox = calendars_of(salon).sandbox
     sandbox.faults.inject("500", method="PUT")
     async with Client(salon.server, elicitation_callback=Person("accept")) as client:
@@ -301,7 +301,7 @@ def test_the_demo_week_is_relative_to_today() -> None:
         assert today < day <= today + timedelta(days=7) and day.weekday() in (1, 2, 3, 4)
 
 
-async def test_a_long_busy_list_is_cut_and_says_so(salon: Agenda) -> None:
+async def test_a_long_busy_list_is_cut_and_says_so(salon: AgendaServer) -> None:
     day = dentist_day(datetime.now(salon.settings.tz).date())
     events = [
         f"UID:e{n}\nSUMMARY:Slot {n}\nDTSTART;TZID=Europe/Amsterdam:{day:%Y%m%d}T{6 + n // 6:02d}{n % 6 * 10:02d}00\n"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.config import Settings
 from tests.support import error_text
 from tests.support.documented import VENDOR_ENV, Case, ScriptedVendor, at, cases, loopback_vendor
@@ -28,10 +28,10 @@ def vendor() -> Iterator[tuple[str, ScriptedVendor]]:
         yield served
 
 
-_agendas: dict[tuple[str, str], Agenda] = {}
+_agendas: dict[tuple[str, str], AgendaServer] = {}
 
 
-def agenda_for(vendor: str, url: str) -> Agenda:
+def agenda_for(vendor: str, url: str) -> AgendaServer:
     """One server per vendor for the module: answers differ per case, the server does not."""
     if (vendor, url) not in _agendas:
         env = {name: value.format(url=url) for name, value in VENDOR_ENV[vendor].items()}

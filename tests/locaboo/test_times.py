@@ -18,7 +18,7 @@ from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp.server.kit.times import parse_clock
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.locaboo.inputs import Days, booking_add_fields, days_and_times
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from tests.support import call_error, call_ok, sandbox_settings
@@ -35,22 +35,22 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def agenda() -> Agenda:
+def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("locaboo",)))
 
 
 @pytest.fixture(scope="module")
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
 
-def sandbox_of(agenda: Agenda) -> LocabooSandbox:
+def sandbox_of(agenda: AgendaServer) -> LocabooSandbox:
     state: LocabooSandbox = agenda.vendors["locaboo"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
 
-def sent(agenda: Agenda) -> int:
+def sent(agenda: AgendaServer) -> int:
     return agenda.vendors["locaboo"].http.requests_sent
 
 
@@ -95,7 +95,7 @@ async def free_slot(client: Client, day: date, weekday_slot: int) -> tuple[dict[
     [("verbatim", 0, 1), ("utc", 1, 2), ("plus-five", 2, 3), ("clock-with-offset", 3, 4)],
 )
 async def test_a_returned_slot_books_exactly_that_slot(
-    agenda: Agenda, client: Client, season: str, form: str, weekday: int, slot_index: int
+    agenda: AgendaServer, client: Client, season: str, form: str, weekday: int, slot_index: int
 ) -> None:
     state = sandbox_of(agenda)
     day = weekday_in(state, *SEASONS[season], weekday)
@@ -126,7 +126,9 @@ async def test_a_returned_slot_books_exactly_that_slot(
 
 
 @pytest.mark.parametrize("season", SEASONS)
-async def test_booking_save_takes_a_slot_and_converts_offsets(agenda: Agenda, client: Client, season: str) -> None:
+async def test_booking_save_takes_a_slot_and_converts_offsets(
+    agenda: AgendaServer, client: Client, season: str
+) -> None:
     state = sandbox_of(agenda)
     day = weekday_in(state, *SEASONS[season], 4)
     _result, slot = await free_slot(client, day, 0)
@@ -154,7 +156,7 @@ async def test_booking_save_takes_a_slot_and_converts_offsets(agenda: Agenda, cl
     ]
 
 
-async def test_an_instance_start_from_booking_details_is_accepted_back(agenda: Agenda, client: Client) -> None:
+async def test_an_instance_start_from_booking_details_is_accepted_back(agenda: AgendaServer, client: Client) -> None:
     state = sandbox_of(agenda)
     day = weekday_in(state, 7, 19, 1)
     _result, slot = await free_slot(client, day, 1)
@@ -178,7 +180,7 @@ async def test_an_instance_start_from_booking_details_is_accepted_back(agenda: A
 
 @pytest.mark.parametrize(("season", "local_start"), [("winter", "08:00"), ("summer", "09:00")])
 async def test_an_availability_window_with_an_offset_is_the_zone_s_wall_clock(
-    agenda: Agenda, client: Client, season: str, local_start: str
+    agenda: AgendaServer, client: Client, season: str, local_start: str
 ) -> None:
     month, first = SEASONS[season]
     day = weekday_in(sandbox_of(agenda), month, first + 7, 0)  # a week no other test books in
@@ -262,7 +264,7 @@ AUTUMN = "2027-10-31"  # Berlin: 03:00 -> 02:00
     ],
 )
 async def test_times_the_clocks_skip_or_repeat_are_refused_and_nothing_is_sent(
-    agenda: Agenda, client: Client, tool: str, arguments: dict[str, Any], expected: list[str]
+    agenda: AgendaServer, client: Client, tool: str, arguments: dict[str, Any], expected: list[str]
 ) -> None:
     if tool == "locaboo_booking_add":
         arguments = {"booking_mode": "direct_booking", "main_resource": ROOM, **arguments}
@@ -276,7 +278,7 @@ async def test_times_the_clocks_skip_or_repeat_are_refused_and_nothing_is_sent(
 
 
 @pytest.mark.parametrize("given", [f"{AUTUMN}T02:30:00+02:00", "02:30+01:00", "00:30Z", "01:30Z"])
-async def test_a_fold_time_with_an_offset_is_taken(agenda: Agenda, client: Client, given: str) -> None:
+async def test_a_fold_time_with_an_offset_is_taken(agenda: AgendaServer, client: Client, given: str) -> None:
     """The offset says which 02:30 is meant (00:30Z the first, 01:30Z the second); Locaboo, which
     keeps wall-clock time, gets 02:30 either way."""
     before = sent(agenda)
@@ -361,7 +363,7 @@ def test_full_day_is_sent_as_multi_day_with_the_whole_day_s_times() -> None:
     assert (timed["multi_day"], timed["time_from"], timed["time_to"]) == (0, "09:30", "11:00")
 
 
-async def test_full_day_books_every_day_whole_through_the_tool(agenda: Agenda, client: Client) -> None:
+async def test_full_day_books_every_day_whole_through_the_tool(agenda: AgendaServer, client: Client) -> None:
     state = sandbox_of(agenda)
     first = weekday_in(state, 2, 8, 0)
     booked = await call_ok(

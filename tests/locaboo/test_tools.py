@@ -16,7 +16,7 @@ from mcp import Client
 from pydantic import TypeAdapter
 
 from agenda_mcp.server.kit import TimeOfDay
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.config import ConfigError
 from agenda_mcp.tools.locaboo import dates
 from agenda_mcp.tools.locaboo.inputs import Recurrence, ResourceParts
@@ -60,36 +60,36 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def agenda() -> Agenda:
+def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("locaboo",)))
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def shared_agenda() -> Agenda:
+def shared_agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("locaboo",)))
 
 
 @pytest.fixture(scope="module")
-async def shared_client(shared_agenda: Agenda) -> AsyncIterator[Client]:
+async def shared_client(shared_agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(shared_agenda.server) as client:
         yield client
 
 
 @pytest.fixture(scope="module", params=["Europe/Berlin", "America/New_York"])
-async def zoned(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, Agenda, Client]]:
+async def zoned(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, AgendaServer, Client]]:
     zone: str = request.param
     agenda = build_agenda(sandbox_settings(toolsets=("locaboo",), env={"LOCABOO_TIMEZONE": zone}))
     async with Client(agenda.server) as client:
         yield zone, agenda, client
 
 
-def sandbox_of(agenda: Agenda) -> LocabooSandbox:
+def sandbox_of(agenda: AgendaServer) -> LocabooSandbox:
     state: LocabooSandbox = agenda.vendors["locaboo"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
@@ -159,7 +159,7 @@ def test_a_bad_timezone_stops_start_up() -> None:
 # --- the issue's flow: availability -> book -> slot gone -> details -> cancel -> slot back ------
 
 
-async def test_find_book_check_and_cancel(agenda: Agenda, client: Client) -> None:
+async def test_find_book_check_and_cancel(agenda: AgendaServer, client: Client) -> None:
     state = sandbox_of(agenda)
     tuesday = free_tuesday(state)
     window = {"date_from": tuesday.isoformat(), "date_to": tuesday.isoformat(), "duration": "02:00"}
@@ -208,7 +208,7 @@ async def test_find_book_check_and_cancel(agenda: Agenda, client: Client) -> Non
     assert state.booking(booking_id).status == "Cancel"
 
 
-async def test_weekly_recurring_booking_expands(agenda: Agenda, client: Client) -> None:
+async def test_weekly_recurring_booking_expands(agenda: AgendaServer, client: Client) -> None:
     start = monday(sandbox_of(agenda)) + timedelta(weeks=1)
     booked = await call_ok(
         client,
@@ -237,7 +237,7 @@ async def test_weekly_recurring_booking_expands(agenda: Agenda, client: Client) 
 
 
 @pytest.mark.parametrize("kind", ["day", "month", "year"])
-async def test_other_recurrences(agenda: Agenda, client: Client, kind: str) -> None:
+async def test_other_recurrences(agenda: AgendaServer, client: Client, kind: str) -> None:
     start = monday(sandbox_of(agenda)) + timedelta(weeks=2)
     second, third = start + timedelta(days=1), start + timedelta(days=2)
     recurrence = {
@@ -267,7 +267,7 @@ async def test_other_recurrences(agenda: Agenda, client: Client, kind: str) -> N
     assert all((i["start"][11:16], i["end"][11:16]) == clock for i in instances)
 
 
-async def test_a_yearly_booking_over_five_years(agenda: Agenda, client: Client) -> None:
+async def test_a_yearly_booking_over_five_years(agenda: AgendaServer, client: Client) -> None:
     """The docs set no limit on a booking's period; the occurrences are what is bounded."""
     first = monday(sandbox_of(agenda)) + timedelta(weeks=2)
     if (first.month, first.day) == (2, 29):
@@ -290,7 +290,7 @@ async def test_a_yearly_booking_over_five_years(agenda: Agenda, client: Client) 
     assert starts == [local(first.replace(year=first.year + n), "07:00") for n in range(5)]
 
 
-async def test_full_day_without_a_rule_books_whole_days(agenda: Agenda, client: Client) -> None:
+async def test_full_day_without_a_rule_books_whole_days(agenda: AgendaServer, client: Client) -> None:
     start = monday(sandbox_of(agenda)) + timedelta(weeks=3)
     booked = await call_ok(
         client,
@@ -308,7 +308,7 @@ async def test_full_day_without_a_rule_books_whole_days(agenda: Agenda, client: 
     assert spans == [(f"{d}T00:00", f"{d}T23:59") for d in (start, start + timedelta(days=1))]
 
 
-async def test_monthly_by_weekday(agenda: Agenda, client: Client) -> None:
+async def test_monthly_by_weekday(agenda: AgendaServer, client: Client) -> None:
     start = monday(sandbox_of(agenda)) + timedelta(weeks=1)
     end = start + timedelta(days=90)
     booked = await call_ok(
@@ -329,7 +329,7 @@ async def test_monthly_by_weekday(agenda: Agenda, client: Client) -> None:
     assert details["resources"][0]["instances"][0]["end"].endswith(("T23:59:00+01:00", "T23:59:00+02:00"))
 
 
-async def test_a_booking_request_does_not_block_until_confirmed(agenda: Agenda, client: Client) -> None:
+async def test_a_booking_request_does_not_block_until_confirmed(agenda: AgendaServer, client: Client) -> None:
     state = sandbox_of(agenda)
     tuesday = free_tuesday(state)
     day = {"date_from": tuesday.isoformat(), "date_to": tuesday.isoformat()}
@@ -345,7 +345,7 @@ async def test_a_booking_request_does_not_block_until_confirmed(agenda: Agenda, 
     assert "13:30-15:30" not in slots_of(after, 120, tuesday)
 
 
-async def test_booking_with_parts_fields_inventory_services_and_colour(agenda: Agenda, client: Client) -> None:
+async def test_booking_with_parts_fields_inventory_services_and_colour(agenda: AgendaServer, client: Client) -> None:
     friday = monday(sandbox_of(agenda)) + timedelta(days=11)
     booked = await call_ok(
         client,
@@ -384,7 +384,7 @@ async def test_booking_with_parts_fields_inventory_services_and_colour(agenda: A
     assert [i.resource_id for i in stored.instances()] == [112]
 
 
-async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda: Agenda, client: Client) -> None:
+async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda: AgendaServer, client: Client) -> None:
     week = monday(sandbox_of(agenda))
     listed = await call_ok(
         client,
@@ -423,7 +423,7 @@ async def test_booking_list_reads_instances_keyed_by_id_and_custom_fields(agenda
     assert "color" in details
 
 
-async def test_booking_list_keeps_the_field_answers_of_an_instance(agenda: Agenda, client: Client) -> None:
+async def test_booking_list_keeps_the_field_answers_of_an_instance(agenda: AgendaServer, client: Client) -> None:
     """Locaboo answers custom fields per instance as well as per booking (booking 312886 in the
     docs); with show_details the list keeps both, each instance under its own id."""
     day = monday(sandbox_of(agenda)) + timedelta(days=23)
@@ -440,7 +440,7 @@ async def test_booking_list_keeps_the_field_answers_of_an_instance(agenda: Agend
     assert "custom_fields" not in next(b for b in plain["bookings"] if b["id"] == 5011)["instances"][0]
 
 
-async def test_availability_with_typed_conditions(agenda: Agenda, client: Client) -> None:
+async def test_availability_with_typed_conditions(agenda: AgendaServer, client: Client) -> None:
     day = free_day(sandbox_of(agenda), 0)
     result = await call_ok(
         client,
@@ -475,7 +475,7 @@ async def test_resources_parts_and_details(client: Client) -> None:
     assert all(set(t) == {"time_from", "time_to"} for t in part["today_opening_times"])
 
 
-async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, client: Client) -> None:
+async def test_account_customers_catalogue_invoices_and_events(agenda: AgendaServer, client: Client) -> None:
     profile = await call_ok(client, "locaboo_profile")
     assert profile["company_name"] == "Sport- und Kongresszentrum Lahnstadt GmbH" and profile["created"] == "2016-06-02"
 
@@ -547,7 +547,7 @@ async def test_account_customers_catalogue_invoices_and_events(agenda: Agenda, c
     )
 
 
-async def test_customer_add_edit_and_addresses(agenda: Agenda, client: Client) -> None:
+async def test_customer_add_edit_and_addresses(agenda: AgendaServer, client: Client) -> None:
     added = await call_ok(
         client,
         "locaboo_customer_add",
@@ -596,7 +596,7 @@ async def test_customer_add_edit_and_addresses(agenda: Agenda, client: Client) -
     assert stored.addresses[1]["UstID"] == "DE123456789"
 
 
-async def test_booking_save_creates_a_booking_for_a_customer(agenda: Agenda, client: Client) -> None:
+async def test_booking_save_creates_a_booking_for_a_customer(agenda: AgendaServer, client: Client) -> None:
     day = free_day(sandbox_of(agenda), 3)
     saved = await call_ok(
         client,
@@ -696,7 +696,7 @@ def _raw_booking_from(body: Any) -> str:
     ],
 )
 async def test_each_date_format_is_normalised(
-    zoned: tuple[str, Agenda, Client],
+    zoned: tuple[str, AgendaServer, Client],
     notation: str,
     tool: str,
     arguments: dict[str, Any],
@@ -842,7 +842,7 @@ def _add(day: date, **overrides: Any) -> dict[str, Any]:
     ],
 )
 async def test_vendor_errors_are_tool_errors(
-    shared_agenda: Agenda, shared_client: Client, tool: str, arguments: dict[str, Any], expected: list[str]
+    shared_agenda: AgendaServer, shared_client: Client, tool: str, arguments: dict[str, Any], expected: list[str]
 ) -> None:
     agenda, client = shared_agenda, shared_client
     day = free_tuesday(sandbox_of(agenda))
@@ -958,7 +958,7 @@ async def test_vendor_errors_are_tool_errors(
     ],
 )
 async def test_invalid_requests_are_refused_before_sending(
-    shared_agenda: Agenda, shared_client: Client, tool: str, arguments: dict[str, Any], expected: str
+    shared_agenda: AgendaServer, shared_client: Client, tool: str, arguments: dict[str, Any], expected: str
 ) -> None:
     agenda, client = shared_agenda, shared_client
     day = free_tuesday(sandbox_of(agenda))
@@ -987,7 +987,7 @@ def _days_in(value: Any, day: date) -> Any:
 
 
 @pytest.mark.parametrize(("answer", "status"), [("accept", "Cancel"), ("decline", "Live")])
-async def test_cancelling_asks_first_and_names_the_booking(agenda: Agenda, answer: str, status: str) -> None:
+async def test_cancelling_asks_first_and_names_the_booking(agenda: AgendaServer, answer: str, status: str) -> None:
     person = Person(answer)
     async with Client(agenda.server, elicitation_callback=person) as client:
         result = await client.call_tool("locaboo_booking_save", {"booking_id": 5003, "booking_status": "Cancel"})
@@ -1006,7 +1006,7 @@ async def test_cancelling_asks_first_and_names_the_booking(agenda: Agenda, answe
         assert sandbox_of(agenda).booking(created.structured_content["booking_id"]).status == "Draft"
 
 
-async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> None:
+async def test_moving_asks_with_the_times_locaboo_will_get(agenda: AgendaServer) -> None:
     """The question names the Berlin wall-clock times the move sends, not the offset the model wrote."""
     state = sandbox_of(agenda)
     day = free_day(state, 2)
@@ -1024,7 +1024,7 @@ async def test_moving_asks_with_the_times_locaboo_will_get(agenda: Agenda) -> No
 
 
 @pytest.mark.parametrize("mode", ["direct_booking", "booking_request"])
-async def test_the_booking_question_names_where_when_how_often_and_for_whom(agenda: Agenda, mode: str) -> None:
+async def test_the_booking_question_names_where_when_how_often_and_for_whom(agenda: AgendaServer, mode: str) -> None:
     """locaboo_booking_add's consent question (asked once every write asks): the places by name, the
     wall-clock times Locaboo will get, the rule and its number of dates, and the model's title quoted."""
     clock = TypeAdapter(TimeOfDay)
@@ -1050,7 +1050,7 @@ async def test_the_booking_question_names_where_when_how_often_and_for_whom(agen
     assert question.startswith("Book ") if mode == "direct_booking" else question.startswith("Request ")
 
 
-async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda: Agenda, client: Client) -> None:
+async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda: AgendaServer, client: Client) -> None:
     day = free_tuesday(sandbox_of(agenda))
     arguments = _add(day, time_from="17:00", time_to="18:00")
     before = len(sandbox_of(agenda).bookings)
@@ -1060,7 +1060,7 @@ async def test_an_identical_booking_add_moments_later_is_not_booked_twice(agenda
     assert len(sandbox_of(agenda).bookings) == before + 1
 
 
-async def test_fifty_concurrent_bookings_for_one_slot_give_one_booking(agenda: Agenda, client: Client) -> None:
+async def test_fifty_concurrent_bookings_for_one_slot_give_one_booking(agenda: AgendaServer, client: Client) -> None:
     day = free_tuesday(sandbox_of(agenda))
     before = len(sandbox_of(agenda).bookings)
     outcomes: list[tuple[bool, str]] = []

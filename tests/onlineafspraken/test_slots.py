@@ -12,7 +12,7 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.kit import Customer, Offer, Toolkit
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.onlineafspraken import slots
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
@@ -26,12 +26,12 @@ WEDNESDAY = "2026-03-04"  # the sandbox clock: Monday 2 March 2026, 09:00
 ANNA = Customer("Anna de Vries", "anna.devries@example.nl")
 
 
-def sandbox_of(agenda: Agenda) -> OnlineAfsprakenSandbox:
+def sandbox_of(agenda: AgendaServer) -> OnlineAfsprakenSandbox:
     state: OnlineAfsprakenSandbox = agenda.vendors["onlineafspraken"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
 
-def kit_of(agenda: Agenda) -> Toolkit:
+def kit_of(agenda: AgendaServer) -> Toolkit:
     return agenda.vendors["onlineafspraken"].toolkit
 
 
@@ -87,7 +87,7 @@ async def test_cancel_with_cancels_a_booking_made_for_within_the_deadline() -> N
 
 
 @pytest.fixture
-async def opened() -> AsyncIterator[tuple[Client, Agenda]]:
+async def opened() -> AsyncIterator[tuple[Client, AgendaServer]]:
     agenda = build_agenda(sandbox_settings(toolsets=("onlineafspraken",), dedup_seconds=0))
     sandbox_of(agenda).set_clock(TickingClock())
     async with Client(agenda.server) as client:
@@ -116,7 +116,7 @@ def offer_of(slot: dict[str, Any]) -> Offer:
     return Offer(start, end, "Knippen heren", {"a": SALON, "t": KNIPPEN_HEREN, "r": slot["resource_id"]})
 
 
-async def test_existing_finds_the_customers_own_appointment(opened: tuple[Client, Agenda]) -> None:
+async def test_existing_finds_the_customers_own_appointment(opened: tuple[Client, AgendaServer]) -> None:
     client, agenda = opened
     slot = await a_free_time(client)
     anna = await new_customer(client, ANNA)
@@ -144,7 +144,7 @@ async def test_existing_finds_the_customers_own_appointment(opened: tuple[Client
     assert await slots.existing(kit_of(agenda), other, ANNA) is None
 
 
-async def test_existing_goes_by_name_only_when_no_customer_has_the_address(opened: tuple[Client, Agenda]) -> None:
+async def test_existing_goes_by_name_only_when_no_customer_has_the_address(opened: tuple[Client, AgendaServer]) -> None:
     client, agenda = opened
     slot = await a_free_time(client)
     appointment_id = await book_with_vendor_tools(client, slot, await new_customer(client, ANNA))
@@ -156,7 +156,7 @@ async def test_existing_goes_by_name_only_when_no_customer_has_the_address(opene
     assert await slots.existing(kit_of(agenda), offer_of(slot), Customer("Anna de Vries", jan.email)) is None
 
 
-async def test_existing_leaves_another_customers_appointment_alone(opened: tuple[Client, Agenda]) -> None:
+async def test_existing_leaves_another_customers_appointment_alone(opened: tuple[Client, AgendaServer]) -> None:
     client, agenda = opened
     slot = await a_free_time(client)
     await new_customer(client, ANNA)  # Anna is known, by her address
@@ -166,7 +166,7 @@ async def test_existing_leaves_another_customers_appointment_alone(opened: tuple
     assert await slots.existing(kit_of(agenda), offer_of(slot), Customer("Bea Smit", "bea@example.nl")) is None
 
 
-async def test_existing_leaves_a_cancelled_appointment_alone(opened: tuple[Client, Agenda]) -> None:
+async def test_existing_leaves_a_cancelled_appointment_alone(opened: tuple[Client, AgendaServer]) -> None:
     client, agenda = opened
     slot = await a_free_time(client)
     appointment_id = await book_with_vendor_tools(client, slot, await new_customer(client, ANNA))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.onlineafspraken.models import BookableTime
 from agenda_mcp.tools.onlineafspraken.sandbox import app as oa_sandbox
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
@@ -67,7 +67,7 @@ FORMS = ["as-returned", "utc-z", "plus-five"]
 class Vendor:
     """The simulated vendor, with every request it received (query parameters as sent)."""
 
-    agenda: Agenda
+    agenda: AgendaServer
     received: list[dict[str, str]]
 
     @property

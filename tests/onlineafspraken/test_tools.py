@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.onlineafspraken import (
@@ -50,14 +50,14 @@ def clock() -> TickingClock:
 
 
 @pytest.fixture
-def agenda(clock: TickingClock) -> Agenda:
+def agenda(clock: TickingClock) -> AgendaServer:
     agenda = build_agenda(sandbox_settings(toolsets=("onlineafspraken",)))
     sandbox_of(agenda).set_clock(clock)
     return agenda
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
@@ -71,7 +71,7 @@ async def shared() -> AsyncIterator[Client]:
         yield client
 
 
-def sandbox_of(agenda: Agenda) -> OnlineAfsprakenSandbox:
+def sandbox_of(agenda: AgendaServer) -> OnlineAfsprakenSandbox:
     state: OnlineAfsprakenSandbox = agenda.vendors["onlineafspraken"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
@@ -201,7 +201,7 @@ async def test_moving_an_appointment_keeps_its_length(client: Client) -> None:
     ids=["end-time-consumer", "change-consumer", "no-customer", "no-type", "field-clash", "field-key"],
 )
 async def test_set_appointment_is_checked_before_sending(
-    agenda: Agenda, client: Client, arguments: dict[str, Any], expected: str
+    agenda: AgendaServer, client: Client, arguments: dict[str, Any], expected: str
 ) -> None:
     before = len(sandbox_of(agenda).appointments)
     base = {**HAIRCUT, "customer_id": JAN, "date": TUESDAY, "start_time": "10:00", "resource_id": SANNE}
@@ -260,7 +260,7 @@ async def test_group_training_fills_up(client: Client) -> None:
 # -- confirmation, cancellation, removal --------------------------------------------------------
 
 
-async def test_confirmation_flow(agenda: Agenda, client: Client) -> None:
+async def test_confirmation_flow(agenda: AgendaServer, client: Client) -> None:
     assert (await call_ok(client, "requires_confirmation"))["required"] is False
     sandbox_of(agenda).set_requires_confirmation(True)
     assert (await call_ok(client, "requires_confirmation"))["required"] is True
@@ -437,7 +437,7 @@ async def test_customers(client: Client) -> None:
     assert "Ongeldig telefoonnummer" in text
 
 
-async def test_a_customer_is_deleted_with_status_deleted(agenda: Agenda) -> None:
+async def test_a_customer_is_deleted_with_status_deleted(agenda: AgendaServer) -> None:
     """setCustomer's documented Status values are 1 enabled, 2 disabled and 3 deleted."""
     person = Person("accept")
     async with Client(agenda.server, elicitation_callback=person) as client:
@@ -515,7 +515,7 @@ async def test_resources(shared: Client) -> None:
 # -- protocol behaviour -----------------------------------------------------------------------
 
 
-async def test_clock_skew_is_corrected_once_then_remembered(agenda: Agenda, client: Client) -> None:
+async def test_clock_skew_is_corrected_once_then_remembered(agenda: AgendaServer, client: Client) -> None:
     http = agenda.vendors["onlineafspraken"].http
     before = http.requests_sent
     await call_ok(client, "get_agendas")
@@ -555,7 +555,7 @@ async def test_read_only_mode_keeps_only_reads() -> None:
 
 
 @pytest.mark.parametrize("answer", ["accept", "decline"])
-async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> None:
+async def test_cancel_asks_naming_who_and_when(agenda: AgendaServer, answer: str) -> None:
     person = Person("accept")  # to the booking; every write asks
     async with Client(agenda.server, elicitation_callback=person) as client:
         slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
@@ -573,7 +573,7 @@ async def test_cancel_asks_naming_who_and_when(agenda: Agenda, answer: str) -> N
     assert (result.is_error, label) == ((False, 4) if answer == "accept" else (True, 2))
 
 
-async def test_block_removal_question_names_the_block(agenda: Agenda) -> None:
+async def test_block_removal_question_names_the_block(agenda: AgendaServer) -> None:
     person = Person("accept")
     async with Client(agenda.server, elicitation_callback=person) as client:
         block = {"agenda_id": SALON, "date": SUNDAY, "start_time": "10:00", "end_time": "12:00"}
@@ -584,7 +584,7 @@ async def test_block_removal_question_names_the_block(agenda: Agenda) -> None:
     assert f"{SUNDAY} 10:00-12:00" in removing and str(added["block_id"]) in removing
 
 
-async def test_booking_and_moving_ask_naming_what_whom_and_when(agenda: Agenda) -> None:
+async def test_booking_and_moving_ask_naming_what_whom_and_when(agenda: AgendaServer) -> None:
     person = Person("accept")
     async with Client(agenda.server, elicitation_callback=person) as client:
         slot = (await free_times(client, WEDNESDAY, resource_id=SANNE))[0]
@@ -598,7 +598,7 @@ async def test_booking_and_moving_ask_naming_what_whom_and_when(agenda: Agenda) 
     assert str(saved["appointment_id"]) in moving and f"04-03-2026 {hhmm(later['start'])}" in moving
 
 
-async def test_identical_booking_moments_later_is_not_made_twice(agenda: Agenda, client: Client) -> None:
+async def test_identical_booking_moments_later_is_not_made_twice(agenda: AgendaServer, client: Client) -> None:
     slot = (await free_times(client, WEDNESDAY))[0]
     before = len(sandbox_of(agenda).appointments)
     first = await book(client, slot)

@@ -12,7 +12,7 @@ from mcp import Client
 from starlette.applications import Starlette
 
 from agenda_mcp.server.kit import Customer, Offer
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.planaday import slots
 from agenda_mcp.tools.planaday.models import ZONE
 from agenda_mcp.tools.planaday.sandbox.state import PlanadaySandbox
@@ -27,11 +27,11 @@ STAP_ONLY = {108}
 
 
 @pytest.fixture
-def agenda() -> Agenda:
+def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
 
 
-def sandbox_of(agenda: Agenda) -> PlanadaySandbox:
+def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
     app = agenda.vendors["planaday"].sandbox_app
     assert isinstance(app, Starlette)
     state: PlanadaySandbox = app.state.sandbox
@@ -50,7 +50,7 @@ async def all_slots(client: Client, **question: Any) -> list[dict[str, Any]]:
     return found
 
 
-async def test_every_course_offered_books_and_none_that_would_fail_is_offered(agenda: Agenda) -> None:
+async def test_every_course_offered_books_and_none_that_would_fail_is_offered(agenda: AgendaServer) -> None:
     async with Client(agenda.server) as client:
         offered = await all_slots(client)
         booked = [
@@ -67,7 +67,7 @@ async def test_every_course_offered_books_and_none_that_would_fail_is_offered(ag
 
 
 @pytest.mark.parametrize("what", ["vca", "heftruck", "stap"])
-async def test_courses_book_slot_cannot_book_are_named_not_offered(agenda: Agenda, what: str) -> None:
+async def test_courses_book_slot_cannot_book_are_named_not_offered(agenda: AgendaServer, what: str) -> None:
     async with Client(agenda.server) as client:
         answers = [
             await call_ok(
@@ -83,7 +83,7 @@ async def test_courses_book_slot_cannot_book_are_named_not_offered(agenda: Agend
     assert sandbox_of(agenda).bookings == []
 
 
-async def test_existing_is_none_as_planaday_cannot_read_bookings_back(agenda: Agenda) -> None:
+async def test_existing_is_none_as_planaday_cannot_read_bookings_back(agenda: AgendaServer) -> None:
     start = datetime.now(ZONE) + timedelta(days=7)
     offer = Offer(start, start + timedelta(hours=8), "BHV Basis", {"c": 101, "t": 1})
     kit = agenda.vendors["planaday"].toolkit

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.planaday.models import ZONE, DaypartSummary
 from agenda_mcp.tools.planaday.sandbox import app as planaday_app
 from agenda_mcp.tools.planaday.sandbox.state import PlanadaySandbox
@@ -33,24 +33,24 @@ SPRING_FORWARD = date(2027, 3, 28)  # 02:00 -> 03:00 in Amsterdam
 FALL_BACK = date(2027, 10, 31)  # 03:00 -> 02:00
 
 
-def agenda_at(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Agenda:
+def agenda_at(monkeypatch: pytest.MonkeyPatch, now: datetime) -> AgendaServer:
     # The simulator anchors its courses on "today"; pin it so the season is known.
     monkeypatch.setattr(planaday_app, "_default_now", lambda: now)
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
 
 
-def sandbox_of(agenda: Agenda) -> PlanadaySandbox:
+def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
     state: PlanadaySandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
 
 @pytest.fixture(params=[WINTER, SUMMER], ids=["winter", "summer"])
-def agenda(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Agenda:
+def agenda(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> AgendaServer:
     return agenda_at(monkeypatch, request.param)
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
@@ -71,7 +71,7 @@ async def courses_on(
 
 @pytest.mark.parametrize("course_id", [101, 104, 107])
 async def test_a_daypart_moment_round_trips_to_the_course_list_and_the_booking(
-    agenda: Agenda, client: Client, course_id: int
+    agenda: AgendaServer, client: Client, course_id: int
 ) -> None:
     sandbox = sandbox_of(agenda)
     listed = await call_ok(client, "list_planaday_course_dayparts", {"course_id": course_id})
@@ -109,7 +109,7 @@ async def test_a_daypart_moment_round_trips_to_the_course_list_and_the_booking(
     ]
 
 
-async def test_an_offset_moves_the_day_to_the_one_in_amsterdam(agenda: Agenda, client: Client) -> None:
+async def test_an_offset_moves_the_day_to_the_one_in_amsterdam(agenda: AgendaServer, client: Client) -> None:
     # 00:30 in Amsterdam is still the day before in UTC and in New York: the text's own date is
     # not what the vendor must get.
     sandbox = sandbox_of(agenda)
@@ -148,7 +148,7 @@ async def test_dayparts_on_the_days_the_clocks_change(monkeypatch: pytest.Monkey
     ],
 )
 async def test_a_gap_or_fold_time_without_offset_is_refused_and_nothing_is_sent(
-    agenda: Agenda, client: Client, start: str, refusal: str
+    agenda: AgendaServer, client: Client, start: str, refusal: str
 ) -> None:
     sandbox, http = sandbox_of(agenda), agenda.vendors["planaday"].http
     before, sent_before = len(sandbox.requests), http.requests_sent
@@ -157,7 +157,7 @@ async def test_a_gap_or_fold_time_without_offset_is_refused_and_nothing_is_sent(
     assert len(sandbox.requests) == before and http.requests_sent == sent_before
 
 
-async def test_a_fold_time_with_an_offset_picks_its_day(agenda: Agenda, client: Client) -> None:
+async def test_a_fold_time_with_an_offset_picks_its_day(agenda: AgendaServer, client: Client) -> None:
     sandbox = sandbox_of(agenda)
     for written in (f"{FALL_BACK}T02:30:00+02:00", f"{FALL_BACK}T02:30:00+01:00"):
         _, query = await courses_on(client, sandbox, written, written)

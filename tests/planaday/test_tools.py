@@ -13,7 +13,7 @@ from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
 from agenda_mcp.server.kit.http import VendorHTTP
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.transport.sandbox import InProcessTransport
 from agenda_mcp.tools.planaday.client import PlanadayClient, connection
 from agenda_mcp.tools.planaday.models import ZONE
@@ -29,17 +29,17 @@ SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example
 
 
 @pytest.fixture
-def agenda() -> Agenda:
+def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
 
-def sandbox_of(agenda: Agenda) -> PlanadaySandbox:
+def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
     state: PlanadaySandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
@@ -108,7 +108,7 @@ async def test_bad_periods_and_limits_are_refused_before_calling(client: Client)
     assert "start: '21-11-2026' is not a time" in text and "end: 'x'" in text and "ISO 8601" in text
 
 
-async def test_label_filters_take_label_names_with_spaces(agenda: Agenda, client: Client) -> None:
+async def test_label_filters_take_label_names_with_spaces(agenda: AgendaServer, client: Client) -> None:
     # Label names are free text in Planaday ("Intern transport"); only the booking's own label
     # is restricted to letters, digits and dashes.
     found = await call_ok(client, "list_planaday_courses", {**PERIOD, "label": ["Intern transport", "CODE95"]})
@@ -222,7 +222,7 @@ async def test_a_404_on_a_list_gives_advice_that_fits_the_call(
     assert "HTTP 404" in text and advice in text and "Check the id" not in text
 
 
-async def test_extrafields_name_the_ids_a_booking_fills(agenda: Agenda, client: Client) -> None:
+async def test_extrafields_name_the_ids_a_booking_fills(agenda: AgendaServer, client: Client) -> None:
     fields = (await call_ok(client, "list_planaday_extrafields"))["student"]
     by_name = {f["name"]: f for f in fields}
     certificates = by_name["Eerder behaalde certificaten"]
@@ -236,7 +236,7 @@ async def test_extrafields_name_the_ids_a_booking_fills(agenda: Agenda, client: 
     assert sandbox_of(agenda).booking(booking["booking_id"]).students[0]["extrafields"] == {"53": "bhv|ehbo", "56": "B"}
 
 
-async def test_booking_takes_a_seat_and_delete_gives_it_back(agenda: Agenda, client: Client) -> None:
+async def test_booking_takes_a_seat_and_delete_gives_it_back(agenda: AgendaServer, client: Client) -> None:
     before = (await call_ok(client, "get_planaday_course", {"course_id": 104}))["users"]["available"]
     second = {**SANNE, "first_name": "Daan", "gender": "m", "email": None}
     booking = await call_ok(client, "create_planaday_booking", {"course_id": 104, "students": [SANNE, second]})
@@ -254,7 +254,7 @@ async def test_booking_takes_a_seat_and_delete_gives_it_back(agenda: Agenda, cli
     assert "HTTP 404" in again
 
 
-async def test_a_full_course_says_so(agenda: Agenda, client: Client) -> None:
+async def test_a_full_course_says_so(agenda: AgendaServer, client: Client) -> None:
     await call_ok(client, "create_planaday_booking", {"course_id": 103, "students": [SANNE]})
     assert sandbox_of(agenda).available_seats(103) == 0
     someone_else = {**SANNE, "first_name": "Noor"}
@@ -262,14 +262,14 @@ async def test_a_full_course_says_so(agenda: Agenda, client: Client) -> None:
     assert "no seats left" in text
 
 
-async def test_a_converted_booking_cannot_be_deleted(agenda: Agenda, client: Client) -> None:
+async def test_a_converted_booking_cannot_be_deleted(agenda: AgendaServer, client: Client) -> None:
     booking = await call_ok(client, "create_planaday_booking", {"course_id": 102, "students": [SANNE]})
     sandbox_of(agenda).mark_converted(booking["booking_id"])
     text = await call_error(client, "delete_planaday_booking", {"booking_id": booking["booking_id"]})
     assert "already accepted" in text
 
 
-async def test_mark_paid(agenda: Agenda, client: Client) -> None:
+async def test_mark_paid(agenda: AgendaServer, client: Client) -> None:
     booking = await call_ok(client, "create_planaday_booking", {"course_id": 102, "students": [SANNE]})
     paid = await call_ok(
         client,
@@ -284,7 +284,7 @@ async def test_mark_paid(agenda: Agenda, client: Client) -> None:
     assert "HTTP 404" in unknown
 
 
-async def test_booking_with_company_payment_materials_and_label(agenda: Agenda, client: Client) -> None:
+async def test_booking_with_company_payment_materials_and_label(agenda: AgendaServer, client: Client) -> None:
     company = {"name": "Pietersen BV", "address": "Stationsplein", "house_number": "1", "postal_code": "3511 ED"}
     company["city"] = "Utrecht"
     booking = await call_ok(
@@ -397,7 +397,7 @@ async def test_attribute_booking_succeeds_when_complete(client: Client) -> None:
     ],
 )
 async def test_invalid_bookings_are_refused_before_sending(
-    agenda: Agenda, client: Client, arguments: dict[str, Any], expected: str
+    agenda: AgendaServer, client: Client, arguments: dict[str, Any], expected: str
 ) -> None:
     text = await call_error(client, "create_planaday_booking", arguments)
     assert expected in text
@@ -432,7 +432,7 @@ async def test_invalid_bookings_are_refused_before_sending(
         ({"students": [{**SANNE, "date_of_birth": "31-31-2000"}]}, "430"),
     ],
 )
-async def test_client_maps_every_booking_code(agenda: Agenda, body: dict[str, Any], code: str) -> None:
+async def test_client_maps_every_booking_code(agenda: AgendaServer, body: dict[str, Any], code: str) -> None:
     http = agenda.vendors["planaday"].http
     async with http.opened():
         with pytest.raises(ToolError) as err:
@@ -440,7 +440,7 @@ async def test_client_maps_every_booking_code(agenda: Agenda, body: dict[str, An
     assert f"error {code}" in str(err.value)
 
 
-async def test_course_id_mismatch_is_code_407(agenda: Agenda) -> None:
+async def test_course_id_mismatch_is_code_407(agenda: AgendaServer) -> None:
     http = agenda.vendors["planaday"].http
     async with http.opened():
         with pytest.raises(ToolError) as err:
@@ -448,7 +448,7 @@ async def test_course_id_mismatch_is_code_407(agenda: Agenda) -> None:
     assert "error 407" in str(err.value)
 
 
-async def test_booking_sends_the_documented_student_fields(agenda: Agenda, client: Client) -> None:
+async def test_booking_sends_the_documented_student_fields(agenda: AgendaServer, client: Client) -> None:
     # The docs' request example: an existing person by id, a nick name, birth place and country,
     # and the Code 95 / SOOB flags, each sent under its documented name and type.
     documented = {
@@ -468,7 +468,7 @@ async def test_booking_sends_the_documented_student_fields(agenda: Agenda, clien
     assert booking["students"][0]["id"] == 12312312 and booking["students"][0]["action"] == "reused"
 
 
-async def test_the_booking_question_names_course_session_and_students(agenda: Agenda) -> None:
+async def test_the_booking_question_names_course_session_and_students(agenda: AgendaServer) -> None:
     person = Person("accept")
     second = {**SANNE, "first_name": "Daan", "email": None}
     async with Client(agenda.server, elicitation_callback=person) as client:

@@ -26,7 +26,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from agenda_mcp.server.guards import attachments
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.startup.config import HttpSettings
 from agenda_mcp.server.transport.web import create_app
 from tests.support import call_ok, error_text, sandbox_settings
@@ -101,7 +101,7 @@ async def test_no_local_paths_over_http(tmp_path: Path) -> None:
     (tmp_path / "werkbon.pdf").write_bytes(b"%PDF-1.4 werkbon")
     settings = sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path))
     app = create_app(settings, HttpSettings())
-    agenda: Agenda = app.state.agenda
+    agenda: AgendaServer = app.state.agenda
     client_id, item_id = demo_item()
     person = Person("accept")
     async with (

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.serviceplanner import sandbox as sp_sandbox
 from agenda_mcp.tools.serviceplanner.models import Appointment, Comment, stamps
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
@@ -54,19 +54,19 @@ def season(request: pytest.FixtureRequest) -> Season:
 
 
 @pytest.fixture
-def agenda(season: Season, monkeypatch: pytest.MonkeyPatch) -> Iterator[Agenda]:
+def agenda(season: Season, monkeypatch: pytest.MonkeyPatch) -> Iterator[AgendaServer]:
     # The simulator's clock is fixed on the season's day; sandbox mode builds it through the module.
     monkeypatch.setattr(sp_sandbox, "create_app", functools.partial(sp_sandbox.create_app, now=lambda: season.now))
     yield build_agenda(sandbox_settings(toolsets=("serviceplanner",)))
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
 
-def state_of(agenda: Agenda) -> ServicePlannerSandbox:
+def state_of(agenda: AgendaServer) -> ServicePlannerSandbox:
     state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
@@ -100,7 +100,9 @@ def demo_owner(state: ServicePlannerSandbox) -> dict[str, Any]:
     return next(row for row in state.clients.values() if row["company_id"] == COMPANY_ID and row["id"] in owners)
 
 
-async def test_planned_visit_reads_back_with_the_seasons_offset(season: Season, agenda: Agenda, client: Client) -> None:
+async def test_planned_visit_reads_back_with_the_seasons_offset(
+    season: Season, agenda: AgendaServer, client: Client
+) -> None:
     state = state_of(agenda)
     owner = demo_owner(state)
     item = next(row for row in state.items.values() if row["client_id"] == owner["id"])
@@ -125,7 +127,9 @@ async def test_planned_visit_reads_back_with_the_seasons_offset(season: Season, 
     assert check_moments(shown, where=f"{season.name} sp_get_appointment") == 4
 
 
-async def test_every_moment_in_every_read_has_amsterdams_offset(season: Season, agenda: Agenda, client: Client) -> None:
+async def test_every_moment_in_every_read_has_amsterdams_offset(
+    season: Season, agenda: AgendaServer, client: Client
+) -> None:
     state = state_of(agenda)
     listed = await call_ok(client, "sp_list_appointments", {"per_page": 100})
     planned = [row for row in listed["appointments"] if "start" in row]
@@ -169,7 +173,7 @@ async def test_every_moment_in_every_read_has_amsterdams_offset(season: Season, 
     ],
 )
 async def test_a_wall_time_on_either_side_of_the_clock_change(
-    agenda: Agenda, client: Client, vendor_wall_time: datetime, shown: str
+    agenda: AgendaServer, client: Client, vendor_wall_time: datetime, shown: str
 ) -> None:
     state = state_of(agenda)
     visit = next(row for row in state.appointments.values() if row["time_from"] and row["company_id"] == COMPANY_ID)
@@ -211,7 +215,7 @@ def test_every_stamp_of_a_documented_answer_is_read_by_one_rule() -> None:
     assert Comment.model_validate({"created_at": record["updated_at"]}).created_at == read["updated_at"]
 
 
-async def test_created_at_in_the_repeated_hour_reads_like_every_wall_time(agenda: Agenda, client: Client) -> None:
+async def test_created_at_in_the_repeated_hour_reads_like_every_wall_time(agenda: AgendaServer, client: Client) -> None:
     """00:30Z and 01:30Z on the autumn change are both 02:30 in Amsterdam: the vendor's digits
     (02:30, tagged "Z") cannot tell them apart, so a created_at there is read as the first 02:30,
     exactly as a visit's time would be (one rule for every stamp, models.py `vendor_time`)."""
@@ -227,7 +231,7 @@ async def test_created_at_in_the_repeated_hour_reads_like_every_wall_time(agenda
 
 
 async def test_invoice_date_filter_agrees_with_the_dates_results_show(
-    season: Season, agenda: Agenda, client: Client
+    season: Season, agenda: AgendaServer, client: Client
 ) -> None:
     """Just after local midnight is still the previous day in UTC: the filter and the shown
     created_at must both say the local day, or a model filtering on what it read misses records."""
@@ -247,7 +251,7 @@ async def test_invoice_date_filter_agrees_with_the_dates_results_show(
     assert later["invoices"] == []
 
 
-async def test_item_service_dates_are_dates_in_and_out(agenda: Agenda, client: Client) -> None:
+async def test_item_service_dates_are_dates_in_and_out(agenda: AgendaServer, client: Client) -> None:
     """An item's service period is a pair of dates (the vendor takes `YYYY-MM-DDT00:00:00`): what
     sp_get_client_item shows, sp_update_client_item takes as it is, on a clock-change day too."""
     state = state_of(agenda)

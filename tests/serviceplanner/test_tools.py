@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.serviceplanner import client as sp_client
 from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerSandbox
@@ -34,18 +34,18 @@ READ_TOOLS = {
 
 
 @pytest.fixture
-def agenda(tmp_path: Path) -> Agenda:
+def agenda(tmp_path: Path) -> AgendaServer:
     # Uploads read local files only inside the operator's folder (server/guards/attachments.py).
     return build_agenda(sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path)))
 
 
 @pytest.fixture
-async def client(agenda: Agenda) -> AsyncIterator[Client]:
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
 
 
-def state_of(agenda: Agenda) -> ServicePlannerSandbox:
+def state_of(agenda: AgendaServer) -> ServicePlannerSandbox:
     state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
     return state
 
@@ -122,7 +122,7 @@ async def test_read_only_mode_registers_no_writes() -> None:
 # ------------------------------------------------------------------------------------------
 
 
-async def test_find_a_client_and_see_addresses_and_items(agenda: Agenda, client: Client) -> None:
+async def test_find_a_client_and_see_addresses_and_items(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     wanted = demo_client(state)
     found = await call_ok(client, "sp_list_clients", {"search": wanted["last_name"], "per_page": 100})
@@ -187,7 +187,7 @@ async def test_client_create_get_update_delete_then_404(client: Client) -> None:
         assert "HTTP 404" in await call_error(client, "sp_get_address", {"address_id": address_row["id"]})
 
 
-async def test_address_create_get_update_delete_then_404(agenda: Agenda, client: Client) -> None:
+async def test_address_create_get_update_delete_then_404(agenda: AgendaServer, client: Client) -> None:
     owner = demo_client(state_of(agenda))
     created = await call_ok(
         client,
@@ -235,7 +235,7 @@ async def test_address_create_get_update_delete_then_404(agenda: Agenda, client:
 # ------------------------------------------------------------------------------------------
 
 
-async def test_appointment_create_get_delete_then_404(agenda: Agenda, client: Client) -> None:
+async def test_appointment_create_get_delete_then_404(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     item = item_of(state, owner["id"])
@@ -266,7 +266,7 @@ async def test_appointment_create_get_delete_then_404(agenda: Agenda, client: Cl
     assert "HTTP 404" in gone and f"no appointment with id {created['id']}" in gone
 
 
-async def test_planned_appointment_has_a_time_with_offset(agenda: Agenda, client: Client) -> None:
+async def test_planned_appointment_has_a_time_with_offset(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     technician = next(row["id"] for row in state.users.values() if row.get("role") == "monteur")
@@ -292,7 +292,7 @@ async def test_planned_appointment_has_a_time_with_offset(agenda: Agenda, client
     assert start.hour >= 8 and end.hour * 60 + end.minute <= 17 * 60
 
 
-async def test_invitation_flow(agenda: Agenda, client: Client) -> None:
+async def test_invitation_flow(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     item = item_of(state, owner["id"])
@@ -319,7 +319,7 @@ async def test_invitation_flow(agenda: Agenda, client: Client) -> None:
     assert shown["status_system"] == "invited"
 
 
-async def test_appointment_list_filters_and_order(agenda: Agenda, client: Client) -> None:
+async def test_appointment_list_filters_and_order(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     technician = next(row["id"] for row in state.users.values() if row.get("role") == "monteur")
     kinds = await call_ok(client, "sp_list_appointment_types")
@@ -342,7 +342,7 @@ async def test_appointment_list_filters_and_order(agenda: Agenda, client: Client
 # ------------------------------------------------------------------------------------------
 
 
-async def test_a_422_names_every_offending_field(agenda: Agenda, client: Client) -> None:
+async def test_a_422_names_every_offending_field(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     stranger = demo_client(state, with_items=False)
@@ -381,7 +381,7 @@ async def test_client_validation_comes_back_per_field(client: Client, arguments:
     assert "HTTP 422" in text and expected in text
 
 
-async def test_item_validation_and_typed_refusals(agenda: Agenda, client: Client) -> None:
+async def test_item_validation_and_typed_refusals(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     stranger = demo_client(state, with_items=False)
@@ -402,7 +402,7 @@ async def test_item_validation_and_typed_refusals(agenda: Agenda, client: Client
 # ------------------------------------------------------------------------------------------
 
 
-async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, tmp_path: Path) -> None:
+async def test_item_create_update_attach_delete(agenda: AgendaServer, client: Client, tmp_path: Path) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     address_id = next(a["id"] for a in state.addresses.values() if a["client_id"] == owner["id"])
@@ -487,7 +487,7 @@ async def test_item_create_update_attach_delete(agenda: Agenda, client: Client, 
     ids=["hidden", "outside", "missing", "bad-base64", "no-filename", "both"],
 )
 async def test_attachments_that_cannot_be_sent_are_refused(
-    agenda: Agenda, client: Client, attachment: dict[str, Any], expected: str, tmp_path: Path
+    agenda: AgendaServer, client: Client, attachment: dict[str, Any], expected: str, tmp_path: Path
 ) -> None:
     (tmp_path / ".ssh").mkdir()
     (tmp_path / ".ssh" / "id_rsa").write_text("-----BEGIN KEY-----")
@@ -514,7 +514,7 @@ async def test_attachments_that_cannot_be_sent_are_refused(
     ids=["filename", "content-type", "name-on-disk"],
 )
 async def test_a_line_break_in_an_upload_is_refused_before_anything_is_sent(
-    agenda: Agenda, tmp_path: Path, bad: dict[str, str], where: str
+    agenda: AgendaServer, tmp_path: Path, bad: dict[str, str], where: str
 ) -> None:
     """File names and content types travel in the multipart headers: a CR/LF there is refused up
     front, plainly (not as an upload that may or may not have happened), so the corrected call,
@@ -536,7 +536,7 @@ async def test_a_line_break_in_an_upload_is_refused_before_anything_is_sent(
     assert len(person.asked) == 1 and "\u201cwerkbon.pdf\u201d" in person.asked[0], person.asked
 
 
-async def test_item_of_another_client_is_not_found(agenda: Agenda, client: Client) -> None:
+async def test_item_of_another_client_is_not_found(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     stranger = demo_client(state, with_items=False)
@@ -550,7 +550,7 @@ async def test_item_of_another_client_is_not_found(agenda: Agenda, client: Clien
 # ------------------------------------------------------------------------------------------
 
 
-async def test_one_page_then_all_pages_with_progress(agenda: Agenda, client: Client) -> None:
+async def test_one_page_then_all_pages_with_progress(agenda: AgendaServer, client: Client) -> None:
     one = await call_ok(client, "sp_list_clients", {"search": "utrecht", "per_page": 5})
     total = one["page"]["total"]
     assert total > 10 and len(one["clients"]) == 5 and one["page"]["next_page"] == 2
@@ -608,7 +608,7 @@ async def test_every_list_pages_the_same_way(tool: str, key: str, arguments: dic
 # ------------------------------------------------------------------------------------------
 
 
-async def test_invoices_by_date_and_one_invoice(agenda: Agenda, client: Client) -> None:
+async def test_invoices_by_date_and_one_invoice(agenda: AgendaServer, client: Client) -> None:
     everything = await call_ok(client, "sp_list_invoices", {"per_page": 100, "all_pages": True})
     recent_day = sorted(inv["created_at"][:10] for inv in everything["invoices"])[-5]
     recent = await call_ok(client, "sp_list_invoices", {"created_at": recent_day, "per_page": 100})
@@ -635,7 +635,7 @@ async def test_users_and_appointment_types_tool_and_resource(client: Client) -> 
 # ------------------------------------------------------------------------------------------
 
 
-async def test_an_unknown_token_says_which_variable_to_check(agenda: Agenda, client: Client) -> None:
+async def test_an_unknown_token_says_which_variable_to_check(agenda: AgendaServer, client: Client) -> None:
     state_of(agenda).tokens.clear()
     text = await call_error(client, "sp_list_clients")
     assert "HTTP 401" in text and "Unauthenticated" in text and "check SERVICEPLANNER_API_TOKEN" in text
@@ -652,7 +652,7 @@ async def test_an_unknown_token_says_which_variable_to_check(agenda: Agenda, cli
     ids=["redirect-on-read", "html-page", "html-everywhere", "redirect-on-write"],
 )
 async def test_html_or_a_redirect_instead_of_json_is_a_clear_error(
-    agenda: Agenda,
+    agenda: AgendaServer,
     client: Client,
     path: str,
     kind: Any,
@@ -672,7 +672,7 @@ async def test_html_or_a_redirect_instead_of_json_is_a_clear_error(
     assert "Expecting value" not in text and "Traceback" not in text and "JSONDecodeError" not in text
 
 
-async def test_rate_limit_is_reported_with_when_to_retry(agenda: Agenda, client: Client) -> None:
+async def test_rate_limit_is_reported_with_when_to_retry(agenda: AgendaServer, client: Client) -> None:
     state = state_of(agenda)
     # Early in the throttle minute, so Retry-After is far beyond what the HTTP layer waits out
     # for a read (at the end of a minute it would rightly wait and succeed).
@@ -684,7 +684,7 @@ async def test_rate_limit_is_reported_with_when_to_retry(agenda: Agenda, client:
     assert "HTTP 429" in text and "try again after" in text
 
 
-async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
+async def test_deleting_asks_first_naming_what_goes(agenda: AgendaServer) -> None:
     state = state_of(agenda)
     visit = next(row for row in state.appointments.values() if row["time_from"] and not row["canceled_at"])
     owner = state.clients[visit["client_id"]]
@@ -709,7 +709,7 @@ async def test_deleting_asks_first_naming_what_goes(agenda: Agenda) -> None:
         ]
 
 
-async def test_creating_an_appointment_asks_naming_what_for_whom_where_and_when(agenda: Agenda) -> None:
+async def test_creating_an_appointment_asks_naming_what_for_whom_where_and_when(agenda: AgendaServer) -> None:
     state = state_of(agenda)
     owner = demo_client(state)
     item = item_of(state, owner["id"])

@@ -13,7 +13,7 @@ from typing import Any
 
 from mcp import Client
 
-from agenda_mcp.server.startup.app import Agenda
+from agenda_mcp.server.startup.app import AgendaServer
 from agenda_mcp.server.startup.config import Settings
 
 
@@ -22,7 +22,7 @@ def sandbox_settings(**overrides: Any) -> Settings:
     return Settings(sandbox=True, retry_backoff=0.0, env={}).with_overrides(**overrides)
 
 
-def requests_sent(agenda: Agenda) -> int:
+def requests_sent(agenda: AgendaServer) -> int:
     """HTTP requests every vendor of `agenda` has sent so far."""
     return sum(runtime.http.requests_sent for runtime in agenda.vendors.values())
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agenda_mcp.server.startup.app import Agenda
+from agenda_mcp.server.startup.app import AgendaServer
 
 REPORT: Counter[str] = Counter()
 """What the hardening tests ran; printed at the end of the pytest run (see conftest.py)."""
@@ -20,13 +20,13 @@ class VendorCase:
     read: tuple[str, dict[str, Any]]
     write: tuple[str, Callable[[int], dict[str, Any]]]
     """The write tool and its arguments for the n-th attempt (distinct, so dedup stays out of it)."""
-    writes: Callable[[Agenda], int]
+    writes: Callable[[AgendaServer], int]
     """How many writes the simulator holds."""
-    last_slot: Callable[[Agenda], None] | None = None
+    last_slot: Callable[[AgendaServer], None] | None = None
     """Prepare the simulator so that exactly one `write` can still succeed (None: not applicable)."""
 
 
-def _state(agenda: Agenda, vendor: str) -> Any:
+def _state(agenda: AgendaServer, vendor: str) -> Any:
     return agenda.vendors[vendor].sandbox_app.state.sandbox  # type: ignore[union-attr]
 
 

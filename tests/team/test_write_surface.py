@@ -26,7 +26,7 @@ from mcp import Client
 from starlette.types import ASGIApp
 
 from agenda_mcp.server.guards.audit import AUDIT_ENV
-from agenda_mcp.server.startup.app import Agenda, build_agenda
+from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.server.team.shared_state import REDIS_ENV
 from agenda_mcp.tools.serviceplanner.client import PATHS, PATHS_ENV, UNVERIFIED
 from tests.support import error_text
@@ -59,7 +59,7 @@ def anyio_backend() -> str:
 @dataclass
 class Replica:
     name: str
-    agenda: Agenda
+    agenda: AgendaServer
     client: Client
     person: TimedPerson
     audit: Path

@@ -36,7 +36,7 @@ from agenda_mcp.server.startup.config import Settings
 from agenda_mcp.server.team.shared_state import SharedCache, SharedStateDown
 
 if TYPE_CHECKING:
-    from agenda_mcp.server.startup.app import Agenda
+    from agenda_mcp.server.startup.app import AgendaServer
 
 log = get_logger("agenda_mcp.calendars")
 
@@ -234,7 +234,7 @@ def conflict(busy: list[Busy], start: datetime, end: datetime, buffer: timedelta
     return next((b for b in busy if b.overlaps(start - buffer, end + buffer)), None)
 
 
-def calendar_service(settings: Settings, agenda: Agenda) -> CalendarService | None:
+def calendar_service(settings: Settings, agenda: AgendaServer) -> CalendarService | None:
     """The person's calendars for this server, or None when none are configured.
 
     Booking events are remembered where the vendor's writes are (Redis for replicas), so a

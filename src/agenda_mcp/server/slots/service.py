@@ -59,7 +59,7 @@ from agenda_mcp.server.team.keys import derived_key
 if TYPE_CHECKING:
     from agenda_mcp.server.kit.contract import SlotsModule, VendorSpec
     from agenda_mcp.server.kit.toolkit import Toolkit
-    from agenda_mcp.server.startup.app import Agenda
+    from agenda_mcp.server.startup.app import AgendaServer
 
 log = get_logger("agenda_mcp.slots")
 
@@ -96,7 +96,9 @@ def slot_vendors(specs: list[VendorSpec]) -> list[SlotVendor]:
 
 
 class SlotService:
-    def __init__(self, agenda: Agenda, vendors: list[SlotVendor], calendars: CalendarService | None = None) -> None:
+    def __init__(
+        self, agenda: AgendaServer, vendors: list[SlotVendor], calendars: CalendarService | None = None
+    ) -> None:
         self.agenda = agenda
         self.calendars = calendars
         """The person's own calendars (AGENDA_MCP_CALENDARS, or the sandbox's); None: none configured."""

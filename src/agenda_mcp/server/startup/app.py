@@ -57,7 +57,7 @@ class VendorRuntime:
     """Switchable vendor failures in front of the simulator (sandbox mode only)."""
 
 
-class Agenda:
+class AgendaServer:
     """The assembled server plus what tests and the demo may look at.
 
     A vendor's runtime (HTTP client, simulator, tools) is built when the server is assembled,
@@ -198,7 +198,7 @@ def build_server(
 
 def build_agenda(
     settings: Settings, *, auth: AuthSettings | None = None, token_verifier: TokenVerifier | None = None
-) -> Agenda:
+) -> AgendaServer:
     """`auth` and `token_verifier` protect the HTTP transport (see server/transport/web.py); stdio has none.
 
     With `settings.listing_cache`, tools and resources are listed from the cache when it holds
@@ -215,7 +215,7 @@ def build_agenda(
         else:
             missing[spec.title] = spec.missing(settings.env)
 
-    agenda = Agenda(settings, specs, missing, ListingCache.for_settings(settings, specs))
+    agenda = AgendaServer(settings, specs, missing, ListingCache.for_settings(settings, specs))
     tools: list[Tool] = []
     resources: list[Resource] = []
     if agenda.cached is None:
@@ -273,7 +273,7 @@ def build_agenda(
         if settings.toolsets:
             log.warning("%s is not enabled: set %s", title, " and ".join(names))
     if agenda.cached is None:
-        heap.settle()  # everything is built, and nothing is served yet (else Agenda.warm does it)
+        heap.settle()  # everything is built, and nothing is served yet (else AgendaServer.warm does it)
     return agenda
 
 
@@ -284,8 +284,8 @@ async def _connect(stack: AsyncExitStack, runtime: VendorRuntime) -> None:
     stack.push_async_callback(runtime.toolkit.shared.aclose)
 
 
-def _signal_listing(agenda: Agenda) -> None:
-    """Tell the agenda when a client has its tool list (see Agenda.warm)."""
+def _signal_listing(agenda: AgendaServer) -> None:
+    """Tell the agenda when a client has its tool list (see AgendaServer.warm)."""
 
     async def listed(ctx: Any, call_next: CallNext) -> HandlerResult:
         result = await call_next(ctx)
