@@ -1,6 +1,11 @@
 """Shared pytest setup: every async test runs on asyncio through anyio's plugin."""
 
+from collections.abc import AsyncIterator
+
 import pytest
+from mcp import Client
+
+from agenda_mcp.server.startup.app import AgendaServer
 
 
 @pytest.fixture
@@ -16,3 +21,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "hardening cases run")
         for name, count in sorted(REPORT.items()):
             terminalreporter.write_line(f"{name}: {count}")
+
+
+@pytest.fixture
+async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
+    """An MCP client of the module's `agenda` fixture (each test module says which server it wants)."""
+    async with Client(agenda.server) as connected:
+        yield connected

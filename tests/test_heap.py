@@ -44,13 +44,13 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     """The vendors built at each settle() call."""
     settled: list[set[str]] = []
     agendas: list[Any] = []
-    original = app_module.Agenda.__init__
+    original = app_module.AgendaServer.__init__
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         agendas.append(self)
 
-    monkeypatch.setattr(app_module.Agenda, "__init__", init)
+    monkeypatch.setattr(app_module.AgendaServer, "__init__", init)
     monkeypatch.setattr(heap, "settle", lambda: settled.append(set(agendas[-1].vendors)))
     return settled
 

@@ -22,6 +22,7 @@ from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.locaboo.inputs import Days, booking_add_fields, days_and_times
 from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.simulators import locaboo as sandbox_of
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -43,11 +44,6 @@ def agenda() -> AgendaServer:
 async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
     async with Client(agenda.server) as client:
         yield client
-
-
-def sandbox_of(agenda: AgendaServer) -> LocabooSandbox:
-    state: LocabooSandbox = agenda.vendors["locaboo"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 def sent(agenda: AgendaServer) -> int:

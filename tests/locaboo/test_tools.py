@@ -25,6 +25,7 @@ from agenda_mcp.tools.locaboo.sandbox.state import LocabooSandbox
 from agenda_mcp.tools.locaboo.tools import LocabooTools
 from tests.support import call_error, call_ok, error_text, sandbox_settings
 from tests.support.person import Person
+from tests.support.simulators import locaboo as sandbox_of
 
 pytestmark = pytest.mark.anyio
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -64,12 +65,6 @@ def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("locaboo",)))
 
 
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
-
-
 @pytest.fixture(scope="module")
 def shared_agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("locaboo",)))
@@ -87,11 +82,6 @@ async def zoned(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, Agen
     agenda = build_agenda(sandbox_settings(toolsets=("locaboo",), env={"LOCABOO_TIMEZONE": zone}))
     async with Client(agenda.server) as client:
         yield zone, agenda, client
-
-
-def sandbox_of(agenda: AgendaServer) -> LocabooSandbox:
-    state: LocabooSandbox = agenda.vendors["locaboo"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 def monday(state: LocabooSandbox) -> date:

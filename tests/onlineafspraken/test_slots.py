@@ -15,20 +15,15 @@ from agenda_mcp.server.kit import Customer, Offer, Toolkit
 from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.onlineafspraken import slots
 from agenda_mcp.tools.onlineafspraken.sandbox.data import TZ
-from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_ok, sandbox_settings
 from tests.support.onlineafspraken import JAN, KNIPPEN_HEREN, SALON, SANNE, TickingClock
 from tests.support.person import Person
+from tests.support.simulators import onlineafspraken as sandbox_of
 
 pytestmark = pytest.mark.anyio
 
 WEDNESDAY = "2026-03-04"  # the sandbox clock: Monday 2 March 2026, 09:00
 ANNA = Customer("Anna de Vries", "anna.devries@example.nl")
-
-
-def sandbox_of(agenda: AgendaServer) -> OnlineAfsprakenSandbox:
-    state: OnlineAfsprakenSandbox = agenda.vendors["onlineafspraken"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 def kit_of(agenda: AgendaServer) -> Toolkit:

@@ -16,7 +16,6 @@ import pytest
 from mcp import Client
 
 from agenda_mcp.server.startup.app import AgendaServer, build_agenda
-from agenda_mcp.tools.onlineafspraken.sandbox.state import OnlineAfsprakenSandbox
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.onlineafspraken import (
     GROEPSTRAINING,
@@ -31,6 +30,7 @@ from tests.support.onlineafspraken import (
     TickingClock,
 )
 from tests.support.person import Person
+from tests.support.simulators import onlineafspraken as sandbox_of
 
 pytestmark = pytest.mark.anyio
 
@@ -56,12 +56,6 @@ def agenda(clock: TickingClock) -> AgendaServer:
     return agenda
 
 
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
-
-
 @pytest.fixture(scope="module")
 async def shared() -> AsyncIterator[Client]:
     """One session for tests that change nothing (argument checks, failures, reads)."""
@@ -69,11 +63,6 @@ async def shared() -> AsyncIterator[Client]:
     sandbox_of(agenda).set_clock(TickingClock())
     async with Client(agenda.server) as client:
         yield client
-
-
-def sandbox_of(agenda: AgendaServer) -> OnlineAfsprakenSandbox:
-    state: OnlineAfsprakenSandbox = agenda.vendors["onlineafspraken"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 async def free_times(client: Client, day: str, **extra: Any) -> list[dict[str, Any]]:

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from starlette.applications import Starlette
 
 from agenda_mcp.server.kit import Customer, Offer
 from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from agenda_mcp.tools.planaday import slots
 from agenda_mcp.tools.planaday.models import ZONE
-from agenda_mcp.tools.planaday.sandbox.state import PlanadaySandbox
 from tests.support import call_ok, sandbox_settings
+from tests.support.simulators import planaday as sandbox_of
 
 pytestmark = pytest.mark.anyio
 TODAY = date.today()
@@ -29,13 +28,6 @@ STAP_ONLY = {108}
 @pytest.fixture
 def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
-
-
-def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
-    app = agenda.vendors["planaday"].sandbox_app
-    assert isinstance(app, Starlette)
-    state: PlanadaySandbox = app.state.sandbox
-    return state
 
 
 async def all_slots(client: Client, **question: Any) -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ sent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
@@ -24,6 +23,7 @@ from agenda_mcp.tools.planaday.sandbox import app as planaday_app
 from agenda_mcp.tools.planaday.sandbox.state import PlanadaySandbox
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.moments import check_moments
+from tests.support.simulators import planaday as sandbox_of
 
 pytestmark = pytest.mark.anyio
 SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "f"}
@@ -39,20 +39,9 @@ def agenda_at(monkeypatch: pytest.MonkeyPatch, now: datetime) -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
 
 
-def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
-    state: PlanadaySandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
-
-
 @pytest.fixture(params=[WINTER, SUMMER], ids=["winter", "summer"])
 def agenda(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> AgendaServer:
     return agenda_at(monkeypatch, request.param)
-
-
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
 
 
 def wall(moment: str) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,9 +18,10 @@ from agenda_mcp.server.transport.sandbox import InProcessTransport
 from agenda_mcp.tools.planaday.client import PlanadayClient, connection
 from agenda_mcp.tools.planaday.models import ZONE
 from agenda_mcp.tools.planaday.sandbox import create_app
-from agenda_mcp.tools.planaday.sandbox.state import SANDBOX_API_KEY, PlanadaySandbox
+from agenda_mcp.tools.planaday.sandbox.state import SANDBOX_API_KEY
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.person import Person
+from tests.support.simulators import planaday as sandbox_of
 
 pytestmark = pytest.mark.anyio
 TODAY = date.today()
@@ -31,17 +32,6 @@ SANNE = {"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example
 @pytest.fixture
 def agenda() -> AgendaServer:
     return build_agenda(sandbox_settings(toolsets=("planaday",)))
-
-
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
-
-
-def sandbox_of(agenda: AgendaServer) -> PlanadaySandbox:
-    state: PlanadaySandbox = agenda.vendors["planaday"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 async def test_ping_and_labels(client: Client) -> None:

@@ -17,24 +17,7 @@ from mcp import Client
 
 from agenda_mcp.server.startup.app import build_agenda
 from agenda_mcp.server.startup.config import Settings
-
-
-def status_kb(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
-            clear.write("5")
-        return True
-    except OSError:
-        return False
-
+from tests.support.memory import reset_peak, status_kb
 
 CALLS = {
     "read": ("list_planaday_labels", {}),

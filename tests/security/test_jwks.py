@@ -35,8 +35,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from agenda_mcp.server.startup.config import ConfigError, HttpSettings
 from agenda_mcp.server.team import oauth
 from agenda_mcp.server.transport.web import create_app, public_url
-from tests.support.jwks import MB, HostileIssuer, hostile_issuer, loopback_tls, serve_with
-from tests.support.loopback import INITIALIZE, MCP_HEADERS, serve_in_thread
+from tests.support.jwks import MB, HostileIssuer, hostile_issuer, loopback_tls
+from tests.support.loopback import INITIALIZE, MCP_HEADERS, serve_in_thread, serve_loopback
 from tests.support.team import agenda_settings, replicas, vendor_on_loopback
 from tests.support.vendor_cases import REPORT
 
@@ -260,7 +260,10 @@ async def test_huge_key_ids_from_anonymous_callers_leave_a_small_log(caplog: pyt
         audience = public_url(settings)
         app = create_app(agenda_settings(vendor_url), settings)
         # Header limits as with uvicorn's httptools parser (h11 would refuse 60 KB headers itself).
-        async with serve_with(app, lifespan="on", h11_max_incomplete_event_size=MB) as url, caller() as http:
+        async with (
+            serve_loopback(app, lifespan=True, force_exit=True, h11_max_incomplete_event_size=MB) as url,
+            caller() as http,
+        ):
             first, _ = await initialize(http, url, issuer.token(audience))
             caplog.clear()
             stranger = _stranger()

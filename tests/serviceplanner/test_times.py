@@ -12,7 +12,7 @@ can be checked against what it stores."""
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerSandbox
 from tests.support import call_ok, sandbox_settings
 from tests.support.documented import cases
 from tests.support.moments import check_moments
+from tests.support.simulators import serviceplanner as state_of
 
 pytestmark = pytest.mark.anyio
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -58,17 +59,6 @@ def agenda(season: Season, monkeypatch: pytest.MonkeyPatch) -> Iterator[AgendaSe
     # The simulator's clock is fixed on the season's day; sandbox mode builds it through the module.
     monkeypatch.setattr(sp_sandbox, "create_app", functools.partial(sp_sandbox.create_app, now=lambda: season.now))
     yield build_agenda(sandbox_settings(toolsets=("serviceplanner",)))
-
-
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
-
-
-def state_of(agenda: AgendaServer) -> ServicePlannerSandbox:
-    state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 def moment_of(text: str) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from agenda_mcp.tools.serviceplanner.sandbox.data import COMPANY_ID
 from agenda_mcp.tools.serviceplanner.sandbox.state import ServicePlannerSandbox
 from tests.support import call_error, call_ok, requests_sent, sandbox_settings
 from tests.support.person import Person
+from tests.support.simulators import serviceplanner as state_of
 
 pytestmark = pytest.mark.anyio
 WRITE_TOOLS = {
@@ -37,17 +37,6 @@ READ_TOOLS = {
 def agenda(tmp_path: Path) -> AgendaServer:
     # Uploads read local files only inside the operator's folder (server/guards/attachments.py).
     return build_agenda(sandbox_settings(toolsets=("serviceplanner",), attachments_dir=str(tmp_path)))
-
-
-@pytest.fixture
-async def client(agenda: AgendaServer) -> AsyncIterator[Client]:
-    async with Client(agenda.server) as client:
-        yield client
-
-
-def state_of(agenda: AgendaServer) -> ServicePlannerSandbox:
-    state: ServicePlannerSandbox = agenda.vendors["serviceplanner"].sandbox_app.state.sandbox  # type: ignore[union-attr]
-    return state
 
 
 def demo_client(state: ServicePlannerSandbox, *, with_items: bool = True) -> dict[str, Any]:

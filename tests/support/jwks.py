@@ -22,7 +22,6 @@ from typing import Any, Literal
 
 import anyio
 import jwt
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -30,7 +29,8 @@ from cryptography.x509.oid import NameOID
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from tests.support.loopback import loopback_socket
+from tests.support.loopback import serve_loopback
+from tests.support.memory import reset_peak, status_kb
 from tests.support.team import Issuer
 
 Mode = Literal["ok", "500", "garbage", "redirect", "timeout", "trickle", "huge"]
@@ -146,27 +146,9 @@ async def _until_disconnect(receive: Receive) -> None:
 
 
 @asynccontextmanager
-async def serve_with(app: Any, **config: Any) -> AsyncIterator[str]:
-    """Like `serve_loopback`, with uvicorn settings of the caller's (TLS files, header limits,
-    lifespan); yields the base URL, https when `ssl_certfile` is given."""
-    sock = loopback_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **{"lifespan": "off", **config}))
-    scheme = "https" if config.get("ssl_certfile") else "http"
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(server.serve, [sock])
-        try:
-            yield f"{scheme}://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            server.force_exit = True
-    sock.close()
-
-
-@asynccontextmanager
 async def hostile_issuer(**config: Any) -> AsyncIterator[HostileIssuer]:
     issuer = HostileIssuer()
-    async with serve_with(issuer.app(), **config) as base:
+    async with serve_loopback(issuer.app(), force_exit=True, **config) as base:
         issuer.url = f"{base}/realms/team"
         yield issuer
 
@@ -228,42 +210,25 @@ def loopback_tls(folder: Path) -> Tls:
 # -- the child process of the memory test ------------------------------------------------------
 
 
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
-            clear.write("5")
-        return True
-    except OSError:
-        return False
-
-
 async def _child(issuer: str, audience: str, token: str) -> dict[str, object]:
     from agenda_mcp.server.team.oauth import JwtVerifier
 
     verifier = JwtVerifier(issuer, audience)
-    reset = _reset_peak()
-    before = _status_kb("VmRSS")
+    reset = reset_peak()
+    before = status_kb("VmRSS")
     accepted = await verifier.verify_token(token)
     report: dict[str, object] = {
         "accepted": accepted is not None,
-        "growth_kb": _status_kb("VmHWM") - before,
+        "growth_kb": status_kb("VmHWM") - before,
         "peak_reset": reset,
         "fetches": verifier.fetches,
     }
     # The meter itself: 96 MB held on purpose must show as about that much growth.
-    _reset_peak()
-    before = _status_kb("VmRSS")
+    reset_peak()
+    before = status_kb("VmRSS")
     held = bytearray(96 * MB)
     held[::4096] = b"x" * len(held[::4096])
-    report["control_kb"] = _status_kb("VmHWM") - before
+    report["control_kb"] = status_kb("VmHWM") - before
     del held
     return report
 

@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 import httpx2
@@ -107,21 +108,27 @@ def loopback_socket() -> socket.socket:
 
 
 @asynccontextmanager
-async def serve_loopback(app: ASGIApp, *, lifespan: bool = False) -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL.
+async def serve_loopback(
+    app: ASGIApp, *, lifespan: bool = False, force_exit: bool = False, **config: Any
+) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 and yield its base URL (https when `config` gives
+    uvicorn an `ssl_certfile`; other uvicorn settings, such as header limits, pass through).
 
     The socket is bound and listening before uvicorn starts, and uvicorn finishes any lifespan
     start-up (the MCP transport needs one) before it accepts, so a client may connect at once:
-    no waiting for start-up."""
+    no waiting for start-up. `force_exit`: connections still open at the end (a server that
+    trickles) are cut rather than waited for."""
     sock = loopback_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off", **config))
+    scheme = "https" if config.get("ssl_certfile") else "http"
     async with anyio.create_task_group() as tg:
         tg.start_soon(server.serve, [sock])
         try:
-            yield f"http://127.0.0.1:{port}"
+            yield f"{scheme}://127.0.0.1:{port}"
         finally:
             server.should_exit = True
+            server.force_exit = force_exit
     sock.close()
 
 
