@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import mcp_types
 import pytest
 from mcp import Client
 
+from agenda_mcp.server.kit.slots import Found
 from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
+from tests.support.person import Person
 from tests.support.schemas import output_schemas, validated
 from tests.support.vendor_cases import REPORT
 
@@ -50,7 +51,7 @@ def next_month(month: int) -> date:
 
 
 @dataclass
-class Person:
+class Customer:
     name: str
     email: str
 
@@ -59,12 +60,16 @@ class Person:
         first, last = self.name.split(maxsplit=1)
         return first, last
 
+    def as_arguments(self) -> dict[str, str]:
+        """book_slot's customer arguments."""
+        return {"name": self.name, "email": self.email}
 
-ANNA = Person("Anna de Vries", "anna.devries@example.nl")
-ZOE = Person("Zoë Müller-Lüdenscheidt", "zoe.mueller@example.de")
+
+ANNA = Customer("Anna de Vries", "anna.devries@example.nl")
+ZOE = Customer("Zoë Müller-Lüdenscheidt", "zoe.mueller@example.de")
 
 
-async def two_calls(client: Client, find: dict[str, Any], person: Person, pick: int = 0) -> tuple[dict, dict]:
+async def two_calls(client: Client, find: dict[str, Any], person: Customer, pick: int = 0) -> tuple[dict, dict]:
     schemas = await output_schemas(client)
     found = await call_ok(client, "find_slots", find)
     assert found["slots"], f"nothing found for {find}: {found.get('note')}"
@@ -80,7 +85,7 @@ async def two_calls(client: Client, find: dict[str, Any], person: Person, pick: 
 # -- what each vendor holds, and the same booking made with the vendor's own tools ----------------
 
 
-async def onlineafspraken_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+async def onlineafspraken_twin(client: Client, slot: dict[str, Any], person: Customer) -> Any:
     ref = ref_of(slot)
     first, last = person.split
     customer = await call_ok(client, "set_customer", {"email": person.email, "first_name": first, "last_name": last})
@@ -105,7 +110,7 @@ def onlineafspraken_record(agenda: AgendaServer, appointment_id: int) -> tuple[A
     return (a.agenda_id, a.type_id, a.resource_id, a.start, a.finish, a.label, customer.full_name, customer.email)
 
 
-async def locaboo_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+async def locaboo_twin(client: Client, slot: dict[str, Any], person: Customer) -> Any:
     ref = ref_of(slot)
     first, last = person.split
     customer = await call_ok(
@@ -133,7 +138,7 @@ def locaboo_record(agenda: AgendaServer, booking_id: int) -> tuple[Any, ...]:
     return (b.title, b.status, instances, *who)
 
 
-async def planaday_twin(client: Client, slot: dict[str, Any], person: Person) -> Any:
+async def planaday_twin(client: Client, slot: dict[str, Any], person: Customer) -> Any:
     first, last = person.split
     student = {"first_name": first, "last_name": last, "email": person.email}
     return (await call_ok(client, "create_planaday_booking", {"course_id": ref_of(slot)["c"], "students": [student]}))[
@@ -155,7 +160,7 @@ TWINS = {
 
 
 async def assert_same_as_vendor_tools(
-    agenda: AgendaServer, slot: dict[str, Any], booked: dict[str, Any], person: Person
+    agenda: AgendaServer, slot: dict[str, Any], booked: dict[str, Any], person: Customer
 ):
     twin, record, id_key = TWINS[slot["vendor"]]
     other = build_agenda(sandbox_settings())
@@ -254,7 +259,7 @@ async def test_preferred_time_taken_offers_the_nearest(agenda: AgendaServer) -> 
             by_day.setdefault(free["start"][:10], []).append(free)
         day = max(by_day.values(), key=len)
         taken = day[len(day) // 2]
-        await onlineafspraken_twin(client, taken, Person("Someone Else", "else@example.nl"))
+        await onlineafspraken_twin(client, taken, Customer("Someone Else", "else@example.nl"))
         wanted = datetime.fromisoformat(taken["start"])
         # The two calls: the question (with the taken moment), then the booking of the nearest.
         found = await call_ok(client, "find_slots", {"what": "uitgroei kleuren", "preferred": taken["start"]})
@@ -314,7 +319,7 @@ async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: AgendaServer) -
     async with Client(agenda.server) as client:
         slot = await first_slot(client, what="uitgroei kleuren", date_from=str(thursday), date_to=str(thursday))
         # Someone books the same time through the vendor tool first.
-        await onlineafspraken_twin(client, slot, Person("Other Person", "other@example.nl"))
+        await onlineafspraken_twin(client, slot, Customer("Other Customer", "other@example.nl"))
         result = await call_ok(client, "book_slot", {"slot": slot["slot"], "name": ANNA.name, "email": ANNA.email})
     assert result["booked"] is False and "taken" in result["note"]
     assert result["alternatives"] and all(a["start"] != slot["start"] for a in result["alternatives"])
@@ -344,22 +349,11 @@ async def test_the_same_slot_for_the_same_person_is_booked_once(agenda: AgendaSe
     assert titles.count(ANNA.name) == 1
 
 
-class Asker:
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.asked: list[str] = []
-
-    async def __call__(self, context: Any, params: Any) -> mcp_types.ElicitResult:
-        self.asked.append(params.message)
-        content = {"confirm": True} if self.action == "accept" else None
-        return mcp_types.ElicitResult(action=self.action, content=content)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("answer", ["accept", "decline"])
 async def test_book_slot_asks_the_person_naming_what_when_and_whom(agenda: AgendaServer, answer: str) -> None:
-    person = Asker(answer)
+    person = Person(answer)
     thursday = next_weekday(3)
-    async with Client(agenda.server, elicitation_callback=person) as client:  # type: ignore[arg-type]
+    async with Client(agenda.server, elicitation_callback=person) as client:
         slot = await first_slot(client, what="knippen heren", date_from=str(thursday), date_to=str(thursday))
         result = await client.call_tool("book_slot", {"slot": slot["slot"], "name": ZOE.name, "email": ZOE.email})
     (question,) = person.asked
@@ -456,3 +450,49 @@ async def test_the_same_person_booking_the_same_slot_again_gets_their_own_bookin
     assert again["booked"] is True and again["already_booked"] is True and again["ids"] == first["ids"]
     assert "nothing new was booked" in again["note"]
     REPORT["slots: repeats answered with the customer's own booking"] += 1
+
+
+@pytest.mark.parametrize("answer", ["decline", "accept"])
+async def test_a_vendor_saying_nothing_free_once_cannot_book_without_a_yes(answer: str) -> None:
+    """The question is asked whatever the availability check says: a vendor that answers "nothing
+    free" to the check behind the question (and "free" right after) gets the booking only after a
+    yes. (Before, a question built from a "gone" answer was skipped, and the second check booked.)"""
+    agenda = build_agenda(sandbox_settings())
+    person = Person(answer)
+    thursday = next_weekday(3)
+    async with Client(agenda.server, elicitation_callback=person) as client:
+        slot = await first_slot(client, what="knippen heren", date_from=str(thursday), date_to=str(thursday))
+        module = agenda.vendors["onlineafspraken"].spec.slots()
+        assert module is not None
+        honest = module.find
+        answers = iter(["nothing free"])
+
+        async def hostile(kit: Any, query: Any) -> Any:
+            if next(answers, None) == "nothing free":
+                return Found()
+            return await honest(kit, query)
+
+        original, module.find = module.find, hostile  # type: ignore[method-assign]
+        try:
+            result = await client.call_tool("book_slot", {"slot": slot["slot"], "name": ANNA.name, "email": ANNA.email})
+        finally:
+            module.find = original  # type: ignore[method-assign]
+    # Asked at least once; on 2026-07-28 a question whose words changed between rounds (the check
+    # behind it said "gone", then "free") is asked again, so the yes is always to the words shown.
+    assert person.asked and "may have been taken" in person.asked[0]
+    made = [a for a in state(agenda, "onlineafspraken").appointments.values() if a.name == ANNA.name]
+    assert len(made) == (1 if answer == "accept" else 0) and result.is_error is (answer == "decline")
+    REPORT["slots: bookings after a hostile 'nothing free', asked first"] += 1
+
+
+async def test_find_slots_at_the_end_of_the_calendar_asks_for_a_nearer_date(agenda: AgendaServer) -> None:
+    async with Client(agenda.server) as client:
+        text = await call_error(client, "find_slots", {"date_from": "9999-12-25", "date_to": "9999-12-31"})
+    assert "give a nearer date" in text and "bug" not in text
+
+
+async def test_a_sandbox_booking_says_sandbox_once(agenda: AgendaServer) -> None:
+    async with Client(agenda.server) as client:
+        found = await call_ok(client, "find_slots", {"vendor": "planaday", "limit": 1})
+        booked = await call_ok(client, "book_slot", {"slot": found["slots"][0]["slot"], **ANNA.as_arguments()})
+    assert booked["sandbox"] is True and "sandbox" not in booked["booking"] and "repeated" not in booked["booking"]
