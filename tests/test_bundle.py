@@ -43,6 +43,9 @@ PLACEHOLDER = re.compile(r"\$\{user_config\.(\w+)\}")
 # The one pin of the mcpb CLI, shared with CI's scripts/mcpb.sh.
 (MCPB_PACKAGE,) = re.findall(r'^MCPB_PACKAGE="([^"]+)"', (ROOT / "scripts" / "mcpb.sh").read_text(), re.M)
 
+SECRET_VALUE = re.compile(r"_(KEY|SECRET|TOKEN)$|^AGENDA_MCP_CALENDARS$")
+"""Kept as a secret: credentials, and calendar URLs (a feed URL carries its own key)."""
+
 
 def _env_option(variable: str) -> dict[str, Any]:
     match = PLACEHOLDER.fullmatch(CONFIG["env"][variable])
@@ -79,7 +82,7 @@ def test_user_config_asks_for_every_vendor_credential_as_a_sensitive_value() -> 
                 assert option["sensitive"] is True, variable
     # Sensitive (kept in the keychain) exactly where the value is a credential.
     for variable in CONFIG["env"]:
-        assert _env_option(variable).get("sensitive", False) == bool(re.search(r"_(KEY|SECRET|TOKEN)$", variable))
+        assert _env_option(variable).get("sensitive", False) == bool(SECRET_VALUE.search(variable))
     for variable in ("AGENDA_MCP_SANDBOX", "AGENDA_MCP_READ_ONLY"):
         option = _env_option(variable)
         assert option["type"] == "boolean" and option["default"] is False

@@ -25,6 +25,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 (PYPI,) = [package for package in SERVER["packages"] if package["registryType"] == "pypi"]
 VARIABLES = {variable["name"]: variable for variable in PYPI["environmentVariables"]}
 
+SECRET_VALUE = re.compile(r"_(KEY|SECRET|TOKEN)$|^AGENDA_MCP_CALENDARS$")
+"""Kept as a secret: credentials, and calendar URLs (a feed URL carries its own key)."""
+
 
 def _errors(document: dict[str, Any]) -> list[str]:
     validator = Draft7Validator(SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
@@ -79,7 +82,7 @@ def test_every_vendor_variable_is_offered_and_credentials_are_secret() -> None:
         for variable in (*spec.credential_env, spec.base_url_env):
             assert variable in VARIABLES, f"{spec.title}: {variable} missing from server.json"
     secret = {name for name, variable in VARIABLES.items() if variable.get("isSecret")}
-    assert secret == {name for name in VARIABLES if re.search(r"_(KEY|SECRET|TOKEN)$", name)}
+    assert secret == {name for name in VARIABLES if SECRET_VALUE.search(name)}
     assert {"AGENDA_MCP_SANDBOX", "AGENDA_MCP_READ_ONLY"} <= VARIABLES.keys()
     for switch in ("AGENDA_MCP_SANDBOX", "AGENDA_MCP_READ_ONLY"):
         assert VARIABLES[switch]["format"] == "boolean" and VARIABLES[switch]["default"] == "false"
