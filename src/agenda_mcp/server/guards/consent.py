@@ -16,25 +16,45 @@ and a write nobody was asked about must not happen silently.
 
 The question is one line, vendor text cleaned of control, bidi and zero-width characters, and each
 value a model chose `quoted` so it cannot pose as part of the question.
+
+It is in the person's language: a describe function returns a `Question` (server/kit/wording.py),
+worded once and rendered in AGENDA_MCP_LOCALE (en, nl, de), and the form around it (`Consent`) is in
+the same language. A client's own locale would win over the setting, but no protocol revision carries
+one: neither 2025-11-25 nor 2026-07-28 has a locale in `clientInfo` (Implementation: name, version,
+title, description, icons, websiteUrl), in the client capabilities, or among the reserved request
+`_meta` keys (protocolVersion, clientInfo, clientCapabilities, logLevel). Only MCP Apps hosts tell
+theirs (`hostContext.locale`), to the app they render: the slot picker (server/slots/picker.html)
+follows it.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, runtime_checkable
 
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from agenda_mcp.server.guards.arguments import with_signature
 from agenda_mcp.server.guards.errors import Refused
 from agenda_mcp.server.guards.output import clean
-from agenda_mcp.server.startup.config import ConfirmMode
+from agenda_mcp.server.startup.config import ConfirmMode, Locale
 
 Describe = Callable[..., Awaitable[str | None]]
 """Given the tool's arguments (by name), the sentence that names what will be lost (who, what,
-when), or None when these arguments change nothing destructive (no question then)."""
+when), or None when these arguments change nothing destructive (no question then). A `Question`
+(server/kit/wording.py, a `str` in its language) asks in the person's language; a plain `str` is
+asked as it is."""
+
+
+@runtime_checkable
+class Worded(Protocol):
+    """A question worded in a language (server/kit/wording.py `Question`; this module does not import
+    the kit, which imports it): the form around it is put in the same language."""
+
+    @property
+    def locale(self) -> Locale: ...
 
 
 QUESTION_LIMIT = 600
@@ -61,6 +81,21 @@ def one_line(message: str) -> str:
 
 class Consent(BaseModel):
     confirm: bool = Field(description="Yes, go ahead")
+
+
+class _ConsentNl(Consent):
+    model_config = ConfigDict(title="Toestemming")
+    confirm: bool = Field(title="Bevestigen", description="Ja, doorgaan")
+
+
+class _ConsentDe(Consent):
+    model_config = ConfigDict(title="Zustimmung")
+    confirm: bool = Field(title="Bestätigen", description="Ja, fortfahren")
+
+
+CONSENT_FORMS: dict[Locale, type[Consent]] = {"en": Consent, "nl": _ConsentNl, "de": _ConsentDe}
+"""The form the question comes with (a client shows its title and the box's label), in the question's
+language; the answer is `confirm` in every one."""
 
 
 class Unasked(BaseModel):
@@ -101,7 +136,10 @@ def consent_parameter(
         message = await describe(**{k: v for k, v in arguments.items() if takes_all or k in wanted})
         if message is None:
             return Consent(confirm=True)
-        return Elicit(one_line(message), Consent)
+        # Rendered once per round from the same arguments and language, so the same words: a
+        # 2026-07-28 client's answer counts only for the question exactly as it was asked.
+        form = CONSENT_FORMS[message.locale if isinstance(message, Worded) else "en"]
+        return Elicit[Consent](one_line(message), form)
 
     # The SDK hands a resolver the tool's arguments by name: give it the tool's parameters.
     parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]

@@ -6,7 +6,9 @@
   `VendorTools` methods carry, so every tool passes the same rules;
 - the time vocabulary (`times.py`), result models (`models.py`), the one HTTP layer (`http.py`),
   paging (`paging.py`), prompts (`prompts.py`) and the slots interface (`slots.py`);
-- the few guards a vendor applies itself: redaction of call secrets, the file policy for uploads.
+- the few guards a vendor applies itself: redaction of call secrets, the file policy for uploads;
+- the words of its consent questions (`wording.py`): `Question` and the values it is filled with
+  (`When`, `Size`, `Joined`), rendered in the person's language.
 """
 
 from agenda_mcp.server.guards.attachments import ATTACHMENTS_ENV, FilePolicy, base64_size, decoded
@@ -42,6 +44,7 @@ from agenda_mcp.server.kit.times import (
     zone_name,
 )
 from agenda_mcp.server.kit.toolkit import Toolkit, VendorTools, read, resource, write
+from agenda_mcp.server.kit.wording import Joined, Question, Size, Value, When
 from agenda_mcp.server.startup.config import ConfigError
 
 __all__ = [
@@ -58,18 +61,23 @@ __all__ = [
     "ErrorDetail",
     "FilePolicy",
     "Found",
+    "Joined",
     "Moment",
     "Offer",
+    "Question",
     "ResultModel",
     "SandboxSpec",
+    "Size",
     "SlotQuery",
     "SlotTaken",
     "TimeOfDay",
     "Toolkit",
     "UncertainWrite",
+    "Value",
     "VendorHTTP",
     "VendorSpec",
     "VendorTools",
+    "When",
     "Workflow",
     "WriteResult",
     "base64_size",

@@ -41,7 +41,8 @@ from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.contract import VendorSpec
 from agenda_mcp.server.kit.http import VendorHTTP
 from agenda_mcp.server.kit.schema import lean_input, lean_output
-from agenda_mcp.server.startup.config import Settings
+from agenda_mcp.server.kit.wording import CATALOGUE, Question
+from agenda_mcp.server.startup.config import Locale, Settings
 from agenda_mcp.server.team import shared_state
 
 log = get_logger("agenda_mcp.tools")
@@ -237,7 +238,9 @@ class Toolkit:
             idempotent_hint=idempotent,
             open_world_hint=True,
         )
-        question = confirm or plain_question(self.spec.title, title or name, destructive=destructive)
+        question = confirm or plain_question(
+            self.spec.title, title or name, destructive=destructive, locale=self.settings.locale
+        )
         return self._register(name, annotations, confirm=question, create=not (destructive or idempotent))
 
     def resource(self, uri: str, *, name: str, description: str) -> Callable[[Callable[[], Awaitable[Any]]], Any]:
@@ -312,9 +315,12 @@ class Toolkit:
         return decorator
 
 
-def plain_question(vendor: str, what: str, *, destructive: bool) -> Describe:
-    """The consent question of a write that words none of its own: the vendor, what the tool does,
-    and each argument given, its value quoted (server/guards/consent.py `quoted`)."""
+def plain_question(vendor: str, what: str, *, destructive: bool, locale: Locale = "en") -> Describe:
+    """The consent question of a write that words none of its own, in the person's language
+    (server/kit/wording.py): the vendor, what the tool does (its title), and each argument given by
+    its name, its value quoted (server/guards/consent.py `quoted`)."""
+    # A title is in the catalogue (tests/test_question_languages.py); a tool without one is named as it is.
+    doing: str = Question(what) if what in CATALOGUE else what
 
     async def describe(**arguments: Any) -> str:
         shown = ", ".join(
@@ -322,8 +328,22 @@ def plain_question(vendor: str, what: str, *, destructive: bool) -> Describe:
             for key, value in arguments.items()
             if value not in (None, [], {}, "")
         )
-        tail = " This cannot be undone." if destructive else ""
-        return f"{vendor}: {what}{f' ({shown})' if shown else ''}.{tail} Go ahead?"
+        if not shown:
+            return Question(
+                "{vendor}: {what}. This cannot be undone. Go ahead?" if destructive else "{vendor}: {what}. Go ahead?",
+                locale=locale,
+                vendor=vendor,
+                what=doing,
+            )
+        return Question(
+            "{vendor}: {what} ({arguments}). This cannot be undone. Go ahead?"
+            if destructive
+            else "{vendor}: {what} ({arguments}). Go ahead?",
+            locale=locale,
+            vendor=vendor,
+            what=doing,
+            arguments=shown,
+        )
 
     return describe
 

@@ -44,6 +44,7 @@ from agenda_mcp.server.guards.dedup import RecentWrites
 from agenda_mcp.server.guards.redaction import get_logger
 from agenda_mcp.server.kit.http import call_deadline
 from agenda_mcp.server.kit.slots import Booked, Customer, Found, Offer, SlotQuery, SlotTaken, fold
+from agenda_mcp.server.kit.wording import Question, When, sentences
 from agenda_mcp.server.slots.results import (
     BusyTime,
     CancelWith,
@@ -519,29 +520,39 @@ class SlotService:
         return base.model_copy(update={"what": what, "alternatives": alternatives or None, "note": note})
 
     async def describe(self, slot: str, name: str, email: str, phone: str | None = None) -> str:
-        """The consent question: what, when, where, for whom. Always asked: whether the slot is still
-        free is decided after the yes, never instead of it (the vendor is asked here only to name
-        what is booked; if it says "gone", the question says so and nothing is booked then)."""
+        """The consent question: what, when, where, for whom, in the person's language. Always asked:
+        whether the slot is still free is decided after the yes, never instead of it (the vendor is
+        asked here only to name what is booked; if it says "gone", the question says so and nothing
+        is booked then)."""
         token = self.opened(slot)
         try:
             offer = await self.recheck(token)
         except ToolError:
             offer = None
         vendor = self.vendors[token.vendor].title
-        start, end = token.start, token.end
         if offer is not None:
             where = ", ".join(x for x in (offer.where, offer.who) if x)
-            what = f"{offer.what}{f' ({where})' if where else ''}"
-            gone = ""
+            what = f"{offer.what}{f' ({where})' if where else ''}"  # vendor text, as it comes
         else:
-            what, gone = f"the {vendor} slot", " It may have been taken meanwhile; then nothing is booked."
-        contact = f"{quoted(name)} {quoted(email)}" + (f", phone {quoted(phone)}" if phone else "")
-        sandbox = " (sandbox: nothing real is booked)" if self.settings.sandbox else ""
+            what = Question("the {vendor} slot", vendor=vendor)
+        contact = f"{quoted(name)} {quoted(email)}"
+        if phone:
+            contact = Question("{contact}, phone {phone}", contact=contact, phone=quoted(phone))
         writable = self.calendars.writable if self.calendars is not None else None
-        calendar = f" It is also added to your calendar {writable.name}." if writable is not None else ""
-        return (
-            f"Book {what} on {WEEKDAYS[start.weekday()]} {start:%Y-%m-%d %H:%M}-{end:%H:%M} with {vendor} "
-            f"for {contact}?{gone}{calendar}{sandbox}"
+        locale = self.settings.locale
+        return sentences(
+            Question(
+                "Book {what} on {start}-{end} with {vendor} for {contact}?",
+                what=what,
+                start=When(token.start, "EEEE yyyy-MM-dd HH:mm"),
+                end=When(token.end, "HH:mm"),
+                vendor=vendor,
+                contact=contact,
+            ),
+            Question("It may have been taken meanwhile; then nothing is booked.") if offer is None else None,
+            Question("It is also added to your calendar {calendar}.", calendar=writable.name) if writable else None,
+            Question("(sandbox: nothing real is booked)") if self.settings.sandbox else None,
+            locale=locale,
         )
 
     # -- completions ----------------------------------------------------------------------------

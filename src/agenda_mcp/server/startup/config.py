@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 ConfirmMode = Literal["auto", "always", "never"]
+Locale = Literal["en", "nl", "de"]
+"""The languages the person is asked in (AGENDA_MCP_LOCALE; server/kit/wording.py holds the words)."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -40,6 +42,8 @@ class Settings:
     sandbox_latency_ms: int = 0
     confirm: ConfirmMode = "auto"
     """Ask the person before destructive calls: when the client can (auto), always, or never."""
+    locale: Locale = "en"
+    """AGENDA_MCP_LOCALE: the language of the questions the person is asked (en, nl, de)."""
     dedup_seconds: float = 120.0
     """An identical create call within this window returns the first result instead of writing again."""
     rate_limit: float = 20.0
@@ -75,6 +79,7 @@ class Settings:
             sandbox_latency_ms=_int(env, "AGENDA_MCP_SANDBOX_LATENCY_MS", 0, 0, 60_000),
             http_timeout=_int(env, "AGENDA_MCP_HTTP_TIMEOUT", 20, 1, 300),
             confirm=cast(ConfirmMode, _choice(env, "AGENDA_MCP_CONFIRM", get_args(ConfirmMode), "auto")),
+            locale=cast(Locale, _choice(env, "AGENDA_MCP_LOCALE", get_args(Locale), "en")),
             dedup_seconds=_int(env, "AGENDA_MCP_DEDUP_SECONDS", 120, 0, 86_400),
             rate_limit=_int(env, "AGENDA_MCP_RATE_LIMIT", 20, 1, 10_000),
             max_result_kb=_int(env, "AGENDA_MCP_MAX_RESULT_KB", 64, 4, 10_240),

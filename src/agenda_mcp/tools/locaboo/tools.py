@@ -11,9 +11,13 @@ from pydantic import Field
 
 from agenda_mcp.server.kit import (
     Clock,
+    Joined,
+    Question,
     TimeOfDay,
     Toolkit,
+    Value,
     VendorTools,
+    When,
     check_period,
     quoted,
     read,
@@ -103,27 +107,43 @@ class LocabooTools(VendorTools):
         """What the person is asked before locaboo_booking_save writes: a new booking (where, when,
         for whom), or what changes about an existing one."""
         booking_id = arguments.get("booking_id")
+        locale = self.kit.settings.locale
         try:
             when = _when(self.zone, *_times(arguments))
         except ToolError:
             return None  # the call itself refuses these times, before anything is sent (nothing to ask)
         if booking_id is None:
             resource_id = arguments.get("resource_id")
-            place = _place_names(await self.client.resource_list()).get(resource_id or 0, f"resource {resource_id}")
+            name = _place_names(await self.client.resource_list()).get(resource_id or 0)
+            place = quoted(name) if name else Question("resource {id}", id=str(resource_id))
             customer = arguments.get("customer")
             named = [customer.first_name, customer.last_name, customer.company, customer.email] if customer else []
-            whom = f" for {quoted(' '.join(n for n in named if n))}" if any(named) else ""
-            return f"Book Locaboo {quoted(place)} on {_described(when)}{whom}?"
+            if any(named):
+                return Question(
+                    "Book Locaboo {place} on {when} for {who}?",
+                    locale=locale,
+                    place=place,
+                    when=_described(when),
+                    who=quoted(" ".join(n for n in named if n)),
+                )
+            return Question("Book Locaboo {place} on {when}?", locale=locale, place=place, when=_described(when))
         what = await _booking_summary(self.client, booking_id)
         moving = when is not None or arguments.get("resource_id") is not None
         status = arguments.get("booking_status")
         if status == "Cancel":
-            return f"Cancel Locaboo booking {what}? Its time becomes free for others."
+            return Question(
+                "Cancel Locaboo booking {booking}? Its time becomes free for others.", locale=locale, booking=what
+            )
         if moving:
-            return f"Move Locaboo booking {what} to {_described(when)}? Its current times are replaced."
+            return Question(
+                "Move Locaboo booking {booking} to {when}? Its current times are replaced.",
+                locale=locale,
+                booking=what,
+                when=_described(when),
+            )
         if status is not None:
-            return f"Set Locaboo booking {what} to {status}?"
-        return f"Change the customer of Locaboo booking {what}?"
+            return Question("Set Locaboo booking {booking} to {status}?", locale=locale, booking=what, status=status)
+        return Question("Change the customer of Locaboo booking {booking}?", locale=locale, booking=what)
 
     async def describe_booking(self, **arguments: Any) -> str | None:
         """What the person is asked before locaboo_booking_add books: where, when (Locaboo's wall
@@ -141,19 +161,38 @@ class LocabooTools(VendorTools):
             names = _place_names(await self.client.resource_list())
         except ToolError:
             names = {}  # the ids say it too
-        where = ", ".join(names.get(rid, f"resource {rid}") for rid in parts or [arguments.get("main_resource")])
-        when = _described(days) + (" (whole days)" if arguments.get("full_day") else "")
-        count = len(on(days.date_from, days.date_to))
+        where = Joined(
+            ", ",
+            tuple(
+                names.get(rid) or Question("resource {id}", id=str(rid))
+                for rid in parts or [arguments.get("main_resource")]
+            ),
+        )
+        when: str = _described(days)
+        if arguments.get("full_day"):
+            when = Question("{when} (whole days)", when=when)
         if recurrence is not None:
-            when = f"{_RULES[recurrence.type]} {when}"
-        text = f"Locaboo {where}, {when}" + (f", {count} dates" if count > 1 else "")
+            when = _recurring(recurrence.type, when)
+        details: list[Value] = [where, when]
+        count = len(on(days.date_from, days.date_to))
+        if count > 1:
+            details.append(Question("{count} dates", count=count))
         if arguments.get("customer_id"):
-            text += f", for customer {arguments['customer_id']}"
+            details.append(Question("for customer {id}", id=arguments["customer_id"]))
         if arguments.get("title"):
-            text += f", titled {quoted(arguments['title'])}"  # the model's words: quoted, never part of the question
+            # The model's words: quoted, never part of the question.
+            details.append(Question("titled {title}", title=quoted(arguments["title"])))
         if arguments.get("booking_mode") == "booking_request":
-            return f"Request {text}? The manager still has to accept it."
-        return f"Book {text}? The time is taken at once."
+            return Question(
+                "Request Locaboo {details}? The manager still has to accept it.",
+                locale=self.kit.settings.locale,
+                details=Joined(", ", tuple(details)),
+            )
+        return Question(
+            "Book Locaboo {details}? The time is taken at once.",
+            locale=self.kit.settings.locale,
+            details=Joined(", ", tuple(details)),
+        )
 
     @read("locaboo_resource_list", title="List Locaboo resources")
     async def locaboo_resource_list(self) -> ResourceList:
@@ -435,7 +474,15 @@ class LocabooTools(VendorTools):
         return await self.client.inventory_list()
 
 
-_RULES = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+def _recurring(rule: str, when: str) -> Question:
+    """`weekly 2026-11-24 to 2026-12-22 18:00-22:00` for the consent question."""
+    if rule == "day":
+        return Question("daily {when}", when=when)
+    if rule == "week":
+        return Question("weekly {when}", when=when)
+    if rule == "month":
+        return Question("monthly {when}", when=when)
+    return Question("yearly {when}", when=when)
 
 
 def _times(arguments: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -451,32 +498,47 @@ def _place_names(listed: ResourceList) -> dict[int, str]:
 
 
 async def _booking_summary(client: LocabooClient, booking_id: int) -> str:
-    """`5013 "Title" (Hall > Part, 2026-11-24 14:00-16:00, +2 more)` for the consent question."""
+    """`5013 “Title” (Hall > Part, 2026-11-24 14:00-16:00, +2 more) for “Customer”` for the consent question."""
     try:
         booking = await client.booking_details(booking_id)
     except ToolError:
         return str(booking_id)  # the save itself will report what is wrong with the id
     timed = [(i.start, i) for r in booking.resources for i in r.instances if i.start is not None]
     instances = [i for _start, i in sorted(timed, key=lambda pair: pair[0])]
-    parts = [quoted(booking.title)] if booking.title else []
+    parts: list[Value] = [str(booking_id)]
+    if booking.title:
+        parts.append(quoted(booking.title))
     first = instances[0] if instances else None
     if first is not None and first.start is not None and first.end is not None:
-        where = f"{first.resource}, " if first.resource else ""
-        more = f", +{len(instances) - 1} more" if len(instances) > 1 else ""
-        parts.append(f"({where}{first.start.date().isoformat()} {first.start:%H:%M}-{first.end:%H:%M}{more})")
+        detail: str = Question(
+            "{days} {start}-{end}",
+            days=When(first.start.date(), "yyyy-MM-dd"),
+            start=When(first.start, "HH:mm"),
+            end=When(first.end, "HH:mm"),
+        )
+        if first.resource:
+            detail = Question("{where}, {detail}", where=first.resource, detail=detail)
+        if len(instances) > 1:
+            detail = Question("{detail}, +{count} more", detail=detail, count=len(instances) - 1)
+        parts.append(Question("({detail})", detail=detail))
     if booking.customer:
-        parts.append(f"for {quoted(booking.customer)}")
-    return " ".join([str(booking_id), *parts])
+        parts.append(Question("for {customer}", customer=quoted(booking.customer)))
+    return Question("{summary}", summary=Joined(" ", tuple(parts)))
 
 
 def _described(days: Days | None) -> str:
     """`2026-11-24 14:00-16:00` (or `... to 2026-11-25`) for the consent question."""
     if days is None:
-        return "another resource"
-    text = str(days.date_from) + (f" to {days.date_to}" if days.date_to != days.date_from else "")
+        return Question("another resource")
+    first = When(days.date_from, "yyyy-MM-dd")
+    text: str = (
+        Question("{first} to {last}", first=first, last=When(days.date_to, "yyyy-MM-dd"))
+        if days.date_to != days.date_from
+        else Question("{first}", first=first)
+    )
     if days.time_from or days.time_to:
-        clocks = (f"{clock:%H:%M}" if clock else "" for clock in (days.time_from, days.time_to))
-        text += " " + "-".join(clocks)
+        clocks = [When(clock, "HH:mm") if clock else "" for clock in (days.time_from, days.time_to)]
+        text = Question("{days} {start}-{end}", days=text, start=clocks[0], end=clocks[1])
     return text
 
 

@@ -13,9 +13,11 @@ from pydantic import Field
 from agenda_mcp.server.kit import (
     Clock,
     DateTime,
+    Question,
     TimeOfDay,
     Toolkit,
     VendorTools,
+    When,
     check_period,
     quoted,
     read,
@@ -108,22 +110,35 @@ class OnlineAfsprakenTools(VendorTools):
     def __init__(self, kit: Toolkit) -> None:
         super().__init__(kit)
         self.client = OnlineAfsprakenClient(kit.http)
+        self.locale = kit.settings.locale
+        """The language of the consent questions (AGENDA_MCP_LOCALE)."""
 
     async def describe_cancel(self, appointment_id: int, dry_run: bool = False) -> str | None:
         if dry_run:
             return None  # only checks the rules; nothing to confirm
         what = await _appointment_summary(self.client, appointment_id)
-        return f"Cancel {what}? The time becomes free for others."
+        return Question("Cancel {appointment}? The time becomes free for others.", locale=self.locale, appointment=what)
 
     async def describe_removal(self, appointment_id: int) -> str:
         what = await _appointment_summary(self.client, appointment_id)
-        return f"Permanently delete {what}? This cannot be undone (cancel_appointment keeps a record)."
+        return Question(
+            "Permanently delete {appointment}? This cannot be undone (cancel_appointment keeps a record).",
+            locale=self.locale,
+            appointment=what,
+        )
 
     async def describe_block_removal(self, agenda_id: int, block_id: int) -> str:
         # A block cannot be read back by id (reference 2.6): what this server added is remembered (on
         # every replica alike) to tell the person what a removal concerns.
-        what = await self.kit.recall(f"block:{block_id}") or "a block not added by agenda-mcp"
-        return f"Remove OnlineAfspraken.nl availability block {block_id} ({what}) from agenda {agenda_id}?"
+        note = await self.kit.recall(f"block:{block_id}")
+        what: str = _block_span(note) if note else Question("a block not added by agenda-mcp")
+        return Question(
+            "Remove OnlineAfspraken.nl availability block {block} ({what}) from agenda {agenda}?",
+            locale=self.locale,
+            block=block_id,
+            what=what,
+            agenda=agenda_id,
+        )
 
     async def describe_booking(
         self,
@@ -140,10 +155,16 @@ class OnlineAfsprakenTools(VendorTools):
         except ToolError:
             return None  # refused by the tool itself before anything is sent; nothing to ask
         if appointment_id:
-            return f"Change {await _appointment_summary(self.client, appointment_id)} to {_when(start, end)}?"
+            return Question(
+                "Change {appointment} to {when}?",
+                locale=self.locale,
+                appointment=await _appointment_summary(self.client, appointment_id),
+                when=_when(start, end),
+            )
         if customer_id is None or appointment_type_id is None:
             return None  # refused by the tool before anything is sent
-        what, who = f"appointment type {appointment_type_id}", f"customer {customer_id}"
+        what: str = Question("appointment type {id}", id=appointment_type_id)
+        who: str = Question("customer {id}", id=customer_id)
         with contextlib.suppress(ToolError):
             type_ = await self.client.get_appointment_type(appointment_type_id)
             what = quoted(type_.name) if type_.name else what
@@ -152,7 +173,13 @@ class OnlineAfsprakenTools(VendorTools):
         with contextlib.suppress(ToolError):
             full_name = (await self.client.get_customer(customer_id)).full_name
             who = quoted(full_name) if full_name else who
-        return f"Book OnlineAfspraken.nl {what} for {who} on {_when(start, end)}?"
+        return Question(
+            "Book OnlineAfspraken.nl {what} for {who} on {when}?",
+            locale=self.locale,
+            what=what,
+            who=who,
+            when=_when(start, end),
+        )
 
     async def describe_customer(
         self,
@@ -165,10 +192,29 @@ class OnlineAfsprakenTools(VendorTools):
     ) -> str:
         who = f"{quoted(' '.join(p for p in (first_name, insertions, last_name) if p))}, {quoted(email)}"
         if customer_id is None:
-            return f"Create OnlineAfspraken.nl customer {who}{f' with status {status}' if status else ''}?"
+            if status:
+                return Question(
+                    "Create OnlineAfspraken.nl customer {who} with status {status}?",
+                    locale=self.locale,
+                    who=who,
+                    status=status,
+                )
+            return Question("Create OnlineAfspraken.nl customer {who}?", locale=self.locale, who=who)
         if status == "deleted":
-            return f"Mark OnlineAfspraken.nl customer {customer_id} ({who}) as deleted?"
-        return f"Change OnlineAfspraken.nl customer {customer_id} to {who}{f', status {status}' if status else ''}?"
+            return Question(
+                "Mark OnlineAfspraken.nl customer {id} ({who}) as deleted?", locale=self.locale, id=customer_id, who=who
+            )
+        if status:
+            return Question(
+                "Change OnlineAfspraken.nl customer {id} to {who}, status {status}?",
+                locale=self.locale,
+                id=customer_id,
+                who=who,
+                status=status,
+            )
+        return Question(
+            "Change OnlineAfspraken.nl customer {id} to {who}?", locale=self.locale, id=customer_id, who=who
+        )
 
     async def describe_block(
         self,
@@ -184,11 +230,17 @@ class OnlineAfsprakenTools(VendorTools):
         except ToolError:
             return None  # refused by the tool itself before anything is sent; nothing to ask
         assert end is not None  # _wall was given an end
-        which = f"appointment type {appointment_type}" if appointment_type else "every appointment type"
-        on = f"resource {resource_id}" if resource_id else "every resource"
-        return (
-            f"Open OnlineAfspraken.nl agenda {agenda_id} for booking {start:%Y-%m-%d %H:%M}-{end:%H:%M} "
-            f"(Europe/Amsterdam), {which}, {on}?"
+        return Question(
+            "Open OnlineAfspraken.nl agenda {agenda} for booking {start}-{end} ({zone}), {which}, {on}?",
+            locale=self.locale,
+            agenda=agenda_id,
+            start=When(start, "yyyy-MM-dd HH:mm"),
+            end=When(end, "HH:mm"),
+            zone=VENDOR_TZ.key,
+            which=Question("appointment type {id}", id=appointment_type)
+            if appointment_type
+            else Question("every appointment type"),
+            on=Question("resource {id}", id=resource_id) if resource_id else Question("every resource"),
         )
 
     # -- reference data -----------------------------------------------------------------------
@@ -586,7 +638,7 @@ class OnlineAfsprakenTools(VendorTools):
         start, end = _wall(date, start_time, end_time)
         assert end is not None  # wall_span was given an end
         block_id = await self.client.add_block(agenda_id, start, end, appointment_type, resource_id)
-        await self.kit.remember(f"block:{block_id}", f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}")
+        await self.kit.remember(f"block:{block_id}", _block_note(start, end))
         return BlockAdded(block_id=block_id)
 
     @write(
@@ -649,24 +701,54 @@ class OnlineAfsprakenTools(VendorTools):
         return ResourceList(resources=await self.client.get_resources())
 
 
-async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: int) -> str:
-    """`appointment 123 (Jan de Vries, Wed 04-03-2026 09:00-09:30)` for a consent question."""
+async def _appointment_summary(client: OnlineAfsprakenClient, appointment_id: int) -> Question:
+    """`OnlineAfspraken.nl appointment 123 (“Jan de Vries”, Wed 04-03-2026 09:00-09:30)` for a consent question."""
     try:
         found = await client.get_appointment(appointment_id)
     except ToolError:
-        return f"OnlineAfspraken.nl appointment {appointment_id}"
-    who = quoted(found.customer_name or found.name) if found.customer_name or found.name else "no customer"
-    when = ""
-    if found.start is not None:
-        when = f", {found.start:%a %d-%m-%Y %H:%M}"
-        if found.end is not None:
-            when += f"-{found.end:%H:%M}"
-    return f"OnlineAfspraken.nl appointment {appointment_id} ({who}{when})"
+        return Question("OnlineAfspraken.nl appointment {id}", id=appointment_id)
+    name = found.customer_name or found.name
+    who: str = quoted(name) if name else Question("no customer")
+    if found.start is None:
+        return Question("OnlineAfspraken.nl appointment {id} ({who})", id=appointment_id, who=who)
+    start = When(found.start, "EEE dd-MM-yyyy HH:mm")
+    if found.end is None:
+        return Question("OnlineAfspraken.nl appointment {id} ({who}, {start})", id=appointment_id, who=who, start=start)
+    return Question(
+        "OnlineAfspraken.nl appointment {id} ({who}, {start}-{end})",
+        id=appointment_id,
+        who=who,
+        start=start,
+        end=When(found.end, "HH:mm"),
+    )
 
 
-def _when(start: datetime, end: datetime | None) -> str:
+def _when(start: datetime, end: datetime | None) -> Question:
     """`Wed 04-03-2026 09:00-09:30 (Europe/Amsterdam)`."""
-    return f"{start:%a %d-%m-%Y %H:%M}{f'-{end:%H:%M}' if end else ''} (Europe/Amsterdam)"
+    if end is None:
+        return Question("{start} ({zone})", start=When(start, "EEE dd-MM-yyyy HH:mm"), zone=VENDOR_TZ.key)
+    return Question(
+        "{start}-{end} ({zone})",
+        start=When(start, "EEE dd-MM-yyyy HH:mm"),
+        end=When(end, "HH:mm"),
+        zone=VENDOR_TZ.key,
+    )
+
+
+def _block_note(start: datetime, end: datetime) -> str:
+    """What `add_availability_block` remembers of a block: its wall-clock span, in no language."""
+    return json.dumps({"start": start.isoformat(), "end": end.isoformat()})
+
+
+def _block_span(note: str) -> str:
+    """A remembered block as a question names it (`2026-03-08 10:00-12:00`); a note kept in an older
+    form is shown as it was written."""
+    try:
+        span = json.loads(note)
+        start, end = datetime.fromisoformat(span["start"]), datetime.fromisoformat(span["end"])
+    except (ValueError, TypeError, KeyError):
+        return note
+    return Question("{start}-{end}", start=When(start, "yyyy-MM-dd HH:mm"), end=When(end, "HH:mm"))
 
 
 async def _default_end(

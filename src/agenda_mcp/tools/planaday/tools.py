@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Annotated
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -10,8 +11,10 @@ from pydantic import Field, WithJsonSchema
 
 from agenda_mcp.server.kit import (
     DateTime,
+    Question,
     Toolkit,
     VendorTools,
+    When,
     check_period,
     quoted,
     read,
@@ -68,20 +71,43 @@ class PlanadayTools(VendorTools):
         # The id is free text the model gave (Planaday's ids are strings): quoted like any such value.
         # Planaday has no endpoint to read a booking back: what this server booked is remembered (on
         # every replica alike) to tell the person whom a deletion concerns.
-        what = await self.kit.recall(f"booking:{booking_id}") or "a booking request not made by agenda-mcp"
-        return f"Delete Planaday booking {quoted(booking_id)} ({what})? Its seats are released; this cannot be undone."
+        note = await self.kit.recall(f"booking:{booking_id}")
+        what = _booked(note) if note else Question("a booking request not made by agenda-mcp")
+        return Question(
+            "Delete Planaday booking {booking} ({what})? Its seats are released; this cannot be undone.",
+            locale=self.kit.settings.locale,
+            booking=quoted(booking_id),
+            what=what,
+        )
 
     async def describe_booking(self, course_id: int, students: list[Student], dayparts: list[int] | None = None) -> str:
         """What, for whom and when: the course by name and its first booked session, as Planaday has them."""
-        course, when = f"course {course_id}", ""
+        course = Question("course {id}", id=course_id)
         with contextlib.suppress(ToolError):
             name = (await self.client.get_course(course_id)).name
-            course = f"{quoted(name)} (course {course_id})" if name else course
+            course = Question("{name} (course {id})", name=quoted(name), id=course_id) if name else course
+        first = None
         with contextlib.suppress(ToolError):
             listed = (await self.client.list_course_dayparts(course_id, limit=100)).dayparts
             starts = [d.start for d in listed if d.start is not None and (not dayparts or d.id in dayparts)]
-            when = f", first session {min(starts):%a %d-%m-%Y %H:%M} ({ZONE.key})" if starts else ""
-        return f"Request Planaday {course}{when} for {_names(students)}? The institute still has to accept it."
+            first = min(starts) if starts else None
+        names = _names([f"{s.first_name} {s.last_name}" for s in students])
+        if first is None:
+            return Question(
+                "Request Planaday {course} for {students}? The institute still has to accept it.",
+                locale=self.kit.settings.locale,
+                course=course,
+                students=names,
+            )
+        return Question(
+            "Request Planaday {course}, first session {start} ({zone}) for {students}? "
+            "The institute still has to accept it.",
+            locale=self.kit.settings.locale,
+            course=course,
+            start=When(first, "EEE dd-MM-yyyy HH:mm"),
+            zone=ZONE.key,
+            students=names,
+        )
 
     @read("ping_planaday", title="Check the Planaday connection")
     async def ping_planaday(self) -> PingResult:
@@ -225,7 +251,7 @@ class PlanadayTools(VendorTools):
         if notes:
             body["notes"] = notes
         created = await self.client.create_booking(course_id, body)
-        await self.kit.remember(f"booking:{created.booking_id}", f"{_names(students)} on course {course_id}")
+        await self.kit.remember(f"booking:{created.booking_id}", _booking_note(students, course_id))
         return created
 
     @write("mark_planaday_booking_paid", destructive=False, idempotent=True, title="Mark a booking paid")
@@ -264,10 +290,28 @@ class PlanadayTools(VendorTools):
         return CourseTemplateList(course_templates=await self.client.list_course_templates())
 
 
-def _names(students: list[Student], shown: int = 5) -> str:
+def _names(names: list[str], shown: int = 5) -> str:
     """The students as a consent question names them: each name the model gave, quoted."""
-    names = ", ".join(quoted(f"{s.first_name} {s.last_name}") for s in students[:shown])
-    return names + (f" and {len(students) - shown} more" if len(students) > shown else "")
+    listed = ", ".join(quoted(name) for name in names[:shown])
+    if len(names) <= shown:
+        return listed
+    return Question("{names} and {count} more", names=listed, count=len(names) - shown)
+
+
+def _booking_note(students: list[Student], course_id: int) -> str:
+    """What create_planaday_booking remembers of a booking, in no language: the students and the course."""
+    return json.dumps({"students": [f"{s.first_name} {s.last_name}" for s in students], "course": course_id})
+
+
+def _booked(note: str) -> str:
+    """A remembered booking as a question names it (`“Sanne de Vries” on course 101`); a note kept in
+    an older form is shown as it was written."""
+    try:
+        booked = json.loads(note)
+        names, course = [str(name) for name in booked["students"]], int(booked["course"])
+    except (ValueError, TypeError, KeyError):
+        return note
+    return Question("{students} on course {course}", students=_names(names), course=course)
 
 
 def register(kit: Toolkit) -> None:

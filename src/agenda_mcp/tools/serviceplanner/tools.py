@@ -16,8 +16,13 @@ from pydantic import Field
 from agenda_mcp.server.kit import (
     ATTACHMENTS_ENV,
     FilePolicy,
+    Joined,
+    Question,
+    Size,
     Toolkit,
+    Value,
     VendorTools,
+    When,
     base64_size,
     decoded,
     quoted,
@@ -95,6 +100,8 @@ Uploads = list[AttachmentInput] | list[AttachmentContent]
 class ServicePlannerTools(VendorTools):
     def __init__(self, kit: Toolkit) -> None:
         super().__init__(kit)
+        self.locale = kit.settings.locale
+        """The language of the consent questions (AGENDA_MCP_LOCALE)."""
         paths, unverified = resolve_paths(kit.settings.env, sandbox=kit.sandbox)
         self.client = ServicePlannerClient(
             kit.http, paths=paths, unverified=unverified, result_budget=kit.settings.max_result_kb * 1024
@@ -113,54 +120,96 @@ class ServicePlannerTools(VendorTools):
     async def describe_client_deletion(self, client_id: int) -> str:
         try:
             found = await self.client.get_client(client_id)
-            who = f"{found.name or 'client'} (client number {found.client_number}, id {client_id})"
+            who: str = Question(
+                "{name} (client number {number}, id {id})",
+                name=found.name or Question("client"),
+                number=str(found.client_number),
+                id=client_id,
+            )
         except ToolError:
             who = str(client_id)
-        return (
-            f"Delete ServicePlanner client {who}? Its addresses, items and appointments are likely removed "
-            "too. This cannot be undone."
+        return Question(
+            "Delete ServicePlanner client {who}? Its addresses, items and appointments are likely removed too. "
+            "This cannot be undone.",
+            locale=self.locale,
+            who=who,
         )
 
     async def describe_address_deletion(self, address_id: int) -> str:
         try:
             found = await self.client.get_address(address_id)
-            line = one_line(found.model_dump()) or f"address {address_id}"
-            owner = f"client {found.client_id}"
+            line = one_line(found.model_dump()) or Question("address {id}", id=address_id)
+            owner: str = Question("client {id}", id=str(found.client_id))
             if found.client_name:
-                owner = f"{found.client_name} ({owner})"
-            what = f"the {found.type or ''} address {line} of {owner}".replace("  ", " ")
+                owner = Question("{name} (client {id})", name=found.client_name, id=str(found.client_id))
+            if found.type == "invoice":
+                what: str = Question("the invoice address {line} of {owner}", line=line, owner=owner)
+            elif found.type == "work":
+                what = Question("the work address {line} of {owner}", line=line, owner=owner)
+            elif found.type:
+                what = Question("the {type} address {line} of {owner}", type=found.type, line=line, owner=owner)
+            else:
+                what = Question("the address {line} of {owner}", line=line, owner=owner)
         except ToolError:
-            what = f"address {address_id}"
-        return f"Delete {what} in ServicePlanner? This cannot be undone."
+            what = Question("address {id}", id=address_id)
+        return Question("Delete {what} in ServicePlanner? This cannot be undone.", locale=self.locale, what=what)
 
     async def describe_appointment_deletion(self, appointment_id: int) -> str:
         try:
             found = await self.client.get_appointment(appointment_id)
             if found.start is not None:
-                when = f"on {found.start:%a %d %b %Y %H:%M}"
+                when: str = Question("on {start}", start=When(found.start, "EEE dd MMM yyyy HH:mm"))
             elif found.plan_from is not None and found.plan_to is not None:
-                when = f"to be planned {found.plan_from:%d %b} - {found.plan_to:%d %b %Y}"
+                when = Question(
+                    "to be planned {first} - {last}",
+                    first=When(found.plan_from, "dd MMM"),
+                    last=When(found.plan_to, "dd MMM yyyy"),
+                )
             else:
-                when = "not yet planned"
-            kind = "invitation" if found.appointment_or_invite == "invite" else "appointment"
-            what = (
-                f"the {found.appointment_type or ''} {kind} {appointment_id} of {found.client_name or 'a client'}"
-                f" at {found.address or 'an unknown address'}, {when}"
-            ).replace("  ", " ")
+                when = Question("not yet planned")
+            invite, kind = found.appointment_or_invite == "invite", found.appointment_type
+            what: str = Question(
+                (
+                    "the {type} invitation {id} of {client} at {address}, {when}"
+                    if kind
+                    else "the invitation {id} of {client} at {address}, {when}"
+                )
+                if invite
+                else (
+                    "the {type} appointment {id} of {client} at {address}, {when}"
+                    if kind
+                    else "the appointment {id} of {client} at {address}, {when}"
+                ),
+                type=kind or "",
+                id=appointment_id,
+                client=found.client_name or Question("a client"),
+                address=found.address or Question("an unknown address"),
+                when=when,
+            )
         except ToolError:
-            what = f"appointment {appointment_id}"
-        return f"Delete {what} in ServicePlanner? This cannot be undone."
+            what = Question("appointment {id}", id=appointment_id)
+        return Question("Delete {what} in ServicePlanner? This cannot be undone.", locale=self.locale, what=what)
 
     async def describe_item_deletion(self, item_id: int) -> str:
-        return f"Delete item {item_id} in ServicePlanner (and its service planning)? This cannot be undone."
+        return Question(
+            "Delete item {id} in ServicePlanner (and its service planning)? This cannot be undone.",
+            locale=self.locale,
+            id=item_id,
+        )
 
     async def describe_attachments(
         self, client_id: int, item_id: int, attachments: Uploads, delete_attachments: bool = False
     ) -> str:
         # Files leave this machine: always ask, naming each one and its size (nothing is read yet).
-        first = " Its current files are removed first." if delete_attachments else ""
-        sent = describe_uploads(self.files, attachments)
-        return f"Send to ServicePlanner item {item_id} (client {client_id}): {sent}?{first}"
+        return Question(
+            "Send to ServicePlanner item {item} (client {client}): {files}? Its current files are removed first."
+            if delete_attachments
+            else "Send to ServicePlanner item {item} (client {client}): {files}?",
+            locale=self.locale,
+            item=item_id,
+            client=client_id,
+            files=describe_uploads(self.files, attachments),
+        )
 
     async def describe_appointment(
         self,
@@ -172,23 +221,49 @@ class ServicePlannerTools(VendorTools):
         send_mail_to_client: str | None = None,
     ) -> str:
         """What sp_create_appointment books, for whom, where and when (names as the vendor holds them)."""
-        who, where, kind = f"client {client_id}", f"address {address_id}", f"type {appointment_type_id}"
+        who: str = Question("client {id}", id=client_id)
+        where: str = Question("address {id}", id=address_id)
+        kind: str = Question("type {id}", id=appointment_type_id)
         try:
             found = await self.client.get_client(client_id)
-            who = f"{found.name} (client {client_id})" if found.name else who
+            who = Question("{name} (client {id})", name=found.name, id=client_id) if found.name else who
             where = next((row.address for row in found.addresses if row.id == address_id and row.address), where)
             types = await self.client.list_appointment_types()
             kind = next((row.name for row in types if row.id == appointment_type_id), kind)
         except ToolError:
             pass
         mailed = send_mail_to_client == "direct"
+        seen = {"kind": kind, "who": who, "where": where}
         if appointment_or_invite == "invite":
-            what, when = "invitation", "the client chooses the time" + (", mailed now" if mailed else "")
+            chooses = (
+                Question("the client chooses the time, mailed now")
+                if mailed
+                else Question("the client chooses the time")
+            )
+            return Question(
+                "Create a ServicePlanner invitation ({kind}) for {who} at {where}: {when}?",
+                locale=self.locale,
+                when=chooses,
+                **seen,
+            )
+        if plan_appointment:
+            when = (
+                Question("ServicePlanner picks the time now; the client is mailed now")
+                if mailed
+                else Question("ServicePlanner picks the time now")
+            )
         else:
-            what = "visit"
-            when = "ServicePlanner picks the time now" if plan_appointment else "it waits in this month's planning"
-            when += "; the client is mailed now" if mailed else ""
-        return f"Create a ServicePlanner {what} ({kind}) for {who} at {where}: {when}?"
+            when = (
+                Question("it waits in this month's planning; the client is mailed now")
+                if mailed
+                else Question("it waits in this month's planning")
+            )
+        return Question(
+            "Create a ServicePlanner visit ({kind}) for {who} at {where}: {when}?",
+            locale=self.locale,
+            when=when,
+            **seen,
+        )
 
     # -- clients ----------------------------------------------------------------------------------
 
@@ -684,22 +759,23 @@ async def load_attachment(files: FilePolicy, spec: AttachmentInput | AttachmentC
     return upload.name, upload.content, upload.content_type
 
 
-def describe_uploads(files: FilePolicy, attachments: Uploads) -> str:
+def describe_uploads(files: FilePolicy, attachments: Uploads) -> Joined:
     """`“werkbon.pdf” (12 KB, from “/srv/uploads/werkbon.pdf”), “ketel.jpg” (3 KB)`, checked, not read:
     the names and paths the model chose are quoted, and one that cannot be sent is refused now."""
-    shown = []
+    shown: list[Value] = []
     for spec in attachments:
         if spec.file_path is not None:
             path, size = files.locate(spec.file_path)
             name = sendable(spec.filename or path.name, "a file name")
-            shown.append(f"{quoted(name)} ({_size(size)}, from {quoted(path, limit=200)})")
+            shown.append(
+                Question(
+                    "{name} ({size}, from {path})", name=quoted(name), size=Size(size), path=quoted(path, limit=200)
+                )
+            )
         else:
-            shown.append(f"{quoted(spec.filename)} ({_size(base64_size(spec.content_base64 or ''))})")
-    return ", ".join(shown)
-
-
-def _size(size: int) -> str:
-    return f"{size} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
+            size = base64_size(spec.content_base64 or "")
+            shown.append(Question("{name} ({size})", name=quoted(spec.filename), size=Size(size)))
+    return Joined(", ", tuple(shown))
 
 
 AttachmentsTool = Callable[..., Awaitable[AttachmentsSaved]]
