@@ -21,13 +21,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
-
-import icalendar
-import recurring_ical_events
-import x_wr_timezone  # comes with recurring-ical-events, which uses it the same way
+from typing import TYPE_CHECKING, Any
 
 from agenda_mcp.server.calendars.errors import CalendarUnavailable
+
+if TYPE_CHECKING:
+    import icalendar
 
 # Occurrences are asked for with this margin on both sides and then filtered
 # exactly, because the library's idea of an occurrence's end (see module doc)
@@ -112,6 +111,8 @@ def busy_times(
     if window_end <= window_start:
         raise ValueError("window_end must be after window_start")
     try:
+        import icalendar  # here, not at start: a server without calendars never loads its 100 modules
+
         calendars = icalendar.Calendar.from_ical(ics_text, multiple=True)
     except _UNREADABLE:
         raise CalendarUnavailable("unreadable calendar", source=source) from None
@@ -180,6 +181,9 @@ def _calendar_busy(
     # Done once here so that the components we look lengths up in are the same
     # ones the expansion sees (recurring_ical_events.of would convert again,
     # which is a no-op for an already standard calendar).
+    import recurring_ical_events
+    import x_wr_timezone  # comes with recurring-ical-events, which uses it the same way
+
     standard = x_wr_timezone.to_standard(calendar)
     lengths = _LengthIndex(standard, zone)
     query = recurring_ical_events.of(standard)

@@ -13,9 +13,6 @@ from datetime import UTC, date, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icalendar
-from icalendar.enums import STATUS
-
 PRODID: Final = "-//agenda-mcp//booking//EN"
 Method = Literal["PUBLISH", "CANCEL"]
 
@@ -68,6 +65,9 @@ def booking_event(
         raise ValueError("start and end must be timezone-aware")
     if end <= start:
         raise ValueError("end must be after start")
+    import icalendar  # here, not at start: a server without calendars never loads it
+    from icalendar.enums import STATUS
+
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):

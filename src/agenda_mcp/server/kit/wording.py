@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final, Literal
 
-from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
-
 from agenda_mcp.server.startup.config import Locale
 
 log = logging.getLogger("agenda_mcp.wording")
@@ -78,6 +75,9 @@ class When:
     pattern: Pattern
 
     def render(self, locale: Locale) -> str:
+        # babel is imported when a question is worded, not when the server starts.
+        from babel.dates import format_date, format_datetime, format_time
+
         pattern = self.pattern if locale == "en" else getattr(PATTERNS[self.pattern], locale)
         if isinstance(self.value, datetime):
             return format_datetime(self.value, pattern, locale=locale)
@@ -93,6 +93,8 @@ class Size:
     size: int
 
     def render(self, locale: Locale) -> str:
+        from babel.numbers import format_decimal
+
         if locale == "en":
             return f"{self.size} bytes" if self.size < 1024 else f"{self.size / 1024:,.0f} KB"
         if self.size < 1024:

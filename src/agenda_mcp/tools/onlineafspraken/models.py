@@ -92,7 +92,13 @@ def _time(value: Any) -> Any:
     if value is None or isinstance(value, time):
         return value
     text = str(value).strip()
-    return None if not text else datetime.strptime(text[:5], "%H:%M").time()
+    if not text:
+        return None
+    # `HH:MM` (seconds, if any, ignored). Not strptime: a free-times answer has thousands of these.
+    hours, colon, minutes = text[:5].partition(":")
+    if not colon or len(minutes) != 2 or not (hours.isdigit() and minutes.isdigit()):
+        raise ValueError(f"{text[:20]!r} is not a time of day")
+    return time(int(hours), int(minutes))
 
 
 def _flag(value: Any) -> Any:
