@@ -195,6 +195,15 @@ async def test_names_are_echoed_cut_and_clean(mode: str) -> None:
             assert_short_and_clean(raised.value.error.message, what)
             assert_short_and_clean(json.dumps(raised.value.error.data or "", ensure_ascii=False), f"{what} data")
             checked += 1
+        # An unknown resource's URI that is clean and URL-sized comes back whole in the error's data
+        # (SEP-2164: a client matches the error to its request), though the message cuts it.
+        for uri in ["planaday://no-such-list", "test://" + "nonexistent-resource-" * 90]:
+            with pytest.raises(MCPError) as raised:
+                await client.read_resource(uri)
+            assert raised.value.error.code == INVALID_PARAMS, raised.value.error
+            assert (raised.value.error.data or {}).get("uri") == uri, raised.value.error.data
+            assert_short_and_clean(raised.value.error.message, f"resources/read {uri[:30]}")
+            checked += 1
     REPORT[f"security: unknown names echoed cut and clean ({mode})"] += checked
 
 

@@ -33,6 +33,9 @@ MAX_MESSAGE_CHARS = 2000
 MAX_LINES = 8
 NAME_CHARS = 48
 """An identifier the caller sent (a tool, prompt or resource name) is echoed back at most this long."""
+URI_CHARS = 2048
+"""...except a resource URI in an error's data, which the spec (SEP-2164) wants back exactly: up to
+this long (the length browsers and proxies accept for a URL) and when nothing in it needs cleaning."""
 _SECRET_WORDS = ("password", "secret", "token")
 
 
@@ -116,6 +119,14 @@ def shown_name(name: object) -> str:
     if cut or len(text) > NAME_CHARS:
         text = text[: NAME_CHARS - 1] + "…"
     return text
+
+
+def shown_uri(uri: str) -> str:
+    """A resource URI the caller sent, as an error's data may repeat it: exactly, when it is clean and
+    at most URI_CHARS long, so a client can match the error to its request; else as `shown_name`."""
+    if len(uri) <= URI_CHARS and uri == clean(uri) and not any(c.isspace() for c in uri):
+        return uri
+    return shown_name(uri)
 
 
 def unknown_arguments(tool: str, arguments: Mapping[str, Any], known: Sequence[str]) -> str | None:

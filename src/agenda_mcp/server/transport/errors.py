@@ -4,9 +4,10 @@ Server middleware (`MCPServer.middleware`, see mcp/server/context.py), in front 
 
 - A name the caller sent is echoed back cut and clean (server/guards/arguments.py `shown_name`):
   the SDK repeats it in full ("Unknown tool: " + a 1 MB name, bidi controls included), for
-  tools/call, prompts/get, resources/read and completion/complete alike. A tool name no tool can
-  have (the spec's 1-128 characters of A-Z a-z 0-9 _ - .) is answered here, before the SDK, which
-  would log it in full too.
+  tools/call, prompts/get, resources/read and completion/complete alike (an unknown resource's URI
+  stays whole in the error's data when it is clean and URL-sized, as SEP-2164 asks). A tool name
+  no tool can have (the spec's 1-128 characters of A-Z a-z 0-9 _ - .) is answered here, before
+  the SDK, which would log it in full too.
 - prompts/get for an unknown prompt, with an argument the prompt does not have, a required one
   missing or one its function refuses, and completion/complete for an unknown prompt or resource
   template, are Invalid params (-32602) with a short message. The SDK raises a bare ValueError
@@ -25,7 +26,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.tool_name_validation import TOOL_NAME_REGEX
 from mcp_types import INVALID_PARAMS, CallToolResult, TextContent
 
-from agenda_mcp.server.guards.arguments import closest, field_lines, shown_name
+from agenda_mcp.server.guards.arguments import closest, field_lines, shown_name, shown_uri
 
 _ECHOED = {"tools/call": ("name",), "prompts/get": ("name",), "resources/read": ("uri",)}
 """Per method, the params that name what was asked for."""
@@ -49,7 +50,7 @@ def protocol_errors(server: MCPServer) -> ServerMiddleware[Any]:
         except MCPError as exc:
             message, data = _scrubbed(exc.error.message, echoed), exc.error.data
             if isinstance(data, dict) and isinstance(data.get("uri"), str):
-                data = {**data, "uri": shown_name(data["uri"])}
+                data = {**data, "uri": shown_uri(data["uri"])}
             if message == exc.error.message and data is exc.error.data:
                 raise
             raise MCPError(exc.error.code, message, data) from None
