@@ -47,11 +47,7 @@ import httpx2
 from agenda_mcp import USER_AGENT
 from agenda_mcp.server.calendars.errors import CalendarUnavailable
 from agenda_mcp.server.guards.redaction import get_logger, redact
-
-# The tool call's deadline (`call_deadline`) is kept there; read here so that a calendar request
-# never outlives the call it serves. (Read-only use of kit/http.py's context variable.)
-from agenda_mcp.server.kit.http import ACCEPT_ENCODING, MAX_BODY_BYTES, BodyTooLarge, read_decoded
-from agenda_mcp.server.kit.http import _call_deadline as call_deadline_var
+from agenda_mcp.server.kit.http import ACCEPT_ENCODING, MAX_BODY_BYTES, BodyTooLarge, read_decoded, seconds_left
 
 log = get_logger("agenda_mcp.calendars")
 
@@ -188,8 +184,7 @@ def open_client(transport: httpx2.AsyncBaseTransport | None = None) -> httpx2.As
 
 def time_left(own: float = DEADLINE_S) -> float:
     """Seconds this exchange may take: its own limit, or what is left of the tool call's if sooner."""
-    call = call_deadline_var.get()
-    return own if call is None else min(own, call - time.monotonic())
+    return seconds_left(own)
 
 
 async def exchange(

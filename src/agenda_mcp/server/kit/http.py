@@ -61,6 +61,13 @@ def call_deadline(seconds: float) -> Iterator[None]:
         _call_deadline.reset(token)
 
 
+def seconds_left(own: float) -> float:
+    """Seconds a request starting now may take: `own`, or what is left of the tool call's
+    `call_deadline` if that is sooner (a request never outlives the call it serves)."""
+    call = _call_deadline.get()
+    return own if call is None else min(own, call - time.monotonic())
+
+
 class BodyTooLarge(Exception):
     """An answer whose decoded body passed the size limit while it was read (`read_decoded`)."""
 
@@ -306,9 +313,7 @@ class VendorHTTP:
 
     def _deadline_from_now(self) -> float:
         """When this request must be over: its own timeout, or the tool call's deadline if sooner."""
-        own = time.monotonic() + self._deadline
-        call = _call_deadline.get()
-        return own if call is None else min(own, call)
+        return time.monotonic() + seconds_left(self._deadline)
 
     @staticmethod
     async def _pause(seconds: float, deadline: float) -> bool:
