@@ -1,6 +1,7 @@
 """Shared pytest setup: every async test runs on asyncio through anyio's plugin."""
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from mcp import Client
@@ -11,6 +12,21 @@ from agenda_mcp.server.startup.app import AgendaServer
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """A test that runs the command line in-process (`cli.main`) configures logging for the whole
+    process: a handler on that test's captured stderr, closed after it, and the HTTP stack's loggers
+    quietened. Put back, so a later test's log assertions do not depend on which ran before."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quiet = {name: logging.getLogger(name).level for name in ("httpx2", "httpcore", "httpcore2")}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, was in quiet.items():
+        logging.getLogger(name).setLevel(was)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -7,11 +7,13 @@ connections" line, not a sleep."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -44,6 +46,8 @@ BOOKING = {"course_id": 104, "students": [STUDENT]}
 
 
 # -- Redis ------------------------------------------------------------------------------------
+
+STARTUP_CEILING_S = 60.0
 
 
 @dataclass
@@ -79,15 +83,23 @@ def redis_server(
     args += ["--dir", folder or kept.name, "--logfile", "", "--daemonize", "no"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     server = RedisServer(process, f"redis://127.0.0.1:{port}/0", kept)
-    try:
+    ready, seen = threading.Event(), collections.deque[str](maxlen=10)
+
+    def read_log() -> None:
+        # To its end: redis logs on while the test runs, and a full pipe would stall it.
         assert process.stdout is not None
-        seen: list[str] = []
-        for line in process.stdout:  # blocks until redis says it is ready (or exits)
+        for line in process.stdout:
             seen.append(line)
             if "Ready to accept connections" in line:
-                break
-        else:
-            pytest.fail("redis-server did not start:\n" + "".join(seen[-10:]))
+                ready.set()
+        ready.set()  # exited: the wait below ends and says so
+
+    threading.Thread(target=read_log, name="redis-log", daemon=True).start()
+    try:
+        # A ceiling against a redis that hangs (CI would wait out its 90 minutes), not a timing:
+        # readiness is its own line, which comes in milliseconds.
+        if not ready.wait(STARTUP_CEILING_S) or process.poll() is not None:
+            pytest.fail("redis-server did not start:\n" + "".join(seen))
         yield server
     finally:
         server.stop()
