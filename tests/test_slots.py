@@ -10,17 +10,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from mcp import Client
 
+from agenda_mcp.server.guards.audit import AUDIT_ENV
 from agenda_mcp.server.kit.slots import Found
 from agenda_mcp.server.startup.app import AgendaServer, build_agenda
 from tests.support import call_error, call_ok, sandbox_settings
 from tests.support.person import Person
 from tests.support.schemas import output_schemas, validated
+from tests.support.team import audit_lines
 from tests.support.vendor_cases import REPORT
 
 pytestmark = pytest.mark.anyio
@@ -314,7 +317,9 @@ async def first_slot(client: Client, **find: Any) -> dict[str, Any]:
     return found["slots"][0]
 
 
-async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: AgendaServer) -> None:
+async def test_a_slot_taken_meanwhile_gives_alternatives(tmp_path: Path) -> None:
+    log = tmp_path / "audit.log"
+    agenda = build_agenda(sandbox_settings(env={AUDIT_ENV: str(log)}))
     thursday = next_weekday(3)
     async with Client(agenda.server) as client:
         slot = await first_slot(client, what="uitgroei kleuren", date_from=str(thursday), date_to=str(thursday))
@@ -326,6 +331,10 @@ async def test_a_slot_taken_meanwhile_gives_alternatives(agenda: AgendaServer) -
     assert result["alternatives"][0]["slot"] != slot["slot"]
     booked_for_anna = [a for a in state(agenda, "onlineafspraken").appointments.values() if a.name == ANNA.name]
     assert booked_for_anna == []
+    # The audit log tells the same: the other customer's booking done, Anna's refused by the vendor.
+    outcomes = [(line["tool"], line["outcome"], line.get("reason")) for line in audit_lines(log)]
+    assert outcomes[-1] == ("book_slot", "refused", "vendor"), outcomes
+    assert ("set_appointment", "done", None) in outcomes
 
 
 async def test_a_changed_token_is_refused(agenda: AgendaServer) -> None:

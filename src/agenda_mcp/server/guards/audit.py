@@ -10,7 +10,8 @@ tool, the vendor, the ids the call named or got back, and the outcome:
 - `uncertain`: it may or may not have happened (timeout, lost connection, unreadable answer);
 - `refused`: not made, with `reason`: `scope` (the token lacks agenda:write), `duplicate`
   (an identical uncertain write is being checked), `shared-state` (Redis unreachable),
-  `consent`, `rate-limit`, `vendor` (the vendor or the arguments said no);
+  `consent`, `rate-limit`, `vendor` (the vendor or the arguments said no, or book_slot found
+  its slot taken);
 - `failed`: agenda-mcp failed unexpectedly (the log has the reference).
 
 Ids only: argument and result fields named `id` or ending in `_id`/`_ids`, as numbers or short
@@ -79,8 +80,15 @@ class Entry:
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def finished(self, result: Any, *, repeated: bool) -> None:
-        self.outcome = "repeated" if repeated else "done"
+    def finished(self, result: Any, *, repeated: bool, made: bool = True) -> None:
+        """`made` is false for an answer that says nothing was changed (book_slot finding its slot
+        taken): the vendor said no, in a result rather than an error."""
+        if repeated:
+            self.outcome = "repeated"
+        elif made:
+            self.outcome = "done"
+        else:
+            self.outcome, self.reason = "refused", "vendor"
         self.ids.update(ids_in(_as_json(result)))
 
 

@@ -92,7 +92,9 @@ async def write(
 ) -> tuple[Any, bool]:
     """The result of `call()` and whether it repeats an earlier identical write (see the module
     docstring for the steps). `consent` is what the person answered; `key` identifies the write for
-    the duplicate guard; `audited` holds the arguments whose ids the audit line names."""
+    the duplicate guard; `audited` holds the arguments whose ids the audit line names. `keep` says
+    whether a result is a change made (book_slot's `booked: false` is not): only those are
+    remembered by the duplicate guard and audited `done`."""
     with audit.recorded(settings.env, tool, vendor.name, audited) as entry:
         require_consent(tool, consent)
         guarded = _uncertain_on_crash(vendor.title, tool, lambda: answer_shape(vendor.title, tool, call))
@@ -101,7 +103,7 @@ async def write(
                 key, guarded, tool=tool, repeat_result=create, result_type=result_type, keep=keep, window=window
             )
             await _tell_watchers(settings, vendor, tool, key)
-        entry.finished(result, repeated=repeated)
+        entry.finished(result, repeated=repeated, made=keep is None or keep(result))
     if repeated:
         log.info("%s: identical call within the window; returning the first result", tool)
     return result, repeated
