@@ -447,8 +447,12 @@ class StrictTool(Tool):
                 # A validator's own message may repeat the value (a 1 MB e-mail): cut it like any other.
                 message = scrub(explain(self.name, exc.__cause__, self.parameters), arguments)
                 raise ToolError(message) from exc.__cause__
-            # clean(): masked, and without the control, bidi and zero-width characters a vendor's message may carry.
-            message = scrub(clean(str(exc)), arguments)
+            # The SDK puts "Error executing tool <name>: " before a tool's own message. Ours name
+            # the tool or the vendor already ("book_slot: book_slot: that slot token ..."), and the
+            # result is marked as an error, so the model reads the message as the tool wrote it,
+            # as it reads a refusal of unknown arguments above. clean(): masked, and without the
+            # control, bidi and zero-width characters a vendor's message may carry.
+            message = scrub(clean(str(exc).removeprefix(f"Error executing tool {self.name}: ")), arguments)
             if message == str(exc):
                 raise
             raise ToolError(message) from exc.__cause__
