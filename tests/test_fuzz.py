@@ -179,6 +179,8 @@ def fuzz_tool(session: Session, name: str, schema: dict[str, Any]) -> None:
         text = error_text(result)
         if result.is_error:
             assert text.strip() != f"Error executing tool {name}", f"{name} crashed on {arguments!r}"
+            # A tool's own message, as it wrote it: the SDK's wrapper would say the tool's name twice.
+            assert not text.startswith("Error executing tool"), f"{name}: {text[:120]}"
             REPORT["fuzz calls (tool error)"] += 1
         else:
             REPORT["fuzz calls (result)"] += 1
